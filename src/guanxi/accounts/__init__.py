@@ -1,0 +1,1 @@
+"""Accounts: people, their profiles, their devices' sessions."""

@@ -1,0 +1,148 @@
+"""Registering, logging in and out, authenticating a token, editing one's profile."""
+
+from __future__ import annotations
+
+import asyncio
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from guanxi.accounts import rules, store
+from guanxi.accounts.login_limiter import LoginLimiter
+from guanxi.accounts.models import Principal, User
+from guanxi.clock import Clock
+from guanxi.db.database import Database, Tx
+from guanxi.errors import Conflict, NotFound, RateLimited, Unauthorized
+from guanxi.ids import new_token, token_hash
+from guanxi.settings import Settings
+
+
+class AccountService:
+    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+        self.db = db
+        self.clock = clock
+        self.hasher = PasswordHasher()
+        self.limiter = LoginLimiter(clock, settings.login_attempts, settings.login_window_seconds)
+        self._dummy_hash: str | None = None
+
+    async def register(
+        self, handle: str, password: str, display_name: str, device: str = ""
+    ) -> tuple[User, str]:
+        handle = rules.check_handle(handle)
+        rules.check_password(password)
+        display_name = rules.check_display_name(display_name)
+        password_hash = await asyncio.to_thread(self.hasher.hash, password)
+        token = new_token()
+
+        async def unit(tx: Tx) -> User:
+            if await store.exists_handle(tx.conn, handle):
+                raise Conflict("That handle is taken.", "handle_taken")
+            user = await store.insert_user(
+                tx.conn,
+                handle=handle,
+                display_name=display_name,
+                password_hash=password_hash,
+                created_at=self.clock.now_ms(),
+            )
+            await self._open_session(tx, user.id, token, device)
+            return user
+
+        return await self.db.write(unit), token
+
+    async def create_placeholder(self, handle: str, display_name: str, origin: str) -> User:
+        """Someone known only from imported history: no password, cannot log in."""
+        handle = rules.check_handle(handle)
+        display_name = rules.check_display_name(display_name)
+
+        async def unit(tx: Tx) -> User:
+            return await store.insert_user(
+                tx.conn,
+                handle=handle,
+                display_name=display_name,
+                password_hash=None,
+                created_at=self.clock.now_ms(),
+                is_placeholder=True,
+                origin=origin,
+            )
+
+        return await self.db.write(unit)
+
+    async def login(
+        self, handle: str, password: str, address: str, device: str = ""
+    ) -> tuple[User, str]:
+        if not self.limiter.allowed(handle, address):
+            raise RateLimited("Too many failed logins; wait a few minutes.", "too_many_logins")
+        async with self.db.read() as conn:
+            found = await store.get_password_hash(conn, handle)
+        if not await self._verify(found[1] if found else None, password) or found is None:
+            self.limiter.failed(handle, address)
+            raise Unauthorized("Wrong handle or password.", "bad_credentials")
+        self.limiter.succeeded(handle, address)
+        token = new_token()
+        user_id = found[0]
+
+        async def unit(tx: Tx) -> User:
+            await self._open_session(tx, user_id, token, device)
+            user = await store.get_user(tx.conn, user_id)
+            assert user is not None
+            return user
+
+        return await self.db.write(unit), token
+
+    async def _verify(self, password_hash: str | None, password: str) -> bool:
+        if password_hash is None:  # spend the same time as a real check
+            if self._dummy_hash is None:
+                self._dummy_hash = await asyncio.to_thread(self.hasher.hash, "not-a-password")
+            password_hash = self._dummy_hash
+            password = password + "\0"
+        try:
+            return await asyncio.to_thread(self.hasher.verify, password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    async def _open_session(self, tx: Tx, user_id: int, token: str, device: str) -> None:
+        await store.insert_session(
+            tx.conn,
+            user_id=user_id,
+            token_hash=token_hash(token),
+            device=device[:100],
+            created_at=self.clock.now_ms(),
+        )
+
+    async def logout(self, principal: Principal) -> None:
+        async def unit(tx: Tx) -> None:
+            await store.delete_session(tx.conn, principal.session_id)
+
+        await self.db.write(unit)
+
+    async def authenticate(self, token: str) -> Principal:
+        async with self.db.read() as conn:
+            found = await store.get_session_user(conn, token_hash(token))
+        if found is None:
+            raise Unauthorized("Log in first: the token is missing, wrong or revoked.")
+        return Principal(found[1], found[0])
+
+    async def update_profile(
+        self, principal: Principal, display_name: str | None, bio: str | None
+    ) -> User:
+        values: dict[str, str] = {}
+        if display_name is not None:
+            values["display_name"] = rules.check_display_name(display_name)
+        if bio is not None:
+            values["bio"] = rules.check_bio(bio)
+
+        async def unit(tx: Tx) -> User:
+            if not values:
+                user = await store.get_user(tx.conn, principal.user.id)
+                assert user is not None
+                return user
+            return await store.update_user(tx.conn, principal.user.id, **values)
+
+        return await self.db.write(unit)
+
+    async def get_user_by_handle(self, handle: str) -> User:
+        async with self.db.read() as conn:
+            user = await store.get_user_by_handle(conn, handle)
+        if user is None:
+            raise NotFound("No such user.")
+        return user

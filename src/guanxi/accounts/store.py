@@ -1,0 +1,107 @@
+"""SQL for users and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts.models import User
+from guanxi.accounts.tables import sessions, users
+
+
+async def insert_user(
+    conn: AsyncConnection,
+    *,
+    handle: str,
+    display_name: str,
+    password_hash: str | None,
+    created_at: int,
+    is_placeholder: bool = False,
+    origin: str | None = None,
+) -> User:
+    result = await conn.execute(
+        sa.insert(users)
+        .values(
+            handle=handle,
+            display_name=display_name,
+            bio="",
+            password_hash=password_hash,
+            created_at=created_at,
+            is_placeholder=is_placeholder,
+            origin=origin,
+        )
+        .returning(users)
+    )
+    return User.from_row(result.one())
+
+
+async def get_user(conn: AsyncConnection, user_id: int) -> User | None:
+    row = (await conn.execute(sa.select(users).where(users.c.id == user_id))).first()
+    return User.from_row(row) if row else None
+
+
+async def get_user_by_handle(conn: AsyncConnection, handle: str) -> User | None:
+    row = (await conn.execute(sa.select(users).where(users.c.handle == handle))).first()
+    return User.from_row(row) if row else None
+
+
+async def get_password_hash(conn: AsyncConnection, handle: str) -> tuple[int, str | None] | None:
+    query = sa.select(users.c.id, users.c.password_hash).where(users.c.handle == handle)
+    row = (await conn.execute(query)).first()
+    return (row.id, row.password_hash) if row else None
+
+
+async def exists_handle(conn: AsyncConnection, handle: str) -> bool:
+    query = sa.select(sa.literal(1)).where(users.c.handle == handle)
+    return (await conn.execute(query)).first() is not None
+
+
+async def list_users(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, User]:
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    rows = (await conn.execute(sa.select(users).where(users.c.id.in_(ids)))).all()
+    return {row.id: User.from_row(row) for row in rows}
+
+
+async def list_users_by_handle(conn: AsyncConnection, handles: Iterable[str]) -> dict[str, User]:
+    wanted = list(set(handles))
+    if not wanted:
+        return {}
+    rows = (await conn.execute(sa.select(users).where(users.c.handle.in_(wanted)))).all()
+    return {row.handle: User.from_row(row) for row in rows}
+
+
+async def update_user(conn: AsyncConnection, user_id: int, **values: Any) -> User:
+    result = await conn.execute(
+        sa.update(users).where(users.c.id == user_id).values(**values).returning(users)
+    )
+    return User.from_row(result.one())
+
+
+async def insert_session(
+    conn: AsyncConnection, *, user_id: int, token_hash: str, device: str, created_at: int
+) -> int:
+    result = await conn.execute(
+        sa.insert(sessions)
+        .values(user_id=user_id, token_hash=token_hash, device=device, created_at=created_at)
+        .returning(sessions.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def get_session_user(conn: AsyncConnection, token_hash: str) -> tuple[int, User] | None:
+    query = (
+        sa.select(sessions.c.id.label("session_id"), users)
+        .join(users, users.c.id == sessions.c.user_id)
+        .where(sessions.c.token_hash == token_hash)
+    )
+    row = (await conn.execute(query)).first()
+    return (row.session_id, User.from_row(row)) if row else None
+
+
+async def delete_session(conn: AsyncConnection, session_id: int) -> None:
+    await conn.execute(sa.delete(sessions).where(sessions.c.id == session_id))

@@ -1,0 +1,1 @@
+"""The `guanxi` command line."""

@@ -1,0 +1,32 @@
+"""`guanxi serve`: upgrade the schema, then serve the API, WebSocket and web client."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from guanxi.cli.options import DataDir, settings_with
+from guanxi.db.migrate import upgrade
+from guanxi.web.app import create_app
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (GUANXI_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (GUANXI_PORT).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the server: one process, SQLite in the data folder unless GUANXI_DATABASE_URL is set."""
+    settings = settings_with(host=host, port=port, data_dir=data_dir)
+    upgrade(settings)
+    where = "PostgreSQL" if settings.database_url else f"SQLite in {settings.data_dir}"
+    typer.echo(f"guanxi serving on http://{settings.host}:{settings.port}/ ({where})")
+    typer.echo(f"API docs: http://{settings.host}:{settings.port}/docs")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        ws_max_size=settings.max_body_bytes,
+    )

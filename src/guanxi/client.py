@@ -1,0 +1,305 @@
+"""The async Python client of guanxi: every HTTP call, and the event stream.
+
+    async with GuanxiClient("http://127.0.0.1:8000") as mei:
+        await mei.register("mei", "a long password", "林美")
+        chat = await mei.open_direct("lei")
+        await mei.send(chat["id"], "你好")
+        async with mei.events() as stream:
+            event = await stream.next()
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import orjson
+import websockets
+
+API = "/api/v1"
+
+
+class ApiError(Exception):
+    """A 4xx or 5xx answer: its status, its error code and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class EventStream:
+    """One WebSocket carrying every event of the user; remembers the last cursor."""
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+        self.cursor: int | None = None
+
+    async def next(self, timeout: float | None = 10.0) -> dict[str, Any]:
+        import asyncio
+
+        raw = await asyncio.wait_for(self.socket.recv(), timeout)
+        event: dict[str, Any] = orjson.loads(raw)
+        if isinstance(event.get("cursor"), int):
+            self.cursor = event["cursor"]
+        return event
+
+    async def next_of(self, type: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The next event of this type, skipping others."""
+        while True:
+            event = await self.next(timeout)
+            if event["type"] == type:
+                return event
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[dict[str, Any]]:
+        while True:
+            try:
+                yield await self.next(timeout=None)
+            except websockets.ConnectionClosed:
+                return
+
+
+class GuanxiClient:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.http = httpx.AsyncClient(base_url=self.base_url + API, timeout=timeout)
+        self.user: dict[str, Any] | None = None
+
+    async def __aenter__(self) -> GuanxiClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def call(self, method: str, path: str, json: Any = None, **params: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        query = {k: v for k, v in params.items() if v is not None}
+        response = await self.http.request(method, path, json=json, params=query, headers=headers)
+        if response.status_code >= 400:
+            raise _error(response)
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    # -- accounts -----------------------------------------------------------------------
+
+    async def register(self, handle: str, password: str, display_name: str) -> dict[str, Any]:
+        body = {"handle": handle, "password": password, "display_name": display_name}
+        return self._signed_in(await self.call("POST", "/accounts", body))
+
+    async def login(self, handle: str, password: str, device: str = "") -> dict[str, Any]:
+        body = {"handle": handle, "password": password, "device": device}
+        return self._signed_in(await self.call("POST", "/sessions", body))
+
+    def _signed_in(self, answer: dict[str, Any]) -> dict[str, Any]:
+        self.token = answer["token"]
+        self.user = answer["user"]
+        return answer
+
+    async def logout(self) -> None:
+        await self.call("DELETE", "/sessions/current")
+        self.token = None
+
+    async def me(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("GET", "/me")
+        return result
+
+    async def update_me(self, **changes: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("PATCH", "/me", changes)
+        return result
+
+    async def profile(self, handle: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("GET", f"/users/{handle}")
+        return result
+
+    # -- relationships ------------------------------------------------------------------
+
+    async def request_friend(
+        self, to: str, greeting: str = "", role: str = "acquaintance"
+    ) -> dict[str, Any]:
+        body = {"to": to, "greeting": greeting, "role": role}
+        result: dict[str, Any] = await self.call("POST", "/friend-requests", body)
+        return result
+
+    async def friend_requests(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("GET", "/friend-requests")
+        return result
+
+    async def accept(
+        self, request_id: int, role: str = "acquaintance", remark: str = "", tags: list[str] | None = None
+    ) -> dict[str, Any]:
+        body = {"role": role, "remark": remark, "tags": tags or []}
+        result: dict[str, Any] = await self.call(
+            "POST", f"/friend-requests/{request_id}/accept", body
+        )
+        return result
+
+    async def decline(self, request_id: int) -> None:
+        await self.call("POST", f"/friend-requests/{request_id}/decline")
+
+    async def friends(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = (await self.call("GET", "/friends"))["friends"]
+        return result
+
+    async def update_friend(self, handle: str, **changes: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("PATCH", f"/friends/{handle}", changes)
+        return result
+
+    async def remove_friend(self, handle: str) -> None:
+        await self.call("DELETE", f"/friends/{handle}")
+
+    async def block(self, handle: str) -> None:
+        await self.call("PUT", f"/blocks/{handle}")
+
+    async def unblock(self, handle: str) -> None:
+        await self.call("DELETE", f"/blocks/{handle}")
+
+    async def blocked(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = (await self.call("GET", "/blocks"))["blocked"]
+        return result
+
+    # -- conversations ------------------------------------------------------------------
+
+    async def open_direct(self, handle: str) -> dict[str, Any]:
+        body = {"kind": "direct", "with": handle}
+        result: dict[str, Any] = await self.call("POST", "/conversations", body)
+        return result
+
+    async def create_group(self, name: str, members: list[str]) -> dict[str, Any]:
+        body = {"kind": "group", "name": name, "members": members}
+        result: dict[str, Any] = await self.call("POST", "/conversations", body)
+        return result
+
+    async def conversations(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = (await self.call("GET", "/conversations"))["conversations"]
+        return result
+
+    async def conversation(self, conversation_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("GET", f"/conversations/{conversation_id}")
+        return result
+
+    async def update_conversation(self, conversation_id: int, **changes: Any) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "PATCH", f"/conversations/{conversation_id}", changes
+        )
+        return result
+
+    async def add_members(self, conversation_id: int, handles: list[str]) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "POST", f"/conversations/{conversation_id}/members", {"handles": handles}
+        )
+        return result
+
+    async def set_member_role(self, conversation_id: int, handle: str, role: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "PATCH", f"/conversations/{conversation_id}/members/{handle}", {"role": role}
+        )
+        return result
+
+    async def remove_member(self, conversation_id: int, handle: str) -> None:
+        await self.call("DELETE", f"/conversations/{conversation_id}/members/{handle}")
+
+    async def leave(self, conversation_id: int) -> None:
+        assert self.user is not None
+        await self.remove_member(conversation_id, self.user["handle"])
+
+    # -- messages -----------------------------------------------------------------------
+
+    async def send(
+        self,
+        conversation_id: int,
+        text: str,
+        kind: str = "text",
+        reply_to: int | None = None,
+        client_id: str | None = None,
+    ) -> dict[str, Any]:
+        body = {
+            "client_id": client_id or uuid.uuid4().hex,
+            "kind": kind,
+            "text": text,
+            "reply_to": reply_to,
+        }
+        result: dict[str, Any] = await self.call(
+            "POST", f"/conversations/{conversation_id}/messages", body
+        )
+        return result
+
+    async def history(
+        self,
+        conversation_id: int,
+        before: int | None = None,
+        after: int | None = None,
+        limit: int = 50,
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "GET",
+            f"/conversations/{conversation_id}/messages",
+            before=before,
+            after=after,
+            limit=limit,
+        )
+        return result
+
+    async def edit(self, conversation_id: int, seq: int, text: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "PATCH", f"/conversations/{conversation_id}/messages/{seq}", {"text": text}
+        )
+        return result
+
+    async def recall(self, conversation_id: int, seq: int) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "POST", f"/conversations/{conversation_id}/messages/{seq}/recall"
+        )
+        return result
+
+    async def react(self, conversation_id: int, seq: int, emoji: str) -> dict[str, Any]:
+        path = f"/conversations/{conversation_id}/messages/{seq}/reactions/{quote(emoji)}"
+        result: dict[str, Any] = await self.call("PUT", path)
+        return result
+
+    async def unreact(self, conversation_id: int, seq: int, emoji: str) -> dict[str, Any]:
+        path = f"/conversations/{conversation_id}/messages/{seq}/reactions/{quote(emoji)}"
+        result: dict[str, Any] = await self.call("DELETE", path)
+        return result
+
+    async def mark_read(self, conversation_id: int, seq: int) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "POST", f"/conversations/{conversation_id}/read", {"seq": seq}
+        )
+        return result
+
+    # -- events -------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def events(self, cursor: int | None = None) -> AsyncIterator[EventStream]:
+        """The event stream; with a cursor, what came after it is replayed first.
+
+        The first frame received is `ready` (after any replay), carrying the cursor.
+        """
+        url = "ws" + self.base_url.removeprefix("http") + API + "/events"
+        async with websockets.connect(url, max_size=None) as socket:
+            hello: dict[str, Any] = {"type": "hello", "token": self.token}
+            if cursor is not None:
+                hello["cursor"] = cursor
+            await socket.send(orjson.dumps(hello).decode())
+            yield EventStream(socket)
+
+
+def _error(response: httpx.Response) -> ApiError:
+    try:
+        error = response.json()["error"]
+        return ApiError(response.status_code, error["code"], error["message"])
+    except (ValueError, KeyError, TypeError):
+        return ApiError(response.status_code, "http_error", response.text[:200])

@@ -1,0 +1,1 @@
+"""Conversations: direct chats and groups, their members, messages and reactions."""

@@ -1,0 +1,56 @@
+"""Who may see and do what in a conversation. Every conversation call starts here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.conversations import store_conversations, store_members
+from guanxi.conversations.models import DIRECT, Member
+from guanxi.errors import Forbidden, NotFound
+from guanxi.relationships import store as relationships_store
+
+MANAGERS = ("owner", "admin")
+
+
+async def access_member(
+    conn: AsyncConnection, conversation_id: int, user_id: int
+) -> tuple[sa.Row[Any], Member]:
+    """The conversation and the caller's membership, past or present; else not found."""
+    member = await store_members.get_member(conn, conversation_id, user_id)
+    conversation = await store_conversations.get_conversation(conn, conversation_id)
+    if member is None or conversation is None:
+        raise NotFound("No such conversation.")
+    return conversation, member
+
+
+async def access_active(
+    conn: AsyncConnection, conversation_id: int, user_id: int
+) -> tuple[sa.Row[Any], Member]:
+    """As access_member, and the caller must still be in it."""
+    conversation, member = await access_member(conn, conversation_id, user_id)
+    if not member.active:
+        raise Forbidden("You are no longer a member of this conversation.", "not_member")
+    return conversation, member
+
+
+async def access_manager(
+    conn: AsyncConnection, conversation_id: int, user_id: int
+) -> tuple[sa.Row[Any], Member]:
+    """An active owner or admin of a group."""
+    conversation, member = await access_active(conn, conversation_id, user_id)
+    if conversation.kind == DIRECT:
+        raise Forbidden("A direct chat has no settings or members to manage.", "direct_chat")
+    if member.role not in MANAGERS:
+        raise Forbidden("Only the group's owner and admins may do this.", "not_admin")
+    return conversation, member
+
+
+async def check_may_message(conn: AsyncConnection, sender_id: int, peer_id: int) -> None:
+    """Direct messages go only between friends, and never across a block."""
+    if await relationships_store.exists_block_either(conn, sender_id, peer_id):
+        raise Forbidden("You cannot message this person.", "blocked")
+    if not await relationships_store.exists_friendship_pair(conn, sender_id, peer_id):
+        raise Forbidden("You can message only your friends; send a request.", "not_friends")

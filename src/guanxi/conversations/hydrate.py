@@ -1,0 +1,73 @@
+"""Turning message rows into Message values: sender handles, reply quotes, reactions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.conversations import store_messages
+from guanxi.conversations.models import Message, Reaction
+
+QUOTE_CHARS = 200
+
+
+def quote(row: Any) -> dict[str, Any]:
+    """What a reply shows of the message it answers."""
+    recalled = row.recalled_at is not None
+    return {
+        "seq": row.seq,
+        "sender": row.sender_handle,
+        "kind": row.kind,
+        "text": "" if recalled else row.text[:QUOTE_CHARS],
+        "recalled": recalled,
+    }
+
+
+def message_from_row(
+    row: Any, reply_to: dict[str, Any] | None, reactions: list[Reaction] | None = None
+) -> Message:
+    return Message(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        seq=row.seq,
+        sender=row.sender_handle,
+        client_id=row.client_id,
+        kind=row.kind,
+        text=row.text,
+        reply_to=reply_to,
+        mentions=list(row.mentions),
+        edited_at=row.edited_at,
+        recalled_at=row.recalled_at,
+        created_at=row.created_at,
+        reactions=reactions or [],
+    )
+
+
+async def hydrate(conn: AsyncConnection, conversation_id: int, rows: list[Any]) -> list[Message]:
+    reply_seqs = [r.reply_to_seq for r in rows if r.reply_to_seq is not None]
+    replied = {
+        r.seq: quote(r)
+        for r in await store_messages.list_messages_by_seq(conn, conversation_id, reply_seqs)
+    }
+    by_message: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for message_id, emoji, handle in await store_messages.list_reactions(
+        conn, [r.id for r in rows]
+    ):
+        by_message[message_id].setdefault(emoji, []).append(handle)
+    return [
+        message_from_row(
+            row,
+            replied.get(row.reply_to_seq) if row.reply_to_seq is not None else None,
+            [Reaction(e, h) for e, h in by_message[row.id].items()],
+        )
+        for row in rows
+    ]
+
+
+async def load_message(conn: AsyncConnection, conversation_id: int, seq: int) -> Message | None:
+    row = await store_messages.get_message(conn, conversation_id, seq)
+    if row is None:
+        return None
+    return (await hydrate(conn, conversation_id, [row]))[0]

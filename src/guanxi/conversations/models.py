@@ -1,0 +1,125 @@
+"""Conversation values handed between layers, with their wire form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from guanxi.accounts.models import User
+from guanxi.clock import iso
+
+DIRECT = "direct"
+GROUP = "group"
+MESSAGE_KINDS = ("text", "emoji", "link")
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    role: str
+    joined_seq: int
+    joined_event: int
+    left_seq: int | None
+    left_event: int | None
+    last_read_seq: int
+
+    @property
+    def active(self) -> bool:
+        return self.left_seq is None
+
+    def sees(self, seq: int) -> bool:
+        """Whether a message with this seq lies in the member's window of history."""
+        return seq > self.joined_seq and (self.left_seq is None or seq <= self.left_seq)
+
+    @classmethod
+    def from_row(cls, row: Any) -> Member:
+        return cls(
+            row.user_id,
+            row.role,
+            row.joined_seq,
+            row.joined_event,
+            row.left_seq,
+            row.left_event,
+            row.last_read_seq,
+        )
+
+
+@dataclass(frozen=True)
+class Reaction:
+    emoji: str
+    handles: list[str]
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"emoji": self.emoji, "count": len(self.handles), "handles": self.handles}
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    conversation_id: int
+    seq: int
+    sender: str
+    client_id: str | None
+    kind: str
+    text: str
+    reply_to: dict[str, Any] | None
+    mentions: list[str]
+    edited_at: int | None
+    recalled_at: int | None
+    created_at: int
+    reactions: list[Reaction] = field(default_factory=list)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "seq": self.seq,
+            "sender": self.sender,
+            "client_id": self.client_id,
+            "kind": self.kind,
+            "text": self.text,
+            "reply_to": self.reply_to,
+            "mentions": self.mentions,
+            "reactions": [r.to_wire() for r in self.reactions],
+            "edited": self.edited_at is not None,
+            "edited_at": iso(self.edited_at),
+            "recalled": self.recalled_at is not None,
+            "recalled_at": iso(self.recalled_at),
+            "created_at": iso(self.created_at),
+        }
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    kind: str
+    name: str
+    announcement: str
+    owner: str | None
+    last_seq: int
+    created_at: int
+    updated_at: int
+    member_count: int = 0
+    members: list[tuple[User, str]] = field(default_factory=list)
+    last_message: Message | None = None
+    unread: int = 0
+    last_read_seq: int = 0
+    peer: User | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "announcement": self.announcement,
+            "owner": self.owner,
+            "last_seq": self.last_seq,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+            "members": [{"user": u.to_wire(), "role": role} for u, role in self.members],
+            "member_count": self.member_count,
+            "peer": self.peer.to_wire() if self.peer else None,
+            "last_message": self.last_message.to_wire() if self.last_message else None,
+            "unread": self.unread,
+            "last_read_seq": self.last_read_seq,
+        }

@@ -1,0 +1,84 @@
+"""What a message, a group name, an emoji and a client_id must look like. Pure functions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from guanxi.accounts.rules import check_text
+from guanxi.conversations.models import MESSAGE_KINDS
+from guanxi.errors import InvalidInput
+
+GROUP_NAME_MAX = 64
+ANNOUNCEMENT_MAX = 2000
+EMOJI_MAX = 16
+CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+JOINERS = "\u200d\ufe0f\ufe0e"
+MENTION = re.compile(r"@([a-z0-9_.]{3,32})")
+
+
+def check_message(kind: str, text: str, max_chars: int) -> str:
+    if kind not in MESSAGE_KINDS:
+        raise InvalidInput(f"A message kind is one of: {', '.join(MESSAGE_KINDS)}.", "bad_kind")
+    text = check_text(text, field="text", max_chars=max_chars, allow_empty=False)
+    if kind == "emoji":
+        check_emoji(text)
+    if kind == "link":
+        check_link(text)
+    return text
+
+
+def check_emoji(value: str) -> str:
+    """One emoji sequence (or a few): pictographs, modifiers, joiners; no letters or spaces."""
+    if not 1 <= len(value) <= EMOJI_MAX:
+        raise InvalidInput("An emoji is 1 to 16 code points.", "bad_emoji")
+    for char in value:
+        if char in JOINERS:
+            continue
+        keycap_base = char.isdigit() or char in "#*"
+        if (char.isascii() and not keycap_base) or unicodedata.category(char)[0] in "LZC":
+            raise InvalidInput("That is not an emoji.", "bad_emoji")
+    return value
+
+
+def check_link(text: str) -> str:
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text.strip():
+        raise InvalidInput("A link message is one http(s) URL.", "bad_link")
+    return text
+
+
+def check_client_id(client_id: str) -> str:
+    if not CLIENT_ID.fullmatch(client_id):
+        raise InvalidInput(
+            "client_id is 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', ':' and '-'.",
+            "bad_client_id",
+        )
+    return client_id
+
+
+def check_group_name(name: str) -> str:
+    name = name.strip()
+    check_text(name, field="name", max_chars=GROUP_NAME_MAX, allow_empty=False)
+    if "\n" in name:
+        raise InvalidInput("A group name is one line.", "invalid_text")
+    return name
+
+
+def check_announcement(text: str) -> str:
+    return check_text(text, field="announcement", max_chars=ANNOUNCEMENT_MAX)
+
+
+def mentioned_handles(text: str) -> list[str]:
+    """Handles written as @handle in the text, in order, once each."""
+    found: list[str] = []
+    for handle in MENTION.findall(text):
+        if handle not in found:
+            found.append(handle)
+    return found
+
+
+def direct_key(a: int, b: int) -> str:
+    low, high = sorted((a, b))
+    return f"{low}:{high}"

@@ -1,0 +1,296 @@
+"""Direct chats and groups: opening, listing, settings, members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts import store as accounts_store
+from guanxi.accounts.models import Principal, User
+from guanxi.clock import Clock
+from guanxi.conversations import rules, store_conversations, store_members
+from guanxi.conversations.access import (
+    access_active,
+    access_manager,
+    access_member,
+    check_may_message,
+)
+from guanxi.conversations.models import DIRECT, GROUP, Conversation, Member
+from guanxi.conversations.views import conversation_view, list_views
+from guanxi.db.database import Database, Tx
+from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
+from guanxi.eventlog import store as eventlog_store
+from guanxi.eventlog.service import EventLog
+from guanxi.relationships import store as relationships_store
+from guanxi.settings import Settings
+
+
+class ConversationService:
+    def __init__(self, db: Database, clock: Clock, settings: Settings, events: EventLog) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.events = events
+
+    async def open_direct(self, me: Principal, handle: str) -> tuple[Conversation, bool]:
+        """The direct chat with a friend, created on first use. True when it is new."""
+
+        async def unit(tx: Tx) -> tuple[Conversation, bool]:
+            peer = await _visible_user(tx.conn, me.user.id, handle)
+            if peer.id == me.user.id:
+                raise InvalidInput("A direct chat is with someone else.", "self_chat")
+            key = rules.direct_key(me.user.id, peer.id)
+            existing = await store_conversations.get_direct_id(tx.conn, key)
+            if existing is not None:
+                return await self._view(tx.conn, existing, me.user.id), False
+            await check_may_message(tx.conn, me.user.id, peer.id)
+            conversation_id = await self._create(tx, DIRECT, "", None, key, [me.user, peer])
+            return await self._view(tx.conn, conversation_id, me.user.id), True
+
+        return await self.db.write(unit)
+
+    async def create_group(self, me: Principal, name: str, handles: list[str]) -> Conversation:
+        name = rules.check_group_name(name)
+
+        async def unit(tx: Tx) -> Conversation:
+            others = await self._joinable(tx.conn, me.user.id, handles)
+            members = [me.user, *[u for u in others if u.id != me.user.id]]
+            if len(members) > self.settings.group_max_members:
+                raise InvalidInput(
+                    f"A group has at most {self.settings.group_max_members} members.",
+                    "group_full",
+                )
+            conversation_id = await self._create(tx, GROUP, name, me.user.id, None, members)
+            return await self._view(tx.conn, conversation_id, me.user.id)
+
+        return await self.db.write(unit)
+
+    async def _create(
+        self,
+        tx: Tx,
+        kind: str,
+        name: str,
+        owner_id: int | None,
+        key: str | None,
+        members: list[User],
+    ) -> int:
+        now = self.clock.now_ms()
+        conversation_id = await store_conversations.insert_conversation(
+            tx.conn, kind=kind, name=name, owner_id=owner_id, direct_key=key, created_at=now
+        )
+        head = await eventlog_store.get_head(tx.conn)
+        for user in members:
+            role = "owner" if user.id == owner_id else "member"
+            await store_members.upsert_member(
+                tx.conn,
+                conversation_id=conversation_id,
+                user_id=user.id,
+                role=role,
+                joined_at=now,
+                joined_seq=0,
+                joined_event=head,
+            )
+        view = await conversation_view(tx.conn, conversation_id, None)
+        await self.events.record(
+            tx,
+            "conversation.created",
+            {"conversation": view.to_wire()},
+            recipients=[u.id for u in members],
+            conversation_id=conversation_id,
+        )
+        return conversation_id
+
+    async def _joinable(
+        self, conn: AsyncConnection, adder_id: int, handles: list[str]
+    ) -> list[User]:
+        """The users behind the handles, each one a real account that has not blocked the adder."""
+        found = await accounts_store.list_users_by_handle(conn, handles)
+        users: list[User] = []
+        for handle in dict.fromkeys(handles):
+            user = found.get(handle)
+            blocked = user is not None and await relationships_store.exists_block(
+                conn, user.id, adder_id
+            )
+            if user is None or user.is_placeholder or blocked:
+                raise NotFound(f"No such user: {handle}.")
+            users.append(user)
+        return users
+
+    async def list_conversations(self, me: Principal) -> list[Conversation]:
+        async with self.db.read() as conn:
+            return await list_views(conn, me.user.id)
+
+    async def get_conversation(self, me: Principal, conversation_id: int) -> Conversation:
+        async with self.db.read() as conn:
+            await access_member(conn, conversation_id, me.user.id)
+            return await self._view(conn, conversation_id, me.user.id)
+
+    async def update_conversation(
+        self, me: Principal, conversation_id: int, changes: dict[str, Any]
+    ) -> Conversation:
+        values: dict[str, Any] = {}
+        if changes.get("name") is not None:
+            values["name"] = rules.check_group_name(changes["name"])
+        if changes.get("announcement") is not None:
+            values["announcement"] = rules.check_announcement(changes["announcement"])
+
+        async def unit(tx: Tx) -> Conversation:
+            await access_manager(tx.conn, conversation_id, me.user.id)
+            if values:
+                values["updated_at"] = self.clock.now_ms()
+                await store_conversations.update_conversation(tx.conn, conversation_id, values)
+                await self._tell_members(tx, conversation_id, "conversation.updated", me)
+            return await self._view(tx.conn, conversation_id, me.user.id)
+
+        return await self.db.write(unit)
+
+    async def _tell_members(
+        self, tx: Tx, conversation_id: int, type: str, me: Principal
+    ) -> None:
+        view = await conversation_view(tx.conn, conversation_id, None)
+        await self.events.record(
+            tx,
+            type,
+            {"conversation": view.to_wire(), "by": me.user.handle},
+            recipients=await store_members.list_active_member_ids(tx.conn, conversation_id),
+            conversation_id=conversation_id,
+        )
+
+    async def add_members(
+        self, me: Principal, conversation_id: int, handles: list[str]
+    ) -> Conversation:
+        async def unit(tx: Tx) -> Conversation:
+            conversation, _ = await access_manager(tx.conn, conversation_id, me.user.id)
+            current = set(await store_members.list_active_member_ids(tx.conn, conversation_id))
+            joining = [
+                u for u in await self._joinable(tx.conn, me.user.id, handles)
+                if u.id not in current
+            ]
+            if len(current) + len(joining) > self.settings.group_max_members:
+                raise Conflict(
+                    f"A group has at most {self.settings.group_max_members} members.",
+                    "group_full",
+                )
+            if joining:
+                await self._join(tx, conversation, joining, me)
+            return await self._view(tx.conn, conversation_id, me.user.id)
+
+        return await self.db.write(unit)
+
+    async def _join(self, tx: Tx, conversation: Any, joining: list[User], me: Principal) -> None:
+        now = self.clock.now_ms()
+        head = await eventlog_store.get_head(tx.conn)
+        for user in joining:
+            await store_members.upsert_member(
+                tx.conn,
+                conversation_id=conversation.id,
+                user_id=user.id,
+                role="member",
+                joined_at=now,
+                joined_seq=conversation.last_seq,
+                joined_event=head,
+            )
+        view = await conversation_view(tx.conn, conversation.id, None)
+        await self.events.record(
+            tx,
+            "member.joined",
+            {
+                "conversation_id": conversation.id,
+                "members": [u.to_wire() for u in joining],
+                "by": me.user.handle,
+                "conversation": view.to_wire(),
+            },
+            recipients=await store_members.list_active_member_ids(tx.conn, conversation.id),
+            conversation_id=conversation.id,
+        )
+
+    async def remove_member(self, me: Principal, conversation_id: int, handle: str) -> None:
+        """Remove someone (owner or admin), or leave (anyone, with one's own handle)."""
+
+        async def unit(tx: Tx) -> None:
+            if handle == me.user.handle:
+                conversation, member = await access_active(tx.conn, conversation_id, me.user.id)
+                if conversation.kind == DIRECT:
+                    raise Forbidden("A direct chat cannot be left.", "direct_chat")
+                await self._leave(tx, conversation, me.user.id, me)
+                if member.role == "owner":
+                    await self._hand_over(tx, conversation_id)
+                return
+            conversation, member = await access_manager(tx.conn, conversation_id, me.user.id)
+            target = await accounts_store.get_user_by_handle(tx.conn, handle)
+            target_member = (
+                await store_members.get_member(tx.conn, conversation_id, target.id)
+                if target
+                else None
+            )
+            if target is None or target_member is None or not target_member.active:
+                raise NotFound("That person is not in this group.")
+            if member.role != "owner" and target_member.role != "member":
+                raise Forbidden("Admins may remove members only.", "not_owner")
+            await self._leave(tx, conversation, target.id, me)
+
+        await self.db.write(unit)
+
+    async def _leave(self, tx: Tx, conversation: Any, user_id: int, me: Principal) -> None:
+        leaver = await accounts_store.get_user(tx.conn, user_id)
+        assert leaver is not None
+        recipients = await store_members.list_active_member_ids(tx.conn, conversation.id)
+        event_id = await self.events.record(
+            tx,
+            "member.left",
+            {"conversation_id": conversation.id, "handle": leaver.handle, "by": me.user.handle},
+            recipients=recipients,
+            conversation_id=conversation.id,
+        )
+        await store_members.mark_left(tx.conn, conversation.id, user_id, conversation.last_seq, event_id)
+
+    async def _hand_over(self, tx: Tx, conversation_id: int) -> None:
+        remaining = await store_members.list_active_members(tx.conn, conversation_id)
+        if not remaining:
+            await store_conversations.update_conversation(tx.conn, conversation_id, {"owner_id": None})
+            return
+        heir = next((m for m in remaining if m.role == "admin"), remaining[0])
+        await store_members.update_member(tx.conn, conversation_id, heir.user_id, {"role": "owner"})
+        await store_conversations.update_conversation(
+            tx.conn, conversation_id, {"owner_id": heir.user_id}
+        )
+
+    async def set_member_role(
+        self, me: Principal, conversation_id: int, handle: str, role: str
+    ) -> Conversation:
+        if role not in ("admin", "member"):
+            raise InvalidInput("A member's role is admin or member.", "bad_role")
+
+        async def unit(tx: Tx) -> Conversation:
+            _, member = await access_manager(tx.conn, conversation_id, me.user.id)
+            if member.role != "owner":
+                raise Forbidden("Only the owner appoints admins.", "not_owner")
+            target = await _active_member(tx.conn, conversation_id, handle)
+            if target.role == "owner":
+                raise Conflict("The owner's role cannot change.", "is_owner")
+            await store_members.update_member(tx.conn, conversation_id, target.user_id, {"role": role})
+            await self._tell_members(tx, conversation_id, "conversation.updated", me)
+            return await self._view(tx.conn, conversation_id, me.user.id)
+
+        return await self.db.write(unit)
+
+    async def _view(self, conn: AsyncConnection, conversation_id: int, user_id: int) -> Conversation:
+        return await conversation_view(conn, conversation_id, user_id)
+
+
+async def _visible_user(conn: AsyncConnection, viewer_id: int, handle: str) -> User:
+    user = await accounts_store.get_user_by_handle(conn, handle)
+    if user is None or user.is_placeholder:
+        raise NotFound("No such user.")
+    if await relationships_store.exists_block(conn, user.id, viewer_id):
+        raise NotFound("No such user.")
+    return user
+
+
+async def _active_member(conn: AsyncConnection, conversation_id: int, handle: str) -> Member:
+    user = await accounts_store.get_user_by_handle(conn, handle)
+    member = await store_members.get_member(conn, conversation_id, user.id) if user else None
+    if member is None or not member.active:
+        raise NotFound("That person is not in this group.")
+    return member

@@ -1,0 +1,274 @@
+"""Sending, paging, editing, recalling and reacting to messages; read markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts.models import Principal
+from guanxi.clock import Clock
+from guanxi.accounts import store as accounts_store
+from guanxi.conversations import rules, store_conversations, store_members, store_messages
+from guanxi.conversations.access import access_active, access_member, check_may_message
+from guanxi.conversations.hydrate import hydrate, load_message, quote
+from guanxi.conversations.models import DIRECT, GROUP, Member, Message
+from guanxi.db.database import Database, Tx
+from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
+from guanxi.eventlog.service import EventLog
+from guanxi.settings import Settings
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    messages: list[Message]
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class Draft:
+    client_id: str | None
+    kind: str
+    text: str
+    reply_to: int | None
+
+
+class MessageService:
+    def __init__(self, db: Database, clock: Clock, settings: Settings, events: EventLog) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.events = events
+
+    async def send_message(
+        self, me: Principal, conversation_id: int, draft: Draft
+    ) -> tuple[Message, bool]:
+        """Store and announce a message. False when the client_id was sent before."""
+        text = rules.check_message(draft.kind, draft.text, self.settings.message_max_chars)
+        if draft.client_id is not None:
+            rules.check_client_id(draft.client_id)
+
+        async def unit(tx: Tx) -> tuple[Message, bool]:
+            conversation, member = await access_active(tx.conn, conversation_id, me.user.id)
+            if draft.client_id is not None:
+                sent = await store_messages.get_message_by_client_id(
+                    tx.conn, conversation_id, me.user.id, draft.client_id
+                )
+                if sent is not None:
+                    return (await hydrate(tx.conn, conversation_id, [sent]))[0], False
+            recipients = await store_members.list_active_member_ids(tx.conn, conversation_id)
+            if conversation.kind == DIRECT:
+                peer = next((i for i in recipients if i != me.user.id), me.user.id)
+                await check_may_message(tx.conn, me.user.id, peer)
+            reply = await self._reply_quote(tx.conn, conversation_id, member, draft.reply_to)
+            mentions = await self._mentions(tx.conn, conversation.kind, conversation_id, text)
+            message = await self._insert(tx, conversation_id, me, draft, text, reply, mentions)
+            await self.events.record(
+                tx,
+                "message.created",
+                {"message": message.to_wire()},
+                recipients=recipients,
+                conversation_id=conversation_id,
+            )
+            return message, True
+
+        return await self.db.write(unit)
+
+    async def _insert(
+        self,
+        tx: Tx,
+        conversation_id: int,
+        me: Principal,
+        draft: Draft,
+        text: str,
+        reply: dict[str, Any] | None,
+        mentions: list[str],
+    ) -> Message:
+        now = self.clock.now_ms()
+        seq = await store_conversations.next_seq(tx.conn, conversation_id, now)
+        message_id = await store_messages.insert_message(
+            tx.conn,
+            conversation_id=conversation_id,
+            seq=seq,
+            sender_id=me.user.id,
+            client_id=draft.client_id,
+            kind=draft.kind,
+            text=text,
+            reply_to_seq=draft.reply_to,
+            mentions=mentions,
+            created_at=now,
+        )
+        return Message(
+            message_id, conversation_id, seq, me.user.handle, draft.client_id, draft.kind, text,
+            reply, mentions, None, None, now,
+        )
+
+    async def _reply_quote(
+        self, conn: AsyncConnection, conversation_id: int, member: Member, reply_to: int | None
+    ) -> dict[str, Any] | None:
+        if reply_to is None:
+            return None
+        row = await store_messages.get_message(conn, conversation_id, reply_to)
+        if row is None or not member.sees(reply_to):
+            raise InvalidInput("reply_to names no message you can see here.", "bad_reply_to")
+        return quote(row)
+
+    async def _mentions(
+        self, conn: AsyncConnection, kind: str, conversation_id: int, text: str
+    ) -> list[str]:
+        handles = rules.mentioned_handles(text)
+        if kind != GROUP or not handles:
+            return []
+        found = await accounts_store.list_users_by_handle(conn, handles)
+        members = set(await store_members.list_active_member_ids(conn, conversation_id))
+        return [h for h in handles if h in found and found[h].id in members]
+
+    async def list_messages(
+        self,
+        me: Principal,
+        conversation_id: int,
+        before: int | None,
+        after: int | None,
+        limit: int,
+    ) -> MessagePage:
+        """A page of history, newest first: before a seq, after one, or the latest."""
+        limit = max(1, min(limit, self.settings.page_max))
+        async with self.db.read() as conn:
+            _, member = await access_member(conn, conversation_id, me.user.id)
+            low = max(member.joined_seq, after or 0)
+            high = before
+            if member.left_seq is not None:
+                high = member.left_seq + 1 if high is None else min(high, member.left_seq + 1)
+            rows = await store_messages.list_messages(
+                conn, conversation_id, low=low, high=high, limit=limit + 1,
+                oldest_first=after is not None,
+            )
+            has_more = len(rows) > limit
+            rows = sorted(rows[:limit], key=lambda r: r.seq, reverse=True)
+            return MessagePage(await hydrate(conn, conversation_id, rows), has_more)
+
+    async def edit_message(
+        self, me: Principal, conversation_id: int, seq: int, text: str
+    ) -> Message:
+        async def unit(tx: Tx) -> Message:
+            row = await self._own_message(tx.conn, me, conversation_id, seq)
+            checked = rules.check_message(row.kind, text, self.settings.message_max_chars)
+            await store_messages.update_message(
+                tx.conn, row.id, {"text": checked, "edited_at": self.clock.now_ms()}
+            )
+            return await self._announce(tx, conversation_id, seq, "message.edited")
+
+        return await self.db.write(unit)
+
+    async def recall(self, me: Principal, conversation_id: int, seq: int) -> Message:
+        async def unit(tx: Tx) -> Message:
+            row = await self._own_message(tx.conn, me, conversation_id, seq)
+            now = self.clock.now_ms()
+            if now - row.created_at > self.settings.recall_window_seconds * 1000:
+                raise Forbidden("Too late to recall this message.", "recall_window_passed")
+            await store_messages.update_message(
+                tx.conn, row.id, {"text": "", "mentions": [], "recalled_at": now}
+            )
+            await store_messages.delete_reactions_of(tx.conn, row.id)
+            return await self._announce(tx, conversation_id, seq, "message.recalled")
+
+        return await self.db.write(unit)
+
+    async def _own_message(
+        self, conn: AsyncConnection, me: Principal, conversation_id: int, seq: int
+    ) -> Any:
+        await access_active(conn, conversation_id, me.user.id)
+        row = await self._visible_row(conn, me, conversation_id, seq)
+        if row.sender_id != me.user.id:
+            raise Forbidden("Only the sender may change a message.", "not_sender")
+        if row.recalled_at is not None:
+            raise Conflict("This message was recalled.", "recalled")
+        return row
+
+    async def _visible_row(
+        self, conn: AsyncConnection, me: Principal, conversation_id: int, seq: int
+    ) -> Any:
+        _, member = await access_member(conn, conversation_id, me.user.id)
+        row = await store_messages.get_message(conn, conversation_id, seq)
+        if row is None or not member.sees(seq):
+            raise NotFound("No such message.")
+        return row
+
+    async def _announce(self, tx: Tx, conversation_id: int, seq: int, type: str) -> Message:
+        message = await load_message(tx.conn, conversation_id, seq)
+        assert message is not None
+        await self.events.record(
+            tx,
+            type,
+            {"message": message.to_wire()},
+            recipients=await store_members.list_active_member_ids(tx.conn, conversation_id),
+            conversation_id=conversation_id,
+        )
+        return message
+
+    async def react(
+        self, me: Principal, conversation_id: int, seq: int, emoji: str, *, add: bool
+    ) -> Message:
+        rules.check_emoji(emoji)
+
+        async def unit(tx: Tx) -> Message:
+            await access_active(tx.conn, conversation_id, me.user.id)
+            row = await self._visible_row(tx.conn, me, conversation_id, seq)
+            if row.recalled_at is not None:
+                raise Conflict("This message was recalled.", "recalled")
+            now = self.clock.now_ms()
+            if add:
+                changed = await store_messages.insert_reaction(tx.conn, row.id, me.user.id, emoji, now)
+            else:
+                changed = await store_messages.delete_reaction(tx.conn, row.id, me.user.id, emoji)
+            message = await load_message(tx.conn, conversation_id, seq)
+            assert message is not None
+            if changed:
+                await self._tell_reaction(tx, message, me, emoji, add)
+            return message
+
+        return await self.db.write(unit)
+
+    async def _tell_reaction(
+        self, tx: Tx, message: Message, me: Principal, emoji: str, add: bool
+    ) -> None:
+        await self.events.record(
+            tx,
+            "reaction.added" if add else "reaction.removed",
+            {
+                "conversation_id": message.conversation_id,
+                "seq": message.seq,
+                "emoji": emoji,
+                "handle": me.user.handle,
+                "message": message.to_wire(),
+            },
+            recipients=await store_members.list_active_member_ids(tx.conn, message.conversation_id),
+            conversation_id=message.conversation_id,
+        )
+
+    async def mark_read(self, me: Principal, conversation_id: int, seq: int) -> int:
+        """Move the read marker forward (never back); returns the marker."""
+
+        async def unit(tx: Tx) -> int:
+            conversation, member = await access_active(tx.conn, conversation_id, me.user.id)
+            if seq < 0 or seq > conversation.last_seq:
+                raise InvalidInput("seq is beyond the conversation's last message.", "bad_seq")
+            if seq <= member.last_read_seq:
+                return member.last_read_seq
+            await store_members.update_member(
+                tx.conn, conversation_id, me.user.id, {"last_read_seq": seq}
+            )
+            everyone = await store_members.list_active_member_ids(tx.conn, conversation_id)
+            recipients = everyone if conversation.kind == DIRECT else [me.user.id]
+            await self.events.record(
+                tx,
+                "conversation.read",
+                {"conversation_id": conversation_id, "handle": me.user.handle, "seq": seq},
+                recipients=recipients,
+                conversation_id=conversation_id if conversation.kind == DIRECT else None,
+                user_id=None if conversation.kind == DIRECT else me.user.id,
+            )
+            return seq
+
+        return await self.db.write(unit)

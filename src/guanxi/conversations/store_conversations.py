@@ -1,0 +1,79 @@
+"""SQL for the conversations table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.conversations.tables import conversation_members, conversations
+
+
+async def insert_conversation(
+    conn: AsyncConnection,
+    *,
+    kind: str,
+    name: str,
+    owner_id: int | None,
+    direct_key: str | None,
+    created_at: int,
+) -> int:
+    result = await conn.execute(
+        sa.insert(conversations)
+        .values(
+            kind=kind,
+            name=name,
+            announcement="",
+            owner_id=owner_id,
+            direct_key=direct_key,
+            last_seq=0,
+            created_at=created_at,
+            updated_at=created_at,
+        )
+        .returning(conversations.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def get_conversation(conn: AsyncConnection, conversation_id: int) -> sa.Row[Any] | None:
+    query = sa.select(conversations).where(conversations.c.id == conversation_id)
+    return (await conn.execute(query)).first()
+
+
+async def get_direct_id(conn: AsyncConnection, direct_key: str) -> int | None:
+    query = sa.select(conversations.c.id).where(conversations.c.direct_key == direct_key)
+    value = (await conn.execute(query)).scalar()
+    return int(value) if value is not None else None
+
+
+async def update_conversation(
+    conn: AsyncConnection, conversation_id: int, values: dict[str, Any]
+) -> None:
+    await conn.execute(
+        sa.update(conversations).where(conversations.c.id == conversation_id).values(values)
+    )
+
+
+async def next_seq(conn: AsyncConnection, conversation_id: int, now: int) -> int:
+    """Take the conversation's next seq; the row lock keeps seqs gap-free and unique."""
+    c = conversations.c
+    result = await conn.execute(
+        sa.update(conversations)
+        .where(c.id == conversation_id)
+        .values(last_seq=c.last_seq + 1, updated_at=now)
+        .returning(c.last_seq)
+    )
+    return int(result.scalar_one())
+
+
+async def list_conversations_of(conn: AsyncConnection, user_id: int) -> list[sa.Row[Any]]:
+    """The user's active conversations with their membership, latest activity first."""
+    m = conversation_members.c
+    query = (
+        sa.select(conversations, m.last_read_seq, m.joined_seq)
+        .join(conversation_members, m.conversation_id == conversations.c.id)
+        .where(m.user_id == user_id, m.left_seq.is_(None))
+        .order_by(conversations.c.updated_at.desc(), conversations.c.id.desc())
+    )
+    return list((await conn.execute(query)).all())

@@ -1,0 +1,116 @@
+"""SQL for conversation members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.conversations.models import Member
+from guanxi.conversations.tables import conversation_members
+
+m = conversation_members.c
+
+
+async def upsert_member(
+    conn: AsyncConnection,
+    *,
+    conversation_id: int,
+    user_id: int,
+    role: str,
+    joined_at: int,
+    joined_seq: int,
+    joined_event: int,
+) -> None:
+    """Add a member, or bring back one who left (their new history starts now)."""
+    values = {
+        "role": role,
+        "joined_at": joined_at,
+        "joined_seq": joined_seq,
+        "joined_event": joined_event,
+        "left_seq": None,
+        "left_event": None,
+        "last_read_seq": joined_seq,
+    }
+    existing = await get_member(conn, conversation_id, user_id)
+    if existing is None:
+        await conn.execute(
+            sa.insert(conversation_members).values(
+                conversation_id=conversation_id, user_id=user_id, **values
+            )
+        )
+        return
+    await conn.execute(
+        sa.update(conversation_members)
+        .where(m.conversation_id == conversation_id, m.user_id == user_id)
+        .values(values)
+    )
+
+
+async def get_member(conn: AsyncConnection, conversation_id: int, user_id: int) -> Member | None:
+    query = sa.select(conversation_members).where(
+        m.conversation_id == conversation_id, m.user_id == user_id
+    )
+    row = (await conn.execute(query)).first()
+    return Member.from_row(row) if row else None
+
+
+async def list_active_member_ids(conn: AsyncConnection, conversation_id: int) -> list[int]:
+    query = sa.select(m.user_id).where(m.conversation_id == conversation_id, m.left_seq.is_(None))
+    return [int(x) for x in (await conn.execute(query)).scalars()]
+
+
+async def list_active_members(conn: AsyncConnection, conversation_id: int) -> list[sa.Row[Any]]:
+    query = (
+        sa.select(m.user_id, m.role, m.joined_at)
+        .where(m.conversation_id == conversation_id, m.left_seq.is_(None))
+        .order_by(m.joined_at, m.user_id)
+    )
+    return list((await conn.execute(query)).all())
+
+
+async def count_active_members(conn: AsyncConnection, conversation_id: int) -> int:
+    query = sa.select(sa.func.count()).where(
+        m.conversation_id == conversation_id, m.left_seq.is_(None)
+    )
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def count_active_members_of(
+    conn: AsyncConnection, conversation_ids: list[int]
+) -> dict[int, int]:
+    if not conversation_ids:
+        return {}
+    query = (
+        sa.select(m.conversation_id, sa.func.count())
+        .where(m.conversation_id.in_(conversation_ids), m.left_seq.is_(None))
+        .group_by(m.conversation_id)
+    )
+    return {int(cid): int(n) for cid, n in (await conn.execute(query)).all()}
+
+
+async def mark_left(
+    conn: AsyncConnection, conversation_id: int, user_id: int, left_seq: int, left_event: int
+) -> None:
+    await conn.execute(
+        sa.update(conversation_members)
+        .where(m.conversation_id == conversation_id, m.user_id == user_id)
+        .values(left_seq=left_seq, left_event=left_event)
+    )
+
+
+async def update_member(
+    conn: AsyncConnection, conversation_id: int, user_id: int, values: dict[str, Any]
+) -> None:
+    await conn.execute(
+        sa.update(conversation_members)
+        .where(m.conversation_id == conversation_id, m.user_id == user_id)
+        .values(values)
+    )
+
+
+async def list_memberships(conn: AsyncConnection, user_id: int) -> list[tuple[int, Member]]:
+    """Every membership of a user, past and present, for replaying events."""
+    query = sa.select(conversation_members).where(m.user_id == user_id)
+    return [(row.conversation_id, Member.from_row(row)) for row in await conn.execute(query)]

@@ -1,0 +1,130 @@
+"""SQL for messages and reactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts.tables import users
+from guanxi.conversations.tables import messages, reactions
+
+msg = messages.c
+WITH_SENDER = sa.select(messages, users.c.handle.label("sender_handle")).join(
+    users, users.c.id == msg.sender_id
+)
+
+
+async def insert_message(conn: AsyncConnection, **values: Any) -> int:
+    result = await conn.execute(sa.insert(messages).values(**values).returning(msg.id))
+    return int(result.scalar_one())
+
+
+async def get_message(conn: AsyncConnection, conversation_id: int, seq: int) -> sa.Row[Any] | None:
+    query = WITH_SENDER.where(msg.conversation_id == conversation_id, msg.seq == seq)
+    return (await conn.execute(query)).first()
+
+
+async def get_message_by_client_id(
+    conn: AsyncConnection, conversation_id: int, sender_id: int, client_id: str
+) -> sa.Row[Any] | None:
+    query = WITH_SENDER.where(
+        msg.conversation_id == conversation_id,
+        msg.sender_id == sender_id,
+        msg.client_id == client_id,
+    )
+    return (await conn.execute(query)).first()
+
+
+async def list_messages(
+    conn: AsyncConnection,
+    conversation_id: int,
+    *,
+    low: int,
+    high: int | None,
+    limit: int,
+    oldest_first: bool,
+) -> list[sa.Row[Any]]:
+    """Messages with low < seq (< high), the newest (or oldest) `limit` of them."""
+    query = WITH_SENDER.where(msg.conversation_id == conversation_id, msg.seq > low)
+    if high is not None:
+        query = query.where(msg.seq < high)
+    order = msg.seq.asc() if oldest_first else msg.seq.desc()
+    return list((await conn.execute(query.order_by(order).limit(limit))).all())
+
+
+async def list_messages_by_seq(
+    conn: AsyncConnection, conversation_id: int, seqs: Iterable[int]
+) -> list[sa.Row[Any]]:
+    wanted = list(set(seqs))
+    if not wanted:
+        return []
+    query = WITH_SENDER.where(msg.conversation_id == conversation_id, msg.seq.in_(wanted))
+    return list((await conn.execute(query)).all())
+
+
+async def update_message(conn: AsyncConnection, message_id: int, values: dict[str, Any]) -> None:
+    await conn.execute(sa.update(messages).where(msg.id == message_id).values(values))
+
+
+async def count_unread(
+    conn: AsyncConnection, conversation_id: int, after_seq: int, reader_id: int
+) -> int:
+    query = sa.select(sa.func.count()).where(
+        msg.conversation_id == conversation_id,
+        msg.seq > after_seq,
+        msg.sender_id != reader_id,
+        msg.recalled_at.is_(None),
+    )
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def insert_reaction(
+    conn: AsyncConnection, message_id: int, user_id: int, emoji: str, created_at: int
+) -> bool:
+    """Add a reaction; False when it was there already."""
+    r = reactions.c
+    exists = sa.select(sa.literal(1)).where(
+        r.message_id == message_id, r.user_id == user_id, r.emoji == emoji
+    )
+    if (await conn.execute(exists)).first() is not None:
+        return False
+    await conn.execute(
+        sa.insert(reactions).values(
+            message_id=message_id, user_id=user_id, emoji=emoji, created_at=created_at
+        )
+    )
+    return True
+
+
+async def delete_reaction(conn: AsyncConnection, message_id: int, user_id: int, emoji: str) -> bool:
+    r = reactions.c
+    result = await conn.execute(
+        sa.delete(reactions).where(
+            r.message_id == message_id, r.user_id == user_id, r.emoji == emoji
+        )
+    )
+    return bool(result.rowcount)
+
+
+async def delete_reactions_of(conn: AsyncConnection, message_id: int) -> None:
+    await conn.execute(sa.delete(reactions).where(reactions.c.message_id == message_id))
+
+
+async def list_reactions(
+    conn: AsyncConnection, message_ids: Iterable[int]
+) -> list[tuple[int, str, str]]:
+    """(message_id, emoji, handle) in the order reactions were given."""
+    ids = list(message_ids)
+    if not ids:
+        return []
+    r = reactions.c
+    query = (
+        sa.select(r.message_id, r.emoji, users.c.handle)
+        .join(users, users.c.id == r.user_id)
+        .where(r.message_id.in_(ids))
+        .order_by(r.created_at, users.c.handle)
+    )
+    return [(int(a), b, c) for a, b, c in (await conn.execute(query)).all()]

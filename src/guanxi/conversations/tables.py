@@ -1,0 +1,70 @@
+"""Conversations, their members, messages (gap-free seq per conversation) and reactions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from guanxi.db.metadata import metadata
+
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+REF = sa.BigInteger
+
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("name", sa.String(64), nullable=False, server_default=""),
+    sa.Column("announcement", sa.String(2000), nullable=False, server_default=""),
+    sa.Column("owner_id", REF, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("direct_key", sa.String(64), nullable=True, unique=True),
+    sa.Column("last_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.BigInteger, nullable=False),
+)
+
+conversation_members = sa.Table(
+    "conversation_members",
+    metadata,
+    sa.Column("conversation_id", REF, sa.ForeignKey("conversations.id"), primary_key=True),
+    sa.Column("user_id", REF, sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("joined_at", sa.BigInteger, nullable=False),
+    sa.Column("joined_seq", sa.BigInteger, nullable=False),
+    sa.Column("joined_event", sa.BigInteger, nullable=False),
+    sa.Column("left_seq", sa.BigInteger, nullable=True),
+    sa.Column("left_event", sa.BigInteger, nullable=True),
+    sa.Column("last_read_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Index("ix_conversation_members_user", "user_id"),
+)
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("conversation_id", REF, sa.ForeignKey("conversations.id"), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("sender_id", REF, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("client_id", sa.String(64), nullable=True),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("text", sa.Text, nullable=False, server_default=""),
+    sa.Column("reply_to_seq", sa.BigInteger, nullable=True),
+    sa.Column("mentions", sa.JSON, nullable=False),
+    sa.Column("media_id", sa.String(80), nullable=True),
+    sa.Column("edited_at", sa.BigInteger, nullable=True),
+    sa.Column("recalled_at", sa.BigInteger, nullable=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
+    sa.UniqueConstraint(
+        "conversation_id", "sender_id", "client_id", name="uq_messages_client_id"
+    ),
+)
+
+reactions = sa.Table(
+    "reactions",
+    metadata,
+    sa.Column("message_id", REF, sa.ForeignKey("messages.id"), primary_key=True),
+    sa.Column("user_id", REF, sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("emoji", sa.String(64), primary_key=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)

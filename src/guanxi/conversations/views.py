@@ -1,0 +1,117 @@
+"""Conversation values as one member sees them: members, last message, unread count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts import store as accounts_store
+from guanxi.accounts.models import User
+from guanxi.conversations import store_conversations, store_members, store_messages
+from guanxi.conversations.hydrate import load_message
+from guanxi.conversations.models import DIRECT, Conversation, Message
+from guanxi.errors import NotFound
+
+
+async def conversation_view(
+    conn: AsyncConnection, conversation_id: int, viewer_id: int | None
+) -> Conversation:
+    """The conversation with its members; unread state when a viewer is given."""
+    row = await store_conversations.get_conversation(conn, conversation_id)
+    if row is None:
+        raise NotFound("No such conversation.")
+    member_rows = await store_members.list_active_members(conn, conversation_id)
+    users = await accounts_store.list_users(conn, [m.user_id for m in member_rows] + _owner(row))
+    members = [(users[m.user_id], m.role) for m in member_rows]
+    peer = _peer(row, [u for u, _ in members], viewer_id)
+    last_read, unread, last = 0, 0, None
+    if viewer_id is not None:
+        member = await store_members.get_member(conn, conversation_id, viewer_id)
+        assert member is not None
+        last_read = member.last_read_seq
+        unread = await store_messages.count_unread(conn, conversation_id, last_read, viewer_id)
+        last = await _last_visible(conn, row, member.joined_seq, member.left_seq)
+    return _conversation(row, users, members, peer, last, unread, last_read)
+
+
+async def list_views(conn: AsyncConnection, user_id: int) -> list[Conversation]:
+    """The user's chat list, latest activity first, without the member lists."""
+    rows = await store_conversations.list_conversations_of(conn, user_id)
+    ids = [r.id for r in rows]
+    counts = await store_members.count_active_members_of(conn, ids)
+    direct_peers = await _direct_peers(conn, [r for r in rows if r.kind == DIRECT], user_id)
+    views: list[Conversation] = []
+    for row in rows:
+        unread = await store_messages.count_unread(conn, row.id, row.last_read_seq, user_id)
+        last = await _last_visible(conn, row, row.joined_seq, None)
+        users = await accounts_store.list_users(conn, _owner(row))
+        views.append(
+            _conversation(
+                row, users, [], direct_peers.get(row.id), last, unread, row.last_read_seq,
+                member_count=counts.get(row.id, 0),
+            )
+        )
+    return views
+
+
+def _conversation(
+    row: Any,
+    users: dict[int, User],
+    members: list[tuple[User, str]],
+    peer: User | None,
+    last: Message | None,
+    unread: int,
+    last_read: int,
+    *,
+    member_count: int | None = None,
+) -> Conversation:
+    owner = users.get(row.owner_id) if row.owner_id is not None else None
+    return Conversation(
+        id=row.id,
+        kind=row.kind,
+        name=row.name,
+        announcement=row.announcement,
+        owner=owner.handle if owner else None,
+        last_seq=row.last_seq,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        member_count=len(members) if member_count is None else member_count,
+        members=members,
+        last_message=last,
+        unread=unread,
+        last_read_seq=last_read,
+        peer=peer,
+    )
+
+
+def _owner(row: Any) -> list[int]:
+    return [row.owner_id] if row.owner_id is not None else []
+
+
+def _peer(row: Any, members: list[User], viewer_id: int | None) -> User | None:
+    if row.kind != DIRECT or viewer_id is None:
+        return None
+    return next((u for u in members if u.id != viewer_id), None)
+
+
+async def _direct_peers(
+    conn: AsyncConnection, rows: list[Any], user_id: int
+) -> dict[int, User]:
+    peers: dict[int, User] = {}
+    for row in rows:
+        ids = [i for i in await store_members.list_active_member_ids(conn, row.id) if i != user_id]
+        if ids:
+            user = await accounts_store.get_user(conn, ids[0])
+            if user is not None:
+                peers[row.id] = user
+    return peers
+
+
+async def _last_visible(
+    conn: AsyncConnection, row: Any, joined_seq: int, left_seq: int | None
+) -> Message | None:
+    last = row.last_seq if left_seq is None else min(row.last_seq, left_seq)
+    if last <= joined_seq:
+        return None
+    return await load_message(conn, row.id, last)

@@ -1,0 +1,1 @@
+"""The store's plumbing: engines, units of work, the shared metadata."""

@@ -1,0 +1,132 @@
+"""Units of work: parallel reads, and one writer that commits many writes with one fsync.
+
+Every write goes through `Database.write(unit)`. Units queue up; the writer task takes all
+that are waiting (up to `batch_max`), runs each inside its own savepoint of one transaction,
+commits once, and only then answers each caller and runs its after-commit callbacks, in
+order. A unit that raises is rolled back to its savepoint and its caller gets the error;
+the others still commit. So the database sees one writer (SQLite's own rule) and a burst of
+sends costs one fsync, yet nothing is acknowledged before it is on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from guanxi.db.dialects import create_engine, is_sqlite
+
+T = TypeVar("T")
+
+
+@dataclass
+class Tx:
+    """What a write unit gets: the connection, and a list of things to do after commit."""
+
+    conn: AsyncConnection
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self.after_commit.append(callback)
+
+
+WriteUnit = Callable[[Tx], Awaitable[T]]
+
+
+@dataclass
+class _Pending:
+    unit: WriteUnit[Any]
+    future: asyncio.Future[Any]
+    tx: Tx | None = None
+    value: Any = None
+    error: BaseException | None = None
+
+
+class Database:
+    def __init__(self, url: str, *, batch_max: int = 256) -> None:
+        self.url = url
+        self.is_sqlite = is_sqlite(url)
+        self.batch_max = batch_max
+        self._reader: AsyncEngine | None = None
+        self._writer: AsyncEngine | None = None
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._reader = create_engine(self.url, writer=False)
+        self._writer = create_engine(self.url, writer=True)
+        self._task = asyncio.create_task(self._write_loop(), name="guanxi-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        for engine in (self._reader, self._writer):
+            if engine is not None:
+                await engine.dispose()
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in one read transaction (a consistent snapshot)."""
+        assert self._reader is not None, "database not started"
+        async with self._reader.connect() as conn:
+            yield conn
+
+    async def write(self, unit: WriteUnit[T]) -> T:
+        """Run `unit` in the writer's transaction; return once it is committed to disk."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Pending(unit, future))
+        return await asyncio.shield(future)
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self.batch_max and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            await self._commit_batch(batch)
+
+    async def _commit_batch(self, batch: list[_Pending]) -> None:
+        assert self._writer is not None
+        try:
+            async with self._writer.connect() as conn:
+                async with conn.begin():
+                    for pending in batch:
+                        await self._run_unit(conn, pending, alone=len(batch) == 1)
+        except Exception as exc:  # the commit itself failed: nobody is acknowledged
+            for pending in batch:
+                if pending.error is None:
+                    pending.error = exc
+        for pending in batch:
+            _settle(pending)
+
+    async def _run_unit(self, conn: AsyncConnection, pending: _Pending, *, alone: bool) -> None:
+        tx = Tx(conn)
+        try:
+            if alone:
+                pending.value = await pending.unit(tx)
+            else:
+                async with conn.begin_nested():
+                    pending.value = await pending.unit(tx)
+            pending.tx = tx
+        except Exception as exc:
+            pending.error = exc
+            if alone:
+                raise
+
+
+def _settle(pending: _Pending) -> None:
+    if pending.future.done():
+        return
+    if pending.error is not None:
+        pending.future.set_exception(pending.error)
+        return
+    assert pending.tx is not None
+    for callback in pending.tx.after_commit:
+        callback()
+    pending.future.set_result(pending.value)

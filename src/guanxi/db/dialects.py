@@ -1,0 +1,58 @@
+"""The only place where SQLite and PostgreSQL are told apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def async_url(url: str) -> str:
+    """The driver-qualified URL for the async engine."""
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url.removeprefix("sqlite:")
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url.removeprefix(prefix)
+    return url
+
+
+def create_engine(url: str, *, writer: bool) -> AsyncEngine:
+    """An engine for reads (a small pool) or for the single writer (one connection)."""
+    if is_sqlite(url):
+        return _sqlite_engine(url, writer=writer)
+    pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0} if writer else {"pool_size": 8}
+    return create_async_engine(async_url(url), pool_pre_ping=True, **pool)
+
+
+def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
+    engine = create_async_engine(
+        async_url(url),
+        pool_size=1 if writer else 4,
+        max_overflow=0,
+    )
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @sa.event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=FULL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=10000",
+        ):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @sa.event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine

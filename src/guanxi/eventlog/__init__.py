@@ -1,0 +1,1 @@
+"""The durable log of every event, which a reconnecting device replays from its cursor."""

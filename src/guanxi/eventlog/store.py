@@ -1,0 +1,68 @@
+"""SQL for the event log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.eventlog.tables import events
+
+
+async def insert_event(
+    conn: AsyncConnection,
+    *,
+    type: str,
+    payload: dict[str, Any],
+    created_at: int,
+    user_id: int | None = None,
+    conversation_id: int | None = None,
+) -> int:
+    result = await conn.execute(
+        sa.insert(events)
+        .values(
+            type=type,
+            payload=payload,
+            created_at=created_at,
+            user_id=user_id,
+            conversation_id=conversation_id,
+        )
+        .returning(events.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def get_head(conn: AsyncConnection) -> int:
+    """The id of the newest event, or 0."""
+    result = await conn.execute(sa.select(sa.func.max(events.c.id)))
+    return int(result.scalar_one() or 0)
+
+
+async def list_events_after(
+    conn: AsyncConnection,
+    *,
+    user_id: int,
+    conversation_ids: Iterable[int],
+    cursor: int,
+    limit: int,
+) -> list[sa.Row[Any]]:
+    """Events after `cursor` addressed to the user or to one of the conversations."""
+    conversation_ids = list(conversation_ids)
+    audience = events.c.user_id == user_id
+    if conversation_ids:
+        audience = sa.or_(
+            audience,
+            sa.and_(
+                events.c.user_id.is_(None),
+                events.c.conversation_id.in_(conversation_ids),
+            ),
+        )
+    query = (
+        sa.select(events)
+        .where(events.c.id > cursor, audience)
+        .order_by(events.c.id)
+        .limit(limit)
+    )
+    return list((await conn.execute(query)).all())

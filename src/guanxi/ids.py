@@ -1,0 +1,16 @@
+"""Random secrets and their hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+
+def new_token() -> str:
+    """A bearer token: 32 random bytes, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()

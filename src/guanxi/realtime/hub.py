@@ -1,0 +1,59 @@
+"""Subscriptions of connected devices, and delivery of envelopes to them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from guanxi.realtime.envelope import Envelope
+
+QUEUE_LIMIT = 10_000
+
+
+class Subscription:
+    """One device's live feed. Overflowing it closes it; the device resumes by cursor."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self.queue: asyncio.Queue[Envelope | None] = asyncio.Queue()
+        self.overflowed = False
+
+    def push(self, envelope: Envelope) -> None:
+        if self.overflowed:
+            return
+        if self.queue.qsize() >= QUEUE_LIMIT:
+            self.overflowed = True
+            self.queue.put_nowait(None)
+            return
+        self.queue.put_nowait(envelope)
+
+    def close(self) -> None:
+        self.queue.put_nowait(None)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._subscriptions: dict[int, set[Subscription]] = defaultdict(set)
+
+    def subscribe(self, user_id: int) -> Subscription:
+        subscription = Subscription(user_id)
+        self._subscriptions[user_id].add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subs = self._subscriptions.get(subscription.user_id)
+        if subs is None:
+            return
+        subs.discard(subscription)
+        if not subs:
+            del self._subscriptions[subscription.user_id]
+
+    def deliver(self, envelope: Envelope) -> None:
+        for user_id in envelope.recipients:
+            for subscription in self._subscriptions.get(user_id, ()):
+                subscription.push(envelope)
+
+    def close_user(self, user_id: int) -> None:
+        """Close every live feed of a user (their session ended)."""
+        for subscription in list(self._subscriptions.get(user_id, ())):
+            subscription.close()

@@ -1,0 +1,1 @@
+"""Relationships: friend requests, friendships with a role on each side, blocks."""

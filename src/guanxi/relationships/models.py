@@ -1,0 +1,96 @@
+"""Relationship values handed between layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from guanxi.accounts.models import User
+from guanxi.clock import iso
+
+ROLES = (
+    "family",
+    "partner",
+    "close_friend",
+    "classmate",
+    "colleague",
+    "teacher",
+    "student",
+    "acquaintance",
+)
+
+
+@dataclass(frozen=True)
+class FriendRequest:
+    id: int
+    sender: User
+    recipient: User
+    greeting: str
+    role: str
+    status: str
+    created_at: int
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "from": self.sender.to_wire(),
+            "to": self.recipient.to_wire(),
+            "greeting": self.greeting,
+            "role": self.role,
+            "status": self.status,
+            "created_at": iso(self.created_at),
+        }
+
+
+@dataclass(frozen=True)
+class Friend:
+    """One side's view of a friendship: the friend, and what this side chose."""
+
+    user: User
+    role: str
+    remark: str
+    tags: list[str]
+    hide_my_moments: bool
+    hide_their_moments: bool
+    since: int
+
+    @classmethod
+    def from_row(cls, user: User, row: Any) -> Friend:
+        return cls(
+            user,
+            row.role,
+            row.remark,
+            list(row.tags),
+            bool(row.hide_my_moments),
+            bool(row.hide_their_moments),
+            row.created_at,
+        )
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "user": self.user.to_wire(),
+            "role": self.role,
+            "remark": self.remark,
+            "tags": self.tags,
+            "hide_my_moments": self.hide_my_moments,
+            "hide_their_moments": self.hide_their_moments,
+            "since": iso(self.since),
+        }
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Someone's public profile as a given viewer sees it."""
+
+    user: User
+    is_friend: bool
+    friend: Friend | None
+    is_blocked: bool
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "user": self.user.to_wire(),
+            "is_friend": self.is_friend,
+            "friend": self.friend.to_wire() if self.friend else None,
+            "is_blocked": self.is_blocked,
+        }

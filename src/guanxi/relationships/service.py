@@ -1,0 +1,261 @@
+"""Friend requests, friendships, blocks, and the checks other domains ask of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts import store as accounts_store
+from guanxi.accounts.models import Principal, User
+from guanxi.clock import Clock
+from guanxi.db.database import Database, Tx
+from guanxi.errors import Conflict, InvalidInput, NotFound, RateLimited
+from guanxi.eventlog.service import EventLog
+from guanxi.relationships import rules, store
+from guanxi.relationships.models import Friend, FriendRequest, Profile
+from guanxi.settings import Settings
+
+DAY_MS = 86_400_000
+
+
+class RelationshipService:
+    def __init__(self, db: Database, clock: Clock, settings: Settings, events: EventLog) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.events = events
+
+    # -- friend requests ---------------------------------------------------------------
+
+    async def send_friend_request(
+        self, me: Principal, to: str, greeting: str, role: str
+    ) -> FriendRequest:
+        rules.check_role(role)
+        greeting = rules.check_greeting(greeting)
+
+        async def unit(tx: Tx) -> FriendRequest:
+            target = await self._visible_user(tx.conn, me.user.id, to)
+            await self._check_can_request(tx.conn, me.user, target)
+            request_id = await store.insert_request(
+                tx.conn,
+                from_id=me.user.id,
+                to_id=target.id,
+                greeting=greeting,
+                role=role,
+                created_at=self.clock.now_ms(),
+            )
+            request = await self._request(tx.conn, request_id)
+            await self.events.record(
+                tx,
+                "friend_request.received",
+                {"request": request.to_wire()},
+                recipients=[target.id],
+                user_id=target.id,
+            )
+            return request
+
+        return await self.db.write(unit)
+
+    async def _check_can_request(self, conn: AsyncConnection, me: User, target: User) -> None:
+        if target.id == me.id:
+            raise InvalidInput("You cannot befriend yourself.", "self_request")
+        if target.is_placeholder:
+            raise NotFound("No such user.")
+        if await store.exists_block(conn, me.id, target.id):
+            raise Conflict("You blocked this person; unblock them first.", "blocked")
+        if await store.get_friendship(conn, me.id, target.id):
+            raise Conflict("You are friends already.", "already_friends")
+        if await store.exists_pending_between(conn, me.id, target.id):
+            raise Conflict("A friend request between you is already waiting.", "already_pending")
+        since = self.clock.now_ms() - DAY_MS
+        if await store.count_requests_since(conn, me.id, since) >= (
+            self.settings.friend_requests_per_day
+        ):
+            raise RateLimited("You sent too many friend requests today.", "too_many_requests")
+
+    async def list_friend_requests(self, me: Principal) -> list[FriendRequest]:
+        async with self.db.read() as conn:
+            rows = await store.list_pending(conn, me.user.id)
+            users = await accounts_store.list_users(
+                conn, [r.from_user_id for r in rows] + [r.to_user_id for r in rows]
+            )
+        return [_request_from_row(r, users) for r in rows]
+
+    async def accept(
+        self, me: Principal, request_id: int, role: str, remark: str, tags: list[str]
+    ) -> Friend:
+        rules.check_role(role)
+        remark = rules.check_remark(remark)
+        tags = rules.check_tags(tags)
+
+        async def unit(tx: Tx) -> Friend:
+            request = await self._pending_for_recipient(tx.conn, me, request_id)
+            now = self.clock.now_ms()
+            await store.update_request_status(tx.conn, request_id, "accepted", now)
+            await store.insert_friendship(
+                tx.conn,
+                user_id=me.user.id,
+                friend_id=request.sender.id,
+                role=role,
+                remark=remark,
+                tags=tags,
+                created_at=now,
+            )
+            await store.insert_friendship(
+                tx.conn,
+                user_id=request.sender.id,
+                friend_id=me.user.id,
+                role=request.role,
+                remark="",
+                tags=[],
+                created_at=now,
+            )
+            accepted = {**request.to_wire(), "status": "accepted"}
+            await self._tell_both(tx, "friend_request.accepted", {"request": accepted}, request)
+            row = await store.get_friendship(tx.conn, me.user.id, request.sender.id)
+            return Friend.from_row(request.sender, row)
+
+        return await self.db.write(unit)
+
+    async def decline(self, me: Principal, request_id: int) -> None:
+        async def unit(tx: Tx) -> None:
+            await self._pending_for_recipient(tx.conn, me, request_id)
+            await store.update_request_status(
+                tx.conn, request_id, "declined", self.clock.now_ms()
+            )
+
+        await self.db.write(unit)
+
+    async def _tell_both(
+        self, tx: Tx, type: str, payload: dict[str, Any], request: FriendRequest
+    ) -> None:
+        for user in (request.sender, request.recipient):
+            await self.events.record(tx, type, payload, recipients=[user.id], user_id=user.id)
+
+    async def _pending_for_recipient(
+        self, conn: AsyncConnection, me: Principal, request_id: int
+    ) -> FriendRequest:
+        request = await self._request(conn, request_id)
+        if me.user.id not in (request.sender.id, request.recipient.id):
+            raise NotFound("No such friend request.")
+        if request.recipient.id != me.user.id:
+            raise Conflict("Only the person asked can answer a request.", "not_recipient")
+        if request.status != "pending":
+            raise Conflict(f"This request is {request.status} already.", "not_pending")
+        return request
+
+    async def _request(self, conn: AsyncConnection, request_id: int) -> FriendRequest:
+        row = await store.get_request(conn, request_id)
+        if row is None:
+            raise NotFound("No such friend request.")
+        users = await accounts_store.list_users(conn, [row.from_user_id, row.to_user_id])
+        return _request_from_row(row, users)
+
+    # -- friends -----------------------------------------------------------------------
+
+    async def list_friends(self, me: Principal) -> list[Friend]:
+        async with self.db.read() as conn:
+            rows = await store.list_friendships(conn, me.user.id)
+            users = await accounts_store.list_users(conn, [r.friend_id for r in rows])
+        friends = [Friend.from_row(users[r.friend_id], r) for r in rows]
+        return sorted(friends, key=lambda f: (f.remark or f.user.display_name).casefold())
+
+    async def update_friend(self, me: Principal, handle: str, changes: dict[str, Any]) -> Friend:
+        values = _checked_friend_changes(changes)
+
+        async def unit(tx: Tx) -> Friend:
+            friend = await self._visible_user(tx.conn, me.user.id, handle)
+            if await store.get_friendship(tx.conn, me.user.id, friend.id) is None:
+                raise NotFound("This person is not your friend.")
+            if values:
+                await store.update_friendship(tx.conn, me.user.id, friend.id, values)
+            row = await store.get_friendship(tx.conn, me.user.id, friend.id)
+            return Friend.from_row(friend, row)
+
+        return await self.db.write(unit)
+
+    async def remove_friend(self, me: Principal, handle: str) -> None:
+        async def unit(tx: Tx) -> None:
+            friend = await self._visible_user(tx.conn, me.user.id, handle)
+            if await store.get_friendship(tx.conn, me.user.id, friend.id) is None:
+                raise NotFound("This person is not your friend.")
+            await store.delete_friendship_pair(tx.conn, me.user.id, friend.id)
+            await self.events.record(
+                tx,
+                "friend.removed",
+                {"handle": friend.handle},
+                recipients=[me.user.id],
+                user_id=me.user.id,
+            )
+
+        await self.db.write(unit)
+
+    # -- blocks and profiles -----------------------------------------------------------
+
+    async def block(self, me: Principal, handle: str) -> None:
+        async def unit(tx: Tx) -> None:
+            target = await self._visible_user(tx.conn, me.user.id, handle)
+            if target.id == me.user.id:
+                raise InvalidInput("You cannot block yourself.", "self_block")
+            now = self.clock.now_ms()
+            await store.insert_block(tx.conn, me.user.id, target.id, now)
+            await store.close_pending_between(tx.conn, me.user.id, target.id, now)
+
+        await self.db.write(unit)
+
+    async def unblock(self, me: Principal, handle: str) -> None:
+        async def unit(tx: Tx) -> None:
+            target = await accounts_store.get_user_by_handle(tx.conn, handle)
+            if target is None or not await store.exists_block(tx.conn, me.user.id, target.id):
+                raise NotFound("You have not blocked this person.")
+            await store.delete_block(tx.conn, me.user.id, target.id)
+
+        await self.db.write(unit)
+
+    async def list_blocked(self, me: Principal) -> list[User]:
+        async with self.db.read() as conn:
+            ids = await store.list_blocked(conn, me.user.id)
+            users = await accounts_store.list_users(conn, ids)
+        return sorted(users.values(), key=lambda u: u.handle)
+
+    async def view_profile(self, me: Principal, handle: str) -> Profile:
+        async with self.db.read() as conn:
+            user = await self._visible_user(conn, me.user.id, handle)
+            row = await store.get_friendship(conn, me.user.id, user.id)
+            blocked = await store.exists_block(conn, me.user.id, user.id)
+        friend = Friend.from_row(user, row) if row else None
+        return Profile(user, friend is not None, friend, blocked)
+
+    async def _visible_user(self, conn: AsyncConnection, viewer_id: int, handle: str) -> User:
+        """The user with this handle, unless they blocked the viewer (then: not found)."""
+        user = await accounts_store.get_user_by_handle(conn, handle)
+        if user is None or await store.exists_block(conn, user.id, viewer_id):
+            raise NotFound("No such user.")
+        return user
+
+
+def _request_from_row(row: Any, users: dict[int, User]) -> FriendRequest:
+    return FriendRequest(
+        row.id,
+        users[row.from_user_id],
+        users[row.to_user_id],
+        row.greeting,
+        row.role,
+        row.status,
+        row.created_at,
+    )
+
+
+def _checked_friend_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if changes.get("role") is not None:
+        values["role"] = rules.check_role(changes["role"])
+    if changes.get("remark") is not None:
+        values["remark"] = rules.check_remark(changes["remark"])
+    if changes.get("tags") is not None:
+        values["tags"] = rules.check_tags(changes["tags"])
+    for switch in ("hide_my_moments", "hide_their_moments"):
+        if changes.get(switch) is not None:
+            values[switch] = bool(changes[switch])
+    return values

@@ -1,0 +1,172 @@
+"""SQL for friend requests, friendships and blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.relationships.tables import blocks, friend_requests, friendships
+
+PENDING = "pending"
+
+
+async def insert_request(
+    conn: AsyncConnection, *, from_id: int, to_id: int, greeting: str, role: str, created_at: int
+) -> int:
+    result = await conn.execute(
+        sa.insert(friend_requests)
+        .values(
+            from_user_id=from_id,
+            to_user_id=to_id,
+            greeting=greeting,
+            role=role,
+            status=PENDING,
+            created_at=created_at,
+        )
+        .returning(friend_requests.c.id)
+    )
+    return int(result.scalar_one())
+
+
+async def get_request(conn: AsyncConnection, request_id: int) -> sa.Row[Any] | None:
+    query = sa.select(friend_requests).where(friend_requests.c.id == request_id)
+    return (await conn.execute(query)).first()
+
+
+async def exists_pending_between(conn: AsyncConnection, a: int, b: int) -> bool:
+    fr = friend_requests.c
+    pair = sa.or_(
+        sa.and_(fr.from_user_id == a, fr.to_user_id == b),
+        sa.and_(fr.from_user_id == b, fr.to_user_id == a),
+    )
+    query = sa.select(sa.literal(1)).where(pair, fr.status == PENDING)
+    return (await conn.execute(query)).first() is not None
+
+
+async def count_requests_since(conn: AsyncConnection, from_id: int, since: int) -> int:
+    fr = friend_requests.c
+    query = sa.select(sa.func.count()).where(fr.from_user_id == from_id, fr.created_at >= since)
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def list_pending(conn: AsyncConnection, user_id: int) -> list[sa.Row[Any]]:
+    fr = friend_requests.c
+    query = (
+        sa.select(friend_requests)
+        .where(fr.status == PENDING, sa.or_(fr.from_user_id == user_id, fr.to_user_id == user_id))
+        .order_by(fr.id.desc())
+    )
+    return list((await conn.execute(query)).all())
+
+
+async def update_request_status(
+    conn: AsyncConnection, request_id: int, status: str, answered_at: int
+) -> None:
+    await conn.execute(
+        sa.update(friend_requests)
+        .where(friend_requests.c.id == request_id)
+        .values(status=status, answered_at=answered_at)
+    )
+
+
+async def close_pending_between(conn: AsyncConnection, a: int, b: int, answered_at: int) -> None:
+    fr = friend_requests.c
+    pair = sa.or_(
+        sa.and_(fr.from_user_id == a, fr.to_user_id == b),
+        sa.and_(fr.from_user_id == b, fr.to_user_id == a),
+    )
+    await conn.execute(
+        sa.update(friend_requests)
+        .where(pair, fr.status == PENDING)
+        .values(status="cancelled", answered_at=answered_at)
+    )
+
+
+async def insert_friendship(
+    conn: AsyncConnection,
+    *,
+    user_id: int,
+    friend_id: int,
+    role: str,
+    remark: str,
+    tags: list[str],
+    created_at: int,
+) -> None:
+    await conn.execute(
+        sa.insert(friendships).values(
+            user_id=user_id,
+            friend_id=friend_id,
+            role=role,
+            remark=remark,
+            tags=tags,
+            created_at=created_at,
+        )
+    )
+
+
+async def get_friendship(conn: AsyncConnection, user_id: int, friend_id: int) -> sa.Row[Any] | None:
+    f = friendships.c
+    query = sa.select(friendships).where(f.user_id == user_id, f.friend_id == friend_id)
+    return (await conn.execute(query)).first()
+
+
+async def list_friendships(conn: AsyncConnection, user_id: int) -> list[sa.Row[Any]]:
+    query = sa.select(friendships).where(friendships.c.user_id == user_id)
+    return list((await conn.execute(query)).all())
+
+
+async def update_friendship(
+    conn: AsyncConnection, user_id: int, friend_id: int, values: dict[str, Any]
+) -> None:
+    f = friendships.c
+    await conn.execute(
+        sa.update(friendships).where(f.user_id == user_id, f.friend_id == friend_id).values(values)
+    )
+
+
+async def delete_friendship_pair(conn: AsyncConnection, a: int, b: int) -> None:
+    f = friendships.c
+    pair = sa.or_(
+        sa.and_(f.user_id == a, f.friend_id == b), sa.and_(f.user_id == b, f.friend_id == a)
+    )
+    await conn.execute(sa.delete(friendships).where(pair))
+
+
+async def exists_friendship_pair(conn: AsyncConnection, a: int, b: int) -> bool:
+    f = friendships.c
+    query = sa.select(sa.func.count()).where(
+        sa.or_(
+            sa.and_(f.user_id == a, f.friend_id == b), sa.and_(f.user_id == b, f.friend_id == a)
+        )
+    )
+    return int((await conn.execute(query)).scalar_one()) == 2
+
+
+async def exists_block(conn: AsyncConnection, blocker: int, blocked: int) -> bool:
+    b = blocks.c
+    query = sa.select(sa.literal(1)).where(b.user_id == blocker, b.blocked_id == blocked)
+    return (await conn.execute(query)).first() is not None
+
+
+async def exists_block_either(conn: AsyncConnection, a: int, b: int) -> bool:
+    return await exists_block(conn, a, b) or await exists_block(conn, b, a)
+
+
+async def insert_block(conn: AsyncConnection, blocker: int, blocked: int, created_at: int) -> None:
+    if await exists_block(conn, blocker, blocked):
+        return
+    await conn.execute(
+        sa.insert(blocks).values(user_id=blocker, blocked_id=blocked, created_at=created_at)
+    )
+
+
+async def delete_block(conn: AsyncConnection, blocker: int, blocked: int) -> None:
+    b = blocks.c
+    await conn.execute(sa.delete(blocks).where(b.user_id == blocker, b.blocked_id == blocked))
+
+
+async def list_blocked(conn: AsyncConnection, blocker: int) -> list[int]:
+    query = sa.select(blocks.c.blocked_id).where(blocks.c.user_id == blocker)
+    return [int(x) for x in (await conn.execute(query)).scalars()]

@@ -1,0 +1,59 @@
+"""The one place that builds every service and wires them together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from guanxi.accounts.service import AccountService
+from guanxi.clock import Clock
+from guanxi.conversations.service import ConversationService
+from guanxi.conversations.service_messages import MessageService
+from guanxi.db.database import Database
+from guanxi.eventlog.service import EventLog
+from guanxi.realtime.broker import Broker, make_broker
+from guanxi.realtime.hub import Hub
+from guanxi.relationships.service import RelationshipService
+from guanxi.settings import Settings
+from guanxi.stream.service import StreamService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    hub: Hub
+    broker: Broker
+    accounts: AccountService
+    relationships: RelationshipService
+    conversations: ConversationService
+    messages: MessageService
+    stream: StreamService
+
+    async def start(self) -> None:
+        await self.db.start()
+        await self.broker.start()
+
+    async def stop(self) -> None:
+        await self.broker.stop()
+        await self.db.stop()
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or Clock()
+    db = Database(settings.effective_database_url(), batch_max=settings.write_batch_max)
+    hub = Hub()
+    broker = make_broker(hub, settings.redis_url)
+    events = EventLog(broker, clock)
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        hub=hub,
+        broker=broker,
+        accounts=AccountService(db, clock, settings),
+        relationships=RelationshipService(db, clock, settings, events),
+        conversations=ConversationService(db, clock, settings, events),
+        messages=MessageService(db, clock, settings, events),
+        stream=StreamService(db, hub),
+    )

@@ -1,0 +1,58 @@
+"""Typed settings, read from `GUANXI_*` environment variables. No I/O at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting guanxi reads. `docs/settings.md` is generated from these fields."""
+
+    model_config = SettingsConfigDict(env_prefix="GUANXI_", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("guanxi-data"),
+        description="Folder holding the embedded SQLite database and media files.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL URL (postgresql://user@host/db). Unset: SQLite in the data folder.",
+    )
+    redis_url: str | None = Field(
+        None,
+        description="Redis URL for real-time fan-out between several worker processes.",
+    )
+    host: str = Field("127.0.0.1", description="Address `guanxi serve` listens on.")
+    port: int = Field(8000, description="Port `guanxi serve` listens on.")
+    max_body_bytes: int = Field(
+        1_048_576, description="Largest JSON request body accepted, in bytes (413 beyond)."
+    )
+    message_max_chars: int = Field(5000, description="Longest text message, in characters.")
+    group_max_members: int = Field(500, description="Most members a group chat may have.")
+    recall_window_seconds: int = Field(
+        120, description="How long after sending a sender may recall a message."
+    )
+    friend_requests_per_day: int = Field(
+        30, description="Friend requests one user may send in 24 hours."
+    )
+    login_attempts: int = Field(
+        10, description="Failed logins allowed per handle and address within the login window."
+    )
+    login_window_seconds: int = Field(
+        300, description="Window for counting failed logins, in seconds."
+    )
+    write_batch_max: int = Field(
+        256, description="Most write units committed together by one fsync (group commit)."
+    )
+    page_max: int = Field(200, description="Largest page a history or list call returns.")
+
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "guanxi.db"
+
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.sqlite_path()}"

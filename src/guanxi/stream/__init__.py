@@ -1,0 +1,1 @@
+"""A user's event stream: replay from a cursor, then live events."""

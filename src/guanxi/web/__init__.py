@@ -1,0 +1,1 @@
+"""The HTTP and WebSocket edge: parses, authenticates, calls one service, serialises."""

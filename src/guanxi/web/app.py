@@ -1,0 +1,51 @@
+"""create_app: the ASGI application, its routes and its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from guanxi import __version__
+from guanxi.services import Services, build_services
+from guanxi.settings import Settings
+from guanxi.web import socket
+from guanxi.web.errors import install_error_handlers
+from guanxi.web.limits import BodyLimitMiddleware
+from guanxi.web.routes import accounts, conversations, messages, relationships
+
+API = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The app; it builds its services from settings unless given them."""
+    settings = settings or Settings()
+    services = services or build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await services.start()
+        try:
+            yield
+        finally:
+            await services.stop()
+
+    app = FastAPI(
+        title="guanxi",
+        version=__version__,
+        description="A self-hostable social network service. All calls live under /api/v1.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    for module in (accounts, relationships, conversations, messages):
+        app.include_router(module.router, prefix=API)
+    app.include_router(socket.router, prefix=API)
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,63 @@
+"""Domain errors and bad requests as `{"error": {"code", "message"}}` with the right status."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from guanxi.web.responses import JSONOut
+from starlette.exceptions import HTTPException
+
+from guanxi import errors
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[type[errors.DomainError], int] = {
+    errors.InvalidInput: 422,
+    errors.NotFound: 404,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.Conflict: 409,
+    errors.RateLimited: 429,
+    errors.TooLarge: 413,
+}
+
+
+def error_response(status: int, code: str, message: str) -> JSONOut:
+    return JSONOut({"error": {"code": code, "message": message}}, status_code=status)
+
+
+async def _domain(_: Request, exc: Exception) -> JSONOut:
+    assert isinstance(exc, errors.DomainError)
+    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+    return error_response(status, exc.code, exc.message)
+
+
+async def _validation(_: Request, exc: Exception) -> JSONOut:
+    assert isinstance(exc, RequestValidationError)
+    parts = []
+    for problem in exc.errors()[:5]:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
+        parts.append(f"{where or 'body'}: {problem.get('msg', 'invalid')}")
+    return error_response(422, "invalid_input", "; ".join(parts) or "Invalid request.")
+
+
+async def _http(_: Request, exc: Exception) -> JSONOut:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
+        exc.status_code, "http_error"
+    )
+    return error_response(exc.status_code, code, str(exc.detail))
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONOut:
+    log.exception("unexpected error", exc_info=exc)
+    return error_response(500, "internal", "Something went wrong on the server.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(errors.DomainError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,80 @@
+"""Direct chats and groups, their settings and members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from guanxi.web.responses import JSONOut
+
+from guanxi.errors import InvalidInput
+from guanxi.web.auth import Me, Svc
+from guanxi.web.routes.params import HandlePath, IdPath
+from guanxi.web.schemas.conversations import (
+    ConversationIn,
+    ConversationOut,
+    ConversationPage,
+    ConversationPatchIn,
+    MemberRoleIn,
+    MembersIn,
+)
+
+router = APIRouter(tags=["conversations"])
+
+
+@router.post(
+    "/conversations",
+    status_code=201,
+    response_model=ConversationOut,
+    responses={200: {"model": ConversationOut, "description": "The direct chat existed."}},
+)
+async def open_conversation(body: ConversationIn, me: Me, svc: Svc) -> JSONOut:
+    if body.kind == "direct":
+        if not body.with_:
+            raise InvalidInput("A direct chat needs `with`: the friend's handle.", "missing_with")
+        conversation, created = await svc.conversations.open_direct(me, body.with_)
+        return JSONOut(conversation.to_wire(), status_code=201 if created else 200)
+    if body.name is None:
+        raise InvalidInput("A group needs a name.", "missing_name")
+    group = await svc.conversations.create_group(me, body.name, body.members)
+    return JSONOut(group.to_wire(), status_code=201)
+
+
+@router.get("/conversations", response_model=ConversationPage)
+async def list_conversations(me: Me, svc: Svc) -> dict[str, Any]:
+    views = await svc.conversations.list_conversations(me)
+    return {"conversations": [c.to_wire() for c in views]}
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+async def get_conversation(conversation_id: IdPath, me: Me, svc: Svc) -> dict[str, Any]:
+    return (await svc.conversations.get_conversation(me, conversation_id)).to_wire()
+
+
+@router.patch("/conversations/{conversation_id}", response_model=ConversationOut)
+async def update_conversation(
+    conversation_id: IdPath, body: ConversationPatchIn, me: Me, svc: Svc
+) -> dict[str, Any]:
+    changes = body.model_dump(exclude_none=True)
+    return (await svc.conversations.update_conversation(me, conversation_id, changes)).to_wire()
+
+
+@router.post("/conversations/{conversation_id}/members", response_model=ConversationOut)
+async def add_members(
+    conversation_id: IdPath, body: MembersIn, me: Me, svc: Svc
+) -> dict[str, Any]:
+    return (await svc.conversations.add_members(me, conversation_id, body.handles)).to_wire()
+
+
+@router.patch("/conversations/{conversation_id}/members/{handle}", response_model=ConversationOut)
+async def set_member_role(
+    conversation_id: IdPath, handle: HandlePath, body: MemberRoleIn, me: Me, svc: Svc
+) -> dict[str, Any]:
+    view = await svc.conversations.set_member_role(me, conversation_id, handle, body.role)
+    return view.to_wire()
+
+
+@router.delete("/conversations/{conversation_id}/members/{handle}", status_code=204)
+async def remove_member(conversation_id: IdPath, handle: HandlePath, me: Me, svc: Svc) -> Response:
+    await svc.conversations.remove_member(me, conversation_id, handle)
+    return Response(status_code=204)

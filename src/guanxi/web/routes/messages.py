@@ -1,0 +1,90 @@
+"""Messages: send, page, edit, recall, react; read markers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from guanxi.web.responses import JSONOut
+
+from guanxi.conversations.service_messages import Draft
+from guanxi.errors import InvalidInput
+from guanxi.web.auth import Me, Svc
+from guanxi.web.routes.params import EmojiPath, IdPath, SeqPath
+from guanxi.web.schemas.conversations import (
+    EditMessageIn,
+    MessageOut,
+    MessagePage,
+    ReadIn,
+    ReadOut,
+    SendMessageIn,
+)
+
+router = APIRouter(tags=["messages"])
+BASE = "/conversations/{conversation_id}/messages"
+Bound = Annotated[int | None, Query(ge=0, le=2**53)]
+
+
+@router.post(
+    BASE,
+    status_code=201,
+    response_model=MessageOut,
+    responses={200: {"model": MessageOut, "description": "Sent before with this client_id."}},
+)
+async def send_message(
+    conversation_id: IdPath, body: SendMessageIn, me: Me, svc: Svc
+) -> JSONOut:
+    if body.media_id is not None:
+        raise InvalidInput("Media messages are not available yet.", "bad_kind")
+    draft = Draft(body.client_id, body.kind, body.text, body.reply_to)
+    message, created = await svc.messages.send_message(me, conversation_id, draft)
+    return JSONOut(message.to_wire(), status_code=201 if created else 200)
+
+
+@router.get(BASE, response_model=MessagePage)
+async def list_messages(
+    conversation_id: IdPath,
+    me: Me,
+    svc: Svc,
+    before: Bound = None,
+    after: Bound = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> JSONOut:
+    page = await svc.messages.list_messages(me, conversation_id, before, after, limit)
+    return JSONOut(
+        {"messages": [m.to_wire() for m in page.messages], "has_more": page.has_more}
+    )
+
+
+@router.patch(BASE + "/{seq}", response_model=MessageOut)
+async def edit_message(
+    conversation_id: IdPath, seq: SeqPath, body: EditMessageIn, me: Me, svc: Svc
+) -> dict[str, Any]:
+    return (await svc.messages.edit_message(me, conversation_id, seq, body.text)).to_wire()
+
+
+@router.post(BASE + "/{seq}/recall", response_model=MessageOut)
+async def recall(conversation_id: IdPath, seq: SeqPath, me: Me, svc: Svc) -> dict[str, Any]:
+    return (await svc.messages.recall(me, conversation_id, seq)).to_wire()
+
+
+@router.put(BASE + "/{seq}/reactions/{emoji}", response_model=MessageOut)
+async def add_reaction(
+    conversation_id: IdPath, seq: SeqPath, emoji: EmojiPath, me: Me, svc: Svc
+) -> dict[str, Any]:
+    message = await svc.messages.react(me, conversation_id, seq, emoji, add=True)
+    return message.to_wire()
+
+
+@router.delete(BASE + "/{seq}/reactions/{emoji}", response_model=MessageOut)
+async def remove_reaction(
+    conversation_id: IdPath, seq: SeqPath, emoji: EmojiPath, me: Me, svc: Svc
+) -> dict[str, Any]:
+    message = await svc.messages.react(me, conversation_id, seq, emoji, add=False)
+    return message.to_wire()
+
+
+@router.post("/conversations/{conversation_id}/read", response_model=ReadOut)
+async def mark_read(conversation_id: IdPath, body: ReadIn, me: Me, svc: Svc) -> dict[str, Any]:
+    seq = await svc.messages.mark_read(me, conversation_id, body.seq)
+    return {"conversation_id": conversation_id, "seq": seq}

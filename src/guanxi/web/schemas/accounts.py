@@ -1,0 +1,38 @@
+"""Accounts on the wire."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from guanxi.web.schemas.common import In, Text
+
+
+class RegisterIn(In):
+    handle: Text = Field(max_length=64, examples=["mei.lin"])
+    password: Text = Field(max_length=1024)
+    display_name: Text = Field(max_length=200, examples=["林美"])
+    device: Text = Field("", max_length=100)
+
+
+class LoginIn(In):
+    handle: Text = Field(max_length=64)
+    password: Text = Field(max_length=1024)
+    device: Text = Field("", max_length=100)
+
+
+class ProfileIn(In):
+    display_name: Text | None = Field(None, max_length=200)
+    bio: Text | None = Field(None, max_length=2000)
+
+
+class UserOut(BaseModel):
+    handle: str
+    display_name: str
+    bio: str
+    is_placeholder: bool
+    created_at: str
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    token: str

@@ -1,0 +1,126 @@
+"""The events WebSocket: hello with a token (and a cursor), replay, then live events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from guanxi.errors import Unauthorized
+from guanxi.realtime.hub import Subscription
+from guanxi.services import Services
+
+HELLO_SECONDS = 10
+router = APIRouter()
+
+
+class BadHello(Exception):
+    pass
+
+
+@router.websocket("/events")
+async def events_socket(ws: WebSocket) -> None:
+    await ws.accept()
+    services: Services = ws.app.state.services
+    try:
+        token, cursor = parse_hello(
+            await asyncio.wait_for(ws.receive_text(), HELLO_SECONDS)
+        )
+        principal = await services.accounts.authenticate(token)
+    except (BadHello, Unauthorized, TimeoutError) as exc:
+        await _refuse(ws, exc)
+        return
+    except WebSocketDisconnect:
+        return
+    subscription = services.stream.subscribe(principal.user.id)
+    try:
+        await _serve(ws, services, subscription, cursor)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        services.stream.unsubscribe(subscription)
+
+
+def parse_hello(text: str) -> tuple[str, int | None]:
+    try:
+        hello: Any = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise BadHello("The first frame must be JSON.") from exc
+    if not isinstance(hello, dict) or hello.get("type") != "hello":
+        raise BadHello('The first frame must be {"type": "hello", "token": ...}.')
+    token, cursor = hello.get("token"), hello.get("cursor")
+    if not isinstance(token, str) or not token:
+        raise BadHello("hello needs a token.")
+    if cursor is not None and (not isinstance(cursor, int) or isinstance(cursor, bool)):
+        raise BadHello("cursor must be an integer.")
+    if cursor is not None and cursor < 0:
+        raise BadHello("cursor must not be negative.")
+    return token, cursor
+
+
+async def _refuse(ws: WebSocket, exc: Exception) -> None:
+    code = "unauthorized" if isinstance(exc, Unauthorized) else "bad_hello"
+    message = str(exc) or "No hello within 10 seconds."
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        await ws.send_text(orjson.dumps({"type": "error", "code": code, "message": message}).decode())
+        await ws.close(code=4401 if code == "unauthorized" else 4400)
+
+
+async def _serve(
+    ws: WebSocket, services: Services, subscription: Subscription, cursor: int | None
+) -> None:
+    user_id = subscription.user_id
+    if cursor is None:
+        last = await services.stream.head()
+    else:
+        last = await _replay(ws, services, user_id, cursor)
+    await ws.send_text(orjson.dumps({"type": "ready", "cursor": last}).decode())
+    reader = asyncio.create_task(_read(ws))
+    try:
+        await _pump(ws, subscription, last, reader)
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+            await reader
+
+
+async def _replay(ws: WebSocket, services: Services, user_id: int, cursor: int) -> int:
+    last = cursor
+    while True:
+        page = await services.stream.replay(user_id, last)
+        if not page:
+            return last
+        for item in page:
+            if item.frame:
+                await ws.send_text(item.frame)
+            last = item.cursor
+
+
+async def _pump(
+    ws: WebSocket, subscription: Subscription, last: int, reader: asyncio.Task[None]
+) -> None:
+    while not reader.done():
+        getter = asyncio.ensure_future(subscription.queue.get())
+        done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
+        if getter not in done:
+            getter.cancel()
+            return
+        envelope = getter.result()
+        if envelope is None:  # overflowed or closed: the device resumes by cursor
+            await ws.close(code=4408)
+            return
+        if envelope.cursor <= last:
+            continue
+        await ws.send_text(envelope.frame)
+        last = envelope.cursor
+
+
+async def _read(ws: WebSocket) -> None:
+    """Drain what the device sends (pings); return when it goes away."""
+    while True:
+        text = await ws.receive_text()
+        if '"ping"' in text:
+            await ws.send_text('{"type":"pong"}')

@@ -1,0 +1,149 @@
+"""Real components: a migrated database per test (SQLite file, or PostgreSQL when
+GUANXI_TEST_DATABASE_URL is set), a real server on a real socket, the real client."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from guanxi.client import GuanxiClient
+from guanxi.clock import Clock
+from guanxi.db.migrate import upgrade
+from guanxi.services import build_services
+from guanxi.settings import Settings
+from guanxi.web.app import create_app
+
+PG_URL = os.environ.get("GUANXI_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("GUANXI_TEST_REDIS_URL")
+PASSWORD = "correct horse battery"
+
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database to copy for each test: a file, or a PostgreSQL template."""
+    if PG_URL is None:
+        folder = tmp_path_factory.mktemp("template")
+        upgrade(Settings(data_dir=folder))
+        yield str(folder / "guanxi.db")
+        return
+    name = f"gx_template_{uuid.uuid4().hex[:8]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    upgrade(Settings(database_url=_pg_url(name)))
+    yield name
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_url(name: str) -> str:
+    assert PG_URL is not None
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _pg_admin(statement: str) -> None:
+    import asyncio as aio
+
+    import asyncpg
+
+    async def run() -> None:
+        assert PG_URL is not None
+        conn = await asyncpg.connect(_pg_url("postgres"))
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    aio.run(run())
+
+
+@pytest.fixture
+def settings(template: str, tmp_path: Path) -> Iterator[Settings]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    if PG_URL is None:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(template + suffix):
+                shutil.copy(template + suffix, data_dir / ("guanxi.db" + suffix))
+        yield Settings(data_dir=data_dir, redis_url=REDIS_URL)
+        return
+    name = f"gx_test_{uuid.uuid4().hex[:10]}"
+    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield Settings(data_dir=data_dir, database_url=_pg_url(name), redis_url=REDIS_URL)
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RunningServer:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.services = build_services(settings, clock)
+        self.app = create_app(settings, self.services)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self.server.serve())
+        while not self.server.started:
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        if self.task is not None:
+            await self.task
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def server(settings: Settings, clock: Clock) -> AsyncIterator[RunningServer]:
+    running = RunningServer(settings, clock)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+UserFactory = Callable[..., Awaitable[GuanxiClient]]
+
+
+@pytest.fixture
+async def make_user(server: RunningServer) -> AsyncIterator[UserFactory]:
+    """Registers users and hands back a logged-in client for each."""
+    clients: list[GuanxiClient] = []
+
+    async def make(handle: str, display_name: str | None = None) -> GuanxiClient:
+        client = GuanxiClient(server.url)
+        clients.append(client)
+        await client.register(handle, PASSWORD, display_name or handle.title())
+        return client
+
+    yield make
+    for client in clients:
+        await client.close()
+
+
+async def befriend(
+    a: GuanxiClient, b: GuanxiClient, role_a: str = "classmate", role_b: str = "classmate"
+) -> None:
+    """a asks b with role_a; b accepts with role_b."""
+    assert b.user is not None
+    request = await a.request_friend(b.user["handle"], "hi", role_a)
+    await b.accept(request["id"], role_b)
