@@ -26,7 +26,6 @@ REDIS_URL = os.environ.get("GUANXI_TEST_REDIS_URL")
 PASSWORD = "correct horse battery"
 
 
-
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database to copy for each test: a file, or a PostgreSQL template."""
@@ -99,8 +98,11 @@ class RunningServer:
 
     async def start(self) -> None:
         self.task = asyncio.create_task(self.server.serve())
-        while not self.server.started:
+        for _ in range(1000):
+            if self.server.started:
+                return
             await asyncio.sleep(0.01)
+        raise RuntimeError("server did not start")
 
     async def stop(self) -> None:
         self.server.should_exit = True

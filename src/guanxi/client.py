@@ -1,11 +1,11 @@
 """The async Python client of guanxi: every HTTP call, and the event stream.
 
-    async with GuanxiClient("http://127.0.0.1:8000") as mei:
-        await mei.register("mei", "a long password", "林美")
-        chat = await mei.open_direct("lei")
-        await mei.send(chat["id"], "你好")
-        async with mei.events() as stream:
-            event = await stream.next()
+async with GuanxiClient("http://127.0.0.1:8000") as mei:
+    await mei.register("mei", "a long password", "林美")
+    chat = await mei.open_direct("lei")
+    await mei.send(chat["id"], "你好")
+    async with mei.events() as stream:
+        event = await stream.next()
 """
 
 from __future__ import annotations
@@ -138,7 +138,11 @@ class GuanxiClient:
         return result
 
     async def accept(
-        self, request_id: int, role: str = "acquaintance", remark: str = "", tags: list[str] | None = None
+        self,
+        request_id: int,
+        role: str = "acquaintance",
+        remark: str = "",
+        tags: list[str] | None = None,
     ) -> dict[str, Any]:
         body = {"role": role, "remark": remark, "tags": tags or []}
         result: dict[str, Any] = await self.call(

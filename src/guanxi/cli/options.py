@@ -11,9 +11,7 @@ from guanxi.settings import Settings
 
 DataDir = Annotated[
     Path | None,
-    typer.Option(
-        "--data-dir", help="Folder for the SQLite database and media (GUANXI_DATA_DIR)."
-    ),
+    typer.Option("--data-dir", help="Folder for the SQLite database and media (GUANXI_DATA_DIR)."),
 ]
 
 

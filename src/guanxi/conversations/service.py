@@ -145,9 +145,7 @@ class ConversationService:
 
         return await self.db.write(unit)
 
-    async def _tell_members(
-        self, tx: Tx, conversation_id: int, type: str, me: Principal
-    ) -> None:
+    async def _tell_members(self, tx: Tx, conversation_id: int, type: str, me: Principal) -> None:
         view = await conversation_view(tx.conn, conversation_id, None)
         await self.events.record(
             tx,
@@ -164,8 +162,7 @@ class ConversationService:
             conversation, _ = await access_manager(tx.conn, conversation_id, me.user.id)
             current = set(await store_members.list_active_member_ids(tx.conn, conversation_id))
             joining = [
-                u for u in await self._joinable(tx.conn, me.user.id, handles)
-                if u.id not in current
+                u for u in await self._joinable(tx.conn, me.user.id, handles) if u.id not in current
             ]
             if len(current) + len(joining) > self.settings.group_max_members:
                 raise Conflict(
@@ -243,12 +240,16 @@ class ConversationService:
             recipients=recipients,
             conversation_id=conversation.id,
         )
-        await store_members.mark_left(tx.conn, conversation.id, user_id, conversation.last_seq, event_id)
+        await store_members.mark_left(
+            tx.conn, conversation.id, user_id, conversation.last_seq, event_id
+        )
 
     async def _hand_over(self, tx: Tx, conversation_id: int) -> None:
         remaining = await store_members.list_active_members(tx.conn, conversation_id)
         if not remaining:
-            await store_conversations.update_conversation(tx.conn, conversation_id, {"owner_id": None})
+            await store_conversations.update_conversation(
+                tx.conn, conversation_id, {"owner_id": None}
+            )
             return
         heir = next((m for m in remaining if m.role == "admin"), remaining[0])
         await store_members.update_member(tx.conn, conversation_id, heir.user_id, {"role": "owner"})
@@ -269,13 +270,17 @@ class ConversationService:
             target = await _active_member(tx.conn, conversation_id, handle)
             if target.role == "owner":
                 raise Conflict("The owner's role cannot change.", "is_owner")
-            await store_members.update_member(tx.conn, conversation_id, target.user_id, {"role": role})
+            await store_members.update_member(
+                tx.conn, conversation_id, target.user_id, {"role": role}
+            )
             await self._tell_members(tx, conversation_id, "conversation.updated", me)
             return await self._view(tx.conn, conversation_id, me.user.id)
 
         return await self.db.write(unit)
 
-    async def _view(self, conn: AsyncConnection, conversation_id: int, user_id: int) -> Conversation:
+    async def _view(
+        self, conn: AsyncConnection, conversation_id: int, user_id: int
+    ) -> Conversation:
         return await conversation_view(conn, conversation_id, user_id)
 
 

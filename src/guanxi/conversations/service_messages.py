@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import Principal
 from guanxi.clock import Clock
-from guanxi.accounts import store as accounts_store
 from guanxi.conversations import rules, store_conversations, store_members, store_messages
 from guanxi.conversations.access import access_active, access_member, check_may_message
 from guanxi.conversations.hydrate import hydrate, load_message, quote
@@ -100,8 +100,18 @@ class MessageService:
             created_at=now,
         )
         return Message(
-            message_id, conversation_id, seq, me.user.handle, draft.client_id, draft.kind, text,
-            reply, mentions, None, None, now,
+            message_id,
+            conversation_id,
+            seq,
+            me.user.handle,
+            draft.client_id,
+            draft.kind,
+            text,
+            reply,
+            mentions,
+            None,
+            None,
+            now,
         )
 
     async def _reply_quote(
@@ -141,7 +151,11 @@ class MessageService:
             if member.left_seq is not None:
                 high = member.left_seq + 1 if high is None else min(high, member.left_seq + 1)
             rows = await store_messages.list_messages(
-                conn, conversation_id, low=low, high=high, limit=limit + 1,
+                conn,
+                conversation_id,
+                low=low,
+                high=high,
+                limit=limit + 1,
                 oldest_first=after is not None,
             )
             has_more = len(rows) > limit
@@ -219,7 +233,9 @@ class MessageService:
                 raise Conflict("This message was recalled.", "recalled")
             now = self.clock.now_ms()
             if add:
-                changed = await store_messages.insert_reaction(tx.conn, row.id, me.user.id, emoji, now)
+                changed = await store_messages.insert_reaction(
+                    tx.conn, row.id, me.user.id, emoji, now
+                )
             else:
                 changed = await store_messages.delete_reaction(tx.conn, row.id, me.user.id, emoji)
             message = await load_message(tx.conn, conversation_id, seq)

@@ -113,4 +113,5 @@ async def update_member(
 async def list_memberships(conn: AsyncConnection, user_id: int) -> list[tuple[int, Member]]:
     """Every membership of a user, past and present, for replaying events."""
     query = sa.select(conversation_members).where(m.user_id == user_id)
-    return [(row.conversation_id, Member.from_row(row)) for row in await conn.execute(query)]
+    rows = (await conn.execute(query)).all()
+    return [(row.conversation_id, Member.from_row(row)) for row in rows]

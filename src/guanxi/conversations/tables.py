@@ -55,9 +55,7 @@ messages = sa.Table(
     sa.Column("recalled_at", sa.BigInteger, nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
-    sa.UniqueConstraint(
-        "conversation_id", "sender_id", "client_id", name="uq_messages_client_id"
-    ),
+    sa.UniqueConstraint("conversation_id", "sender_id", "client_id", name="uq_messages_client_id"),
 )
 
 reactions = sa.Table(

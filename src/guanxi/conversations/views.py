@@ -48,7 +48,13 @@ async def list_views(conn: AsyncConnection, user_id: int) -> list[Conversation]:
         users = await accounts_store.list_users(conn, _owner(row))
         views.append(
             _conversation(
-                row, users, [], direct_peers.get(row.id), last, unread, row.last_read_seq,
+                row,
+                users,
+                [],
+                direct_peers.get(row.id),
+                last,
+                unread,
+                row.last_read_seq,
                 member_count=counts.get(row.id, 0),
             )
         )
@@ -95,9 +101,7 @@ def _peer(row: Any, members: list[User], viewer_id: int | None) -> User | None:
     return next((u for u in members if u.id != viewer_id), None)
 
 
-async def _direct_peers(
-    conn: AsyncConnection, rows: list[Any], user_id: int
-) -> dict[int, User]:
+async def _direct_peers(conn: AsyncConnection, rows: list[Any], user_id: int) -> dict[int, User]:
     peers: dict[int, User] = {}
     for row in rows:
         ids = [i for i in await store_members.list_active_member_ids(conn, row.id) if i != user_id]

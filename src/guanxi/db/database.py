@@ -94,10 +94,9 @@ class Database:
     async def _commit_batch(self, batch: list[_Pending]) -> None:
         assert self._writer is not None
         try:
-            async with self._writer.connect() as conn:
-                async with conn.begin():
-                    for pending in batch:
-                        await self._run_unit(conn, pending, alone=len(batch) == 1)
+            async with self._writer.connect() as conn, conn.begin():
+                for pending in batch:
+                    await self._run_unit(conn, pending, alone=len(batch) == 1)
         except Exception as exc:  # the commit itself failed: nobody is acknowledged
             for pending in batch:
                 if pending.error is None:

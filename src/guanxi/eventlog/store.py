@@ -60,9 +60,6 @@ async def list_events_after(
             ),
         )
     query = (
-        sa.select(events)
-        .where(events.c.id > cursor, audience)
-        .order_by(events.c.id)
-        .limit(limit)
+        sa.select(events).where(events.c.id > cursor, audience).order_by(events.c.id).limit(limit)
     )
     return list((await conn.execute(query)).all())

@@ -121,9 +121,7 @@ class RelationshipService:
     async def decline(self, me: Principal, request_id: int) -> None:
         async def unit(tx: Tx) -> None:
             await self._pending_for_recipient(tx.conn, me, request_id)
-            await store.update_request_status(
-                tx.conn, request_id, "declined", self.clock.now_ms()
-            )
+            await store.update_request_status(tx.conn, request_id, "declined", self.clock.now_ms())
 
         await self.db.write(unit)
 

@@ -137,9 +137,7 @@ async def delete_friendship_pair(conn: AsyncConnection, a: int, b: int) -> None:
 async def exists_friendship_pair(conn: AsyncConnection, a: int, b: int) -> bool:
     f = friendships.c
     query = sa.select(sa.func.count()).where(
-        sa.or_(
-            sa.and_(f.user_id == a, f.friend_id == b), sa.and_(f.user_id == b, f.friend_id == a)
-        )
+        sa.or_(sa.and_(f.user_id == a, f.friend_id == b), sa.and_(f.user_id == b, f.friend_id == a))
     )
     return int((await conn.execute(query)).scalar_one()) == 2
 

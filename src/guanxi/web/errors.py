@@ -6,10 +6,10 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from guanxi.web.responses import JSONOut
 from starlette.exceptions import HTTPException
 
 from guanxi import errors
+from guanxi.web.responses import JSONOut
 
 log = logging.getLogger(__name__)
 

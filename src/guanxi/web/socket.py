@@ -26,9 +26,7 @@ async def events_socket(ws: WebSocket) -> None:
     await ws.accept()
     services: Services = ws.app.state.services
     try:
-        token, cursor = parse_hello(
-            await asyncio.wait_for(ws.receive_text(), HELLO_SECONDS)
-        )
+        token, cursor = parse_hello(await asyncio.wait_for(ws.receive_text(), HELLO_SECONDS))
         principal = await services.accounts.authenticate(token)
     except (BadHello, Unauthorized, TimeoutError) as exc:
         await _refuse(ws, exc)
@@ -65,7 +63,9 @@ async def _refuse(ws: WebSocket, exc: Exception) -> None:
     code = "unauthorized" if isinstance(exc, Unauthorized) else "bad_hello"
     message = str(exc) or "No hello within 10 seconds."
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-        await ws.send_text(orjson.dumps({"type": "error", "code": code, "message": message}).decode())
+        await ws.send_text(
+            orjson.dumps({"type": "error", "code": code, "message": message}).decode()
+        )
         await ws.close(code=4401 if code == "unauthorized" else 4400)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from guanxi.web.responses import JSONOut
 
 from guanxi.errors import InvalidInput
 from guanxi.web.auth import Me, Svc
+from guanxi.web.responses import JSONOut
 from guanxi.web.routes.params import HandlePath, IdPath
 from guanxi.web.schemas.conversations import (
     ConversationIn,
@@ -60,9 +60,7 @@ async def update_conversation(
 
 
 @router.post("/conversations/{conversation_id}/members", response_model=ConversationOut)
-async def add_members(
-    conversation_id: IdPath, body: MembersIn, me: Me, svc: Svc
-) -> dict[str, Any]:
+async def add_members(conversation_id: IdPath, body: MembersIn, me: Me, svc: Svc) -> dict[str, Any]:
     return (await svc.conversations.add_members(me, conversation_id, body.handles)).to_wire()
 
 

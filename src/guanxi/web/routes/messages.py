@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from guanxi.web.responses import JSONOut
 
 from guanxi.conversations.service_messages import Draft
 from guanxi.errors import InvalidInput
 from guanxi.web.auth import Me, Svc
+from guanxi.web.responses import JSONOut
 from guanxi.web.routes.params import EmojiPath, IdPath, SeqPath
 from guanxi.web.schemas.conversations import (
     EditMessageIn,
@@ -31,9 +31,7 @@ Bound = Annotated[int | None, Query(ge=0, le=2**53)]
     response_model=MessageOut,
     responses={200: {"model": MessageOut, "description": "Sent before with this client_id."}},
 )
-async def send_message(
-    conversation_id: IdPath, body: SendMessageIn, me: Me, svc: Svc
-) -> JSONOut:
+async def send_message(conversation_id: IdPath, body: SendMessageIn, me: Me, svc: Svc) -> JSONOut:
     if body.media_id is not None:
         raise InvalidInput("Media messages are not available yet.", "bad_kind")
     draft = Draft(body.client_id, body.kind, body.text, body.reply_to)
@@ -51,9 +49,7 @@ async def list_messages(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> JSONOut:
     page = await svc.messages.list_messages(me, conversation_id, before, after, limit)
-    return JSONOut(
-        {"messages": [m.to_wire() for m in page.messages], "has_more": page.has_more}
-    )
+    return JSONOut({"messages": [m.to_wire() for m in page.messages], "has_more": page.has_more})
 
 
 @router.patch(BASE + "/{seq}", response_model=MessageOut)
