@@ -61,7 +61,7 @@ async def list_active_member_ids(conn: AsyncConnection, conversation_id: int) ->
     return [int(x) for x in (await conn.execute(query)).scalars()]
 
 
-async def list_active_members(conn: AsyncConnection, conversation_id: int) -> list[sa.Row[Any]]:
+async def list_active_members(conn: AsyncConnection, conversation_id: int) -> list[Any]:
     query = (
         sa.select(m.user_id, m.role, m.joined_at)
         .where(m.conversation_id == conversation_id, m.left_seq.is_(None))
