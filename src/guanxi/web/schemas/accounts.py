@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from guanxi.web.schemas.common import In, Text
+from guanxi.web.schemas.fields import In, Text
 
 
 class RegisterIn(In):

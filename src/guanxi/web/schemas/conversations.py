@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from guanxi.web.schemas.accounts import UserOut
-from guanxi.web.schemas.common import In, Text
+from guanxi.web.schemas.fields import In, Text
 
 
 class ConversationIn(In):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from guanxi.web.schemas.accounts import UserOut
-from guanxi.web.schemas.common import In, Text
+from guanxi.web.schemas.fields import In, Text
 
 
 class FriendRequestIn(In):

@@ -1,0 +1,127 @@
+"""A write the server acknowledged survives kill -9, with gap-free seqs and no duplicates."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from guanxi.client import ApiError, GuanxiClient
+from guanxi.settings import Settings
+from tests.conftest import PASSWORD, befriend, free_port
+
+SENDS = 200
+
+
+class ServerProcess:
+    """`guanxi serve` in its own process, so it can be killed for real."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        env = {**os.environ, "GUANXI_DATA_DIR": str(self.settings.data_dir)}
+        if self.settings.database_url:
+            env["GUANXI_DATABASE_URL"] = self.settings.database_url
+        command = [sys.executable, "-m", "guanxi", "serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        async with httpx.AsyncClient() as http:
+            for _ in range(300):
+                try:
+                    if (await http.get(self.url + "/healthz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+        raise RuntimeError("guanxi serve did not come up")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+async def process(settings: Settings) -> AsyncIterator[ServerProcess]:
+    server = ServerProcess(settings)
+    await server.start()
+    yield server
+    server.stop()
+
+
+async def _send(client: GuanxiClient, chat: int, n: int, acked: dict[str, int]) -> None:
+    client_id = f"crash-{n}"
+    try:
+        message = await client.send(chat, f"message {n}", client_id=client_id)
+    except (httpx.TransportError, ApiError):
+        return
+    acked[client_id] = message["seq"]
+
+
+async def _all_messages(client: GuanxiClient, chat: int) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    before = None
+    while True:
+        page = await client.history(chat, before=before, limit=200)
+        found.extend(page["messages"])
+        if not page["has_more"]:
+            return found
+        before = page["messages"][-1]["seq"]
+
+
+async def test_acknowledged_messages_survive_kill_9(process: ServerProcess) -> None:
+    mei = GuanxiClient(process.url, timeout=10)
+    lei = GuanxiClient(process.url, timeout=10)
+    await mei.register("mei", PASSWORD, "林美")
+    await lei.register("lei", PASSWORD, "Lei")
+    await befriend(mei, lei, "family", "family")
+    chat = (await mei.open_direct("lei"))["id"]
+    async with lei.events() as stream:
+        cursor = (await stream.next())["cursor"]
+
+    acked: dict[str, int] = {}
+    sends = [asyncio.create_task(_send(mei, chat, n, acked)) for n in range(SENDS)]
+    while len(acked) < SENDS // 4:
+        await asyncio.sleep(0.001)
+    process.kill()
+    await asyncio.gather(*sends)
+    assert len(acked) >= SENDS // 4
+
+    await process.start()
+    await mei.login("mei", PASSWORD)
+    await lei.login("lei", PASSWORD)
+    stored = await _all_messages(mei, chat)
+    by_client = {m["client_id"]: m["seq"] for m in stored}
+    seqs = sorted(int(str(m["seq"])) for m in stored)
+    assert seqs == list(range(1, len(stored) + 1))  # gap-free
+    assert len(by_client) == len(stored)  # no duplicates
+    for client_id, seq in acked.items():  # nothing acknowledged is lost
+        assert by_client[client_id] == seq
+
+    resent = await mei.send(chat, "again", client_id=next(iter(acked)))
+    assert resent["seq"] == acked[next(iter(acked))]
+
+    async with lei.events(cursor=cursor) as stream:
+        replayed = []
+        while True:
+            event = await stream.next()
+            if event["type"] == "ready":
+                break
+            replayed.append(event["message"]["seq"])
+    assert replayed == seqs
+    await mei.close()
+    await lei.close()
