@@ -7,6 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+import guanxi.db.inline_sqlite  # noqa: F401  (registers the sqlite+guanxi dialect)
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
@@ -15,7 +17,7 @@ def is_sqlite(url: str) -> bool:
 def async_url(url: str) -> str:
     """The driver-qualified URL for the async engine."""
     if url.startswith("sqlite:"):
-        return "sqlite+aiosqlite:" + url.removeprefix("sqlite:")
+        return "sqlite+guanxi:" + url.removeprefix("sqlite:")
     for prefix in ("postgresql://", "postgres://", "postgresql+psycopg://"):
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url.removeprefix(prefix)

@@ -1,0 +1,185 @@
+"""An aiosqlite-shaped driver that runs SQLite calls inline, on the event loop's thread.
+
+SQLAlchemy's aiosqlite dialect hands every statement to a worker thread and waits for the
+answer: four thread hops per statement (cursor, execute, fetch, close), each a wake-up of
+another thread. A local SQLite statement on an indexed table takes a few microseconds, so the
+hops cost far more than the work; a message send of ten statements took ~8 ms, all waiting.
+
+This module offers the same small interface aiosqlite does, but every call completes at once
+(the coroutine never suspends). The loop is blocked for the few microseconds of each statement
+and for the fsync of each commit (one per batch: see database.py), and never waits on a
+thread. Registered as the SQLAlchemy dialect `sqlite+guanxi`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterable
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_dbapi,
+    SQLiteDialect_aiosqlite,
+)
+
+
+class InlineCursor:
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    async def __aenter__(self) -> InlineCursor:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self._cursor.close()
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self._cursor.arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._cursor.arraysize = value
+
+    async def execute(self, sql: str, parameters: Any = None) -> InlineCursor:
+        if parameters is None:
+            self._cursor.execute(sql)
+        else:
+            self._cursor.execute(sql, parameters)
+        return self
+
+    async def executemany(self, sql: str, parameters: Iterable[Any]) -> InlineCursor:
+        self._cursor.executemany(sql, parameters)
+        return self
+
+    async def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        return self._cursor.fetchmany(size if size is not None else self._cursor.arraysize)
+
+    async def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    async def close(self) -> None:
+        self._cursor.close()
+
+    async def setinputsizes(self, *_: Any) -> None:
+        return None
+
+
+class _RunNow:
+    """Stands in for aiosqlite's queue to its thread: runs the function at once."""
+
+    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
+        future, function = item
+        try:
+            result = function()
+        except Exception as exc:
+            if future is not None:
+                future.set_exception(exc)
+            return
+        if future is not None:
+            future.set_result(result)
+
+
+class InlineConnection:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._connection: sqlite3.Connection | None = conn
+        self._tx = _RunNow()
+
+    @property
+    def isolation_level(self) -> str | None:
+        return self._conn.isolation_level
+
+    def cursor(self) -> InlineCursor:
+        return InlineCursor(self._conn.cursor())
+
+    async def execute(self, sql: str, parameters: Any = None) -> InlineCursor:
+        return await self.cursor().execute(sql, parameters)
+
+    async def create_function(self, *args: Any, **kwargs: Any) -> None:
+        self._conn.create_function(*args, **kwargs)
+
+    async def commit(self) -> None:
+        self._conn.commit()
+
+    async def rollback(self) -> None:
+        self._conn.rollback()
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            self._conn.close()
+            self._connection = None
+
+    def stop(self) -> None:
+        if self._connection is not None:
+            self._conn.close()
+            self._connection = None
+
+
+class _Connecting:
+    """What `connect()` returns: awaitable, with the `_thread` SQLAlchemy marks as daemon."""
+
+    def __init__(self, database: str, kwargs: dict[str, Any]) -> None:
+        kwargs.pop("check_same_thread", None)
+        self._thread = SimpleNamespace(daemon=True)
+        self._connection = InlineConnection(
+            sqlite3.connect(database, check_same_thread=False, **kwargs)
+        )
+
+    def __await__(self) -> Any:
+        return self._done().__await__()
+
+    async def _done(self) -> InlineConnection:
+        return self._connection
+
+
+def _connect(database: str, **kwargs: Any) -> _Connecting:
+    return _Connecting(database, kwargs)
+
+
+_ERRORS = (
+    "DatabaseError",
+    "Error",
+    "IntegrityError",
+    "NotSupportedError",
+    "OperationalError",
+    "ProgrammingError",
+    "sqlite_version",
+    "sqlite_version_info",
+)
+inline_module = SimpleNamespace(
+    connect=_connect,
+    Connection=InlineConnection,
+    __version__="1.0",
+    **{name: getattr(sqlite3, name) for name in _ERRORS},
+)
+
+
+class InlineSQLiteDialect(SQLiteDialect_aiosqlite):
+    driver = "guanxi"
+    supports_statement_cache = True
+
+    @classmethod
+    def import_dbapi(cls) -> AsyncAdapt_aiosqlite_dbapi:
+        return AsyncAdapt_aiosqlite_dbapi(inline_module, sqlite3)  # type: ignore[arg-type]
+
+
+registry.register("sqlite.guanxi", "guanxi.db.inline_sqlite", "InlineSQLiteDialect")
