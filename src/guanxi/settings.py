@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(
         300, description="Window for counting failed logins, in seconds."
     )
+    session_cache_seconds: int = Field(
+        10,
+        description="How long a worker trusts a token it has checked without asking the database"
+        " again; a logout through another worker takes effect within this time.",
+    )
     write_batch_max: int = Field(
         256, description="Most write units committed together by one fsync (group commit)."
     )

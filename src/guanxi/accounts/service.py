@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,6 +25,8 @@ class AccountService:
         self.hasher = PasswordHasher()
         self.limiter = LoginLimiter(clock, settings.login_attempts, settings.login_window_seconds)
         self._dummy_hash: str | None = None
+        self._cache_ms = settings.session_cache_seconds * 1000
+        self._sessions: dict[str, tuple[int, Principal]] = {}
 
     async def register(
         self, handle: str, password: str, display_name: str, device: str = ""
@@ -114,13 +117,28 @@ class AccountService:
             await store.delete_session(tx.conn, principal.session_id)
 
         await self.db.write(unit)
+        self._forget(lambda p: p.session_id == principal.session_id)
 
     async def authenticate(self, token: str) -> Principal:
+        """Who holds this token. Checked tokens are trusted for `session_cache_seconds`."""
+        key = token_hash(token)
+        now = self.clock.now_ms()
+        cached = self._sessions.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
         async with self.db.read() as conn:
-            found = await store.get_session_user(conn, token_hash(token))
+            found = await store.get_session_user(conn, key)
         if found is None:
             raise Unauthorized("Log in first: the token is missing, wrong or revoked.")
-        return Principal(found[1], found[0])
+        principal = Principal(found[1], found[0])
+        if len(self._sessions) > 100_000:
+            self._sessions.clear()
+        self._sessions[key] = (now + self._cache_ms, principal)
+        return principal
+
+    def _forget(self, which: Callable[[Principal], bool]) -> None:
+        for key in [k for k, (_, p) in self._sessions.items() if which(p)]:
+            del self._sessions[key]
 
     async def update_profile(
         self, principal: Principal, display_name: str | None, bio: str | None
@@ -138,7 +156,9 @@ class AccountService:
                 return user
             return await store.update_user(tx.conn, principal.user.id, **values)
 
-        return await self.db.write(unit)
+        user = await self.db.write(unit)
+        self._forget(lambda p: p.user.id == principal.user.id)
+        return user
 
     async def get_user_by_handle(self, handle: str) -> User:
         async with self.db.read() as conn:

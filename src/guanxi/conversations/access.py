@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from guanxi.conversations import store_conversations, store_members
+from guanxi.conversations import store_members
 from guanxi.conversations.models import DIRECT, Member
 from guanxi.errors import Forbidden, NotFound
 from guanxi.relationships import store as relationships_store
@@ -19,11 +19,10 @@ async def access_member(
     conn: AsyncConnection, conversation_id: int, user_id: int
 ) -> tuple[sa.Row[Any], Member]:
     """The conversation and the caller's membership, past or present; else not found."""
-    member = await store_members.get_member(conn, conversation_id, user_id)
-    conversation = await store_conversations.get_conversation(conn, conversation_id)
-    if member is None or conversation is None:
+    found = await store_members.get_membership(conn, conversation_id, user_id)
+    if found is None:
         raise NotFound("No such conversation.")
-    return conversation, member
+    return found
 
 
 async def access_active(
@@ -50,7 +49,8 @@ async def access_manager(
 
 async def check_may_message(conn: AsyncConnection, sender_id: int, peer_id: int) -> None:
     """Direct messages go only between friends, and never across a block."""
-    if await relationships_store.exists_block_either(conn, sender_id, peer_id):
+    friendship_sides, blocks = await relationships_store.count_ties(conn, sender_id, peer_id)
+    if blocks:
         raise Forbidden("You cannot message this person.", "blocked")
-    if not await relationships_store.exists_friendship_pair(conn, sender_id, peer_id):
+    if friendship_sides != 2:
         raise Forbidden("You can message only your friends; send a request.", "not_friends")

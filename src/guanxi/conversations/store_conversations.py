@@ -55,15 +55,17 @@ async def update_conversation(
     )
 
 
+_NEXT_SEQ = (
+    sa.update(conversations)
+    .where(conversations.c.id == sa.bindparam("cid"))
+    .values(last_seq=conversations.c.last_seq + 1, updated_at=sa.bindparam("now"))
+    .returning(conversations.c.last_seq)
+)
+
+
 async def next_seq(conn: AsyncConnection, conversation_id: int, now: int) -> int:
     """Take the conversation's next seq; the row lock keeps seqs gap-free and unique."""
-    c = conversations.c
-    result = await conn.execute(
-        sa.update(conversations)
-        .where(c.id == conversation_id)
-        .values(last_seq=c.last_seq + 1, updated_at=now)
-        .returning(c.last_seq)
-    )
+    result = await conn.execute(_NEXT_SEQ, {"cid": conversation_id, "now": now})
     return int(result.scalar_one())
 
 

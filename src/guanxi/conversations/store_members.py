@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations.models import Member
-from guanxi.conversations.tables import conversation_members
+from guanxi.conversations.tables import conversation_members, conversations
 
 m = conversation_members.c
 
@@ -56,9 +56,47 @@ async def get_member(conn: AsyncConnection, conversation_id: int, user_id: int) 
     return Member.from_row(row) if row else None
 
 
+_MEMBERSHIP = (
+    sa.select(
+        conversations,
+        m.user_id,
+        m.role.label("member_role"),
+        m.joined_seq,
+        m.joined_event,
+        m.left_seq,
+        m.left_event,
+        m.last_read_seq,
+    )
+    .join(conversation_members, m.conversation_id == conversations.c.id)
+    .where(conversations.c.id == sa.bindparam("cid"), m.user_id == sa.bindparam("uid"))
+)
+_ACTIVE_IDS = sa.select(m.user_id).where(
+    m.conversation_id == sa.bindparam("cid"), m.left_seq.is_(None)
+)
+
+
+async def get_membership(
+    conn: AsyncConnection, conversation_id: int, user_id: int
+) -> tuple[Any, Member] | None:
+    """The conversation and one user's membership of it, in one query."""
+    row = (await conn.execute(_MEMBERSHIP, {"cid": conversation_id, "uid": user_id})).first()
+    if row is None:
+        return None
+    member = Member(
+        row.user_id,
+        row.member_role,
+        row.joined_seq,
+        row.joined_event,
+        row.left_seq,
+        row.left_event,
+        row.last_read_seq,
+    )
+    return row, member
+
+
 async def list_active_member_ids(conn: AsyncConnection, conversation_id: int) -> list[int]:
-    query = sa.select(m.user_id).where(m.conversation_id == conversation_id, m.left_seq.is_(None))
-    return [int(x) for x in (await conn.execute(query)).scalars()]
+    rows = await conn.execute(_ACTIVE_IDS, {"cid": conversation_id})
+    return [int(x) for x in rows.scalars()]
 
 
 async def list_active_members(conn: AsyncConnection, conversation_id: int) -> list[Any]:

@@ -17,8 +17,16 @@ WITH_SENDER = sa.select(messages, users.c.handle.label("sender_handle")).join(
 )
 
 
+_INSERT = sa.insert(messages).returning(msg.id)
+_BY_CLIENT_ID = WITH_SENDER.where(
+    msg.conversation_id == sa.bindparam("cid"),
+    msg.sender_id == sa.bindparam("uid"),
+    msg.client_id == sa.bindparam("client_id"),
+)
+
+
 async def insert_message(conn: AsyncConnection, **values: Any) -> int:
-    result = await conn.execute(sa.insert(messages).values(**values).returning(msg.id))
+    result = await conn.execute(_INSERT, values)
     return int(result.scalar_one())
 
 
@@ -30,12 +38,8 @@ async def get_message(conn: AsyncConnection, conversation_id: int, seq: int) -> 
 async def get_message_by_client_id(
     conn: AsyncConnection, conversation_id: int, sender_id: int, client_id: str
 ) -> sa.Row[Any] | None:
-    query = WITH_SENDER.where(
-        msg.conversation_id == conversation_id,
-        msg.sender_id == sender_id,
-        msg.client_id == client_id,
-    )
-    return (await conn.execute(query)).first()
+    params = {"cid": conversation_id, "uid": sender_id, "client_id": client_id}
+    return (await conn.execute(_BY_CLIENT_ID, params)).first()
 
 
 async def list_messages(

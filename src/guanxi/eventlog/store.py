@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.eventlog.tables import events
 
+_INSERT = sa.insert(events).returning(events.c.id)
+
 
 async def insert_event(
     conn: AsyncConnection,
@@ -20,18 +22,14 @@ async def insert_event(
     user_id: int | None = None,
     conversation_id: int | None = None,
 ) -> int:
-    result = await conn.execute(
-        sa.insert(events)
-        .values(
-            type=type,
-            payload=payload,
-            created_at=created_at,
-            user_id=user_id,
-            conversation_id=conversation_id,
-        )
-        .returning(events.c.id)
-    )
-    return int(result.scalar_one())
+    values = {
+        "type": type,
+        "payload": payload,
+        "created_at": created_at,
+        "user_id": user_id,
+        "conversation_id": conversation_id,
+    }
+    return int((await conn.execute(_INSERT, values)).scalar_one())
 
 
 async def get_head(conn: AsyncConnection) -> int:

@@ -134,22 +134,32 @@ async def delete_friendship_pair(conn: AsyncConnection, a: int, b: int) -> None:
     await conn.execute(sa.delete(friendships).where(pair))
 
 
-async def exists_friendship_pair(conn: AsyncConnection, a: int, b: int) -> bool:
-    f = friendships.c
-    query = sa.select(sa.func.count()).where(
-        sa.or_(sa.and_(f.user_id == a, f.friend_id == b), sa.and_(f.user_id == b, f.friend_id == a))
-    )
-    return int((await conn.execute(query)).scalar_one()) == 2
+def _either_way(left: sa.ColumnElement[Any], right: sa.ColumnElement[Any]) -> Any:
+    a: sa.BindParameter[int] = sa.bindparam("a")
+    b: sa.BindParameter[int] = sa.bindparam("b")
+    return sa.or_(sa.and_(left == a, right == b), sa.and_(left == b, right == a))
+
+
+_TIES = sa.select(
+    sa.select(sa.func.count())
+    .where(_either_way(friendships.c.user_id, friendships.c.friend_id))
+    .scalar_subquery(),
+    sa.select(sa.func.count())
+    .where(_either_way(blocks.c.user_id, blocks.c.blocked_id))
+    .scalar_subquery(),
+)
+
+
+async def count_ties(conn: AsyncConnection, a: int, b: int) -> tuple[int, int]:
+    """(friendship rows, block rows) between two users, either direction, in one query."""
+    row = (await conn.execute(_TIES, {"a": a, "b": b})).one()
+    return int(row[0]), int(row[1])
 
 
 async def exists_block(conn: AsyncConnection, blocker: int, blocked: int) -> bool:
     b = blocks.c
     query = sa.select(sa.literal(1)).where(b.user_id == blocker, b.blocked_id == blocked)
     return (await conn.execute(query)).first() is not None
-
-
-async def exists_block_either(conn: AsyncConnection, a: int, b: int) -> bool:
-    return await exists_block(conn, a, b) or await exists_block(conn, b, a)
 
 
 async def insert_block(conn: AsyncConnection, blocker: int, blocked: int, created_at: int) -> None:
