@@ -1,11 +1,15 @@
 """Units of work: parallel reads, and one writer that commits many writes with one fsync.
 
 Every write goes through `Database.write(unit)`. Units queue up; the writer task takes all
-that are waiting (up to `batch_max`), runs each inside its own savepoint of one transaction,
-commits once, and only then answers each caller and runs its after-commit callbacks, in
-order. A unit that raises is rolled back to its savepoint and its caller gets the error;
-the others still commit. So the database sees one writer (SQLite's own rule) and a burst of
-sends costs one fsync, yet nothing is acknowledged before it is on disk.
+that are waiting (up to `batch_max`), runs them all in one transaction, commits once, and
+only then answers each caller and runs its after-commit callbacks, in order. If a unit
+raises, the whole attempt is rolled back and the batch runs again with a savepoint per unit:
+the failing unit is rolled back to its savepoint and its caller gets the error; the others
+still commit. So a unit may run more than once before it commits: it must have no effect
+except through its `Tx` (statements, and callbacks registered with `on_commit`).
+
+So the database sees one writer (SQLite's own rule) and a burst of sends costs one fsync,
+yet nothing is acknowledged before it is on disk.
 """
 
 from __future__ import annotations
@@ -94,15 +98,38 @@ class Database:
     async def _commit_batch(self, batch: list[_Pending]) -> None:
         assert self._writer is not None
         try:
-            async with self._writer.connect() as conn, conn.begin():
-                for pending in batch:
-                    await self._run_unit(conn, pending, alone=len(batch) == 1)
+            if len(batch) == 1 or not await self._try_together(batch):
+                await self._commit_each_in_savepoint(batch)
         except Exception as exc:  # the commit itself failed: nobody is acknowledged
             for pending in batch:
                 if pending.error is None:
                     pending.error = exc
         for pending in batch:
             _settle(pending)
+
+    async def _try_together(self, batch: list[_Pending]) -> bool:
+        """Run every unit in one transaction without savepoints; False (rolled back) if one
+        raised, so the batch is run again with a savepoint per unit."""
+        assert self._writer is not None
+        async with self._writer.connect() as conn:
+            transaction = await conn.begin()
+            for pending in batch:
+                pending.tx = Tx(conn)
+                try:
+                    pending.value = await pending.unit(pending.tx)
+                except Exception:
+                    await transaction.rollback()
+                    for undone in batch:
+                        undone.tx, undone.value = None, None
+                    return False
+            await transaction.commit()
+        return True
+
+    async def _commit_each_in_savepoint(self, batch: list[_Pending]) -> None:
+        assert self._writer is not None
+        async with self._writer.connect() as conn, conn.begin():
+            for pending in batch:
+                await self._run_unit(conn, pending, alone=len(batch) == 1)
 
     async def _run_unit(self, conn: AsyncConnection, pending: _Pending, *, alone: bool) -> None:
         tx = Tx(conn)
