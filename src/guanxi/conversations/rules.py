@@ -37,9 +37,14 @@ def check_emoji(value: str) -> str:
         if char in JOINERS:
             continue
         keycap_base = char.isdigit() or char in "#*"
-        if (char.isascii() and not keycap_base) or unicodedata.category(char)[0] in "LZC":
+        undecodable = char == "\ufffd"  # what invalid UTF-8 in a URL decodes to
+        if (char.isascii() and not keycap_base) or undecodable or _is_letter_space_or_control(char):
             raise InvalidInput("That is not an emoji.", "bad_emoji")
     return value
+
+
+def _is_letter_space_or_control(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LZC"
 
 
 def check_link(text: str) -> str:

@@ -45,9 +45,12 @@ async def _validation(_: Request, exc: Exception) -> JSONOut:
 
 async def _http(_: Request, exc: Exception) -> JSONOut:
     assert isinstance(exc, HTTPException)
-    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
-        exc.status_code, "http_error"
-    )
+    code = {
+        404: "not_found",
+        405: "method_not_allowed",
+        401: "unauthorized",
+        413: "too_large",
+    }.get(exc.status_code, "http_error")
     return error_response(exc.status_code, code, str(exc.detail))
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """An HTTP error, so that FastAPI's body parsing passes it on as a 413 (not a 400)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"The request body is larger than {max_bytes} bytes.")
 
 
 class BodyLimitMiddleware:
@@ -30,7 +34,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 counting_receive.total += len(message.get("body", b""))  # type: ignore[attr-defined]
                 if counting_receive.total > self.max_bytes:  # type: ignore[attr-defined]
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         counting_receive.total = 0  # type: ignore[attr-defined]

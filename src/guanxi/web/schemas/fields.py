@@ -22,9 +22,10 @@ Text = Annotated[str, AfterValidator(_clean)]
 
 
 class In(BaseModel):
-    """Base of request bodies: unknown fields are an error, not silently dropped."""
+    """Base of request bodies: unknown fields and wrong types ("1" or true for a number) are
+    errors, not silently dropped or converted."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorBody(BaseModel):
