@@ -15,12 +15,16 @@ from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Conflict, NotFound, RateLimited, Unauthorized
 from guanxi.ids import new_token, token_hash
+from guanxi.realtime.broker import Broker
+from guanxi.realtime.envelope import Envelope
+from guanxi.realtime.hub import SESSION_ENDED
 from guanxi.settings import Settings
 
 
 class AccountService:
-    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+    def __init__(self, db: Database, clock: Clock, settings: Settings, broker: Broker) -> None:
         self.db = db
+        self.broker = broker
         self.clock = clock
         self.hasher = PasswordHasher()
         self.limiter = LoginLimiter(clock, settings.login_attempts, settings.login_window_seconds)
@@ -118,6 +122,8 @@ class AccountService:
 
         await self.db.write(unit)
         self._forget(lambda p: p.session_id == principal.session_id)
+        payload = {"session_id": principal.session_id}
+        self.broker.publish(Envelope(0, SESSION_ENDED, payload, (principal.user.id,)))
 
     async def authenticate(self, token: str) -> Principal:
         """Who holds this token. Checked tokens are trusted for `session_cache_seconds`."""

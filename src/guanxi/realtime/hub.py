@@ -8,17 +8,23 @@ from collections import defaultdict
 from guanxi.realtime.envelope import Envelope
 
 QUEUE_LIMIT = 10_000
+SESSION_ENDED = "session.ended"  # a control envelope: closes that session's live feeds
 
 
 class Subscription:
     """One device's live feed. Overflowing it closes it; the device resumes by cursor."""
 
-    def __init__(self, user_id: int) -> None:
+    def __init__(self, user_id: int, session_id: int) -> None:
         self.user_id = user_id
+        self.session_id = session_id
         self.queue: asyncio.Queue[Envelope | None] = asyncio.Queue()
         self.overflowed = False
 
     def push(self, envelope: Envelope) -> None:
+        if envelope.type == SESSION_ENDED:
+            if envelope.payload.get("session_id") == self.session_id:
+                self.close()
+            return
         if self.overflowed:
             return
         if self.queue.qsize() >= QUEUE_LIMIT:
@@ -35,8 +41,8 @@ class Hub:
     def __init__(self) -> None:
         self._subscriptions: dict[int, set[Subscription]] = defaultdict(set)
 
-    def subscribe(self, user_id: int) -> Subscription:
-        subscription = Subscription(user_id)
+    def subscribe(self, user_id: int, session_id: int) -> Subscription:
+        subscription = Subscription(user_id, session_id)
         self._subscriptions[user_id].add(subscription)
         return subscription
 
@@ -52,8 +58,3 @@ class Hub:
         for user_id in envelope.recipients:
             for subscription in self._subscriptions.get(user_id, ()):
                 subscription.push(envelope)
-
-    def close_user(self, user_id: int) -> None:
-        """Close every live feed of a user (their session ended)."""
-        for subscription in list(self._subscriptions.get(user_id, ())):
-            subscription.close()

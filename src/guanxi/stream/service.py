@@ -25,9 +25,9 @@ class StreamService:
         self.db = db
         self.hub = hub
 
-    def subscribe(self, user_id: int) -> Subscription:
+    def subscribe(self, user_id: int, session_id: int) -> Subscription:
         """Start buffering live events; subscribe before replaying so nothing falls between."""
-        return self.hub.subscribe(user_id)
+        return self.hub.subscribe(user_id, session_id)
 
     def unsubscribe(self, subscription: Subscription) -> None:
         self.hub.unsubscribe(subscription)

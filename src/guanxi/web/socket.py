@@ -33,7 +33,7 @@ async def events_socket(ws: WebSocket) -> None:
         return
     except WebSocketDisconnect:
         return
-    subscription = services.stream.subscribe(principal.user.id)
+    subscription = services.stream.subscribe(principal.user.id, principal.session_id)
     try:
         await _serve(ws, services, subscription, cursor)
     except (WebSocketDisconnect, RuntimeError):
@@ -109,8 +109,8 @@ async def _pump(
             getter.cancel()
             return
         envelope = getter.result()
-        if envelope is None:  # overflowed or closed: the device resumes by cursor
-            await ws.close(code=4408)
+        if envelope is None:  # overflowed, or its session ended
+            await ws.close(code=4408 if subscription.overflowed else 4401)
             return
         if envelope.cursor <= last:
             continue
@@ -119,8 +119,12 @@ async def _pump(
 
 
 async def _read(ws: WebSocket) -> None:
-    """Drain what the device sends (pings); return when it goes away."""
+    """Drain what the device sends (answering pings); return when it goes away."""
     while True:
         text = await ws.receive_text()
-        if '"ping"' in text:
+        try:
+            frame = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(frame, dict) and frame.get("type") == "ping":
             await ws.send_text('{"type":"pong"}')
