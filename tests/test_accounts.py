@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
 
 from guanxi.client import ApiError, GuanxiClient
 from guanxi.settings import Settings
@@ -186,3 +187,21 @@ async def test_user_profile_by_handle(server: RunningServer, make_user: UserFact
     assert caught.value.status == 404
     anonymous = await raw(server, "GET", "/users/lei")
     assert anonymous.status_code == 401
+
+
+async def test_logout_closes_only_that_devices_event_stream(
+    server: RunningServer, make_user: UserFactory
+) -> None:
+    phone = await make_user("mei")
+    async with GuanxiClient(server.url) as laptop:
+        await laptop.login("mei", PASSWORD, device="laptop")
+        async with laptop.events() as desk, phone.events() as pocket:
+            assert (await desk.next())["type"] == "ready"
+            assert (await pocket.next())["type"] == "ready"
+            await laptop.logout()
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await desk.next()
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+            await phone.update_me(bio="still here")
+            await pocket.socket.send('{"type": "ping"}')
+            assert (await pocket.next())["type"] == "pong"

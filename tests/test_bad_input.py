@@ -415,3 +415,58 @@ async def test_missing_or_bad_authorization(server: RunningServer) -> None:
             {"Authorization": "Bearer a\tb"},
         ):
             assert_error(await http.get("/me", headers=headers), 401, 403)
+
+
+REAL = {"conversation_id": "{chat}", "seq": "1", "handle": "lei", "emoji": "👍", "request_id": "1"}
+ODD_PARAMS = ["0", "-1", "99999999999999999999", "%FF", "%00", "a" * 40, "%F0%9F%98%80", "null"]
+ODD_VALUES: list[Any] = [None, 10**30, -1, 1.5, True, "", "\u0000", "\ud800", [], {}, "x" * 6000]
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(method, path, operation) of every call in the OpenAPI document but logging out."""
+    found = []
+    for path, calls in spec["paths"].items():
+        for method, operation in calls.items():
+            if path.endswith("/sessions/current"):
+                continue
+            found.append((method.upper(), path.removeprefix("/api/v1"), operation))
+    return found
+
+
+def field_names(spec: dict[str, Any], operation: dict[str, Any]) -> list[str]:
+    body = operation.get("requestBody")
+    if body is None:
+        return []
+    ref = body["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    return list(schema.get("properties", {}))
+
+
+async def test_no_call_in_the_openapi_document_answers_5xx(
+    server: RunningServer, raw: Raw, scene: tuple[GuanxiClient, GuanxiClient, int]
+) -> None:
+    """What an outside tool generating requests from /openapi.json would try."""
+    _, _, chat = scene
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        spec = (await http.get("/openapi.json")).json()
+    real = {name: value.format(chat=chat) for name, value in REAL.items()}
+    answers: list[tuple[int, str, str, Any]] = []
+    for method, path, operation in operations(spec):
+        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+        for odd in ODD_PARAMS:
+            for name in names:
+                target = path.format(**{**real, name: odd})
+                answer = await raw(method, target, json={})
+                answers.append((answer.status_code, method, target, {}))
+        fields = field_names(spec, operation)
+        for odd_value in ODD_VALUES if fields else []:
+            body = {name: odd_value for name in fields}
+            answer = await raw(method, path.format(**real), json=body)
+            answers.append((answer.status_code, method, path, body))
+        if method == "GET" and path.endswith("/messages"):
+            for odd in ODD_PARAMS:
+                query = f"?before={odd}&after={odd}&limit={odd}"
+                answer = await raw(method, path.format(**real) + query)
+                answers.append((answer.status_code, method, path + query, None))
+    assert [a for a in answers if a[0] >= 500] == []
+    assert len(answers) > 200
