@@ -223,3 +223,22 @@ async def test_hello_with_a_bad_token_is_unauthorized(
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(socket.recv(), 5)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_concurrent_senders_reach_a_reader_in_seq_order(make_user: UserFactory) -> None:
+    senders = [await make_user(handle) for handle in ("mei", "lei", "tao")]
+    reader = await make_user("yun")
+    group = await senders[0].create_group("g", ["lei", "tao", "yun"])
+    per_sender = 15
+    async with reader.events() as stream:
+        await ready(stream)
+        sent = await asyncio.gather(
+            *(s.send(group["id"], f"{n}") for s in senders for n in range(per_sender))
+        )
+        frames = await messages_until(stream, len(sent))
+    created = [f["message"]["seq"] for f in frames if f["type"] == "message.created"]
+    assert created == list(range(1, len(sent) + 1))
+    assert sorted(m["seq"] for m in sent) == created
+    history = await reader.history(group["id"], limit=200)
+    assert [m["seq"] for m in history["messages"]] == created[::-1]
+    assert history["has_more"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -321,3 +322,20 @@ async def test_request_event_is_replayed_to_a_device_that_was_away(
         assert replayed["type"] == "friend_request.received"
         assert replayed["request"]["id"] == request["id"]
         assert (await stream.next())["type"] == "ready"
+
+
+async def test_racing_answers_and_chats_make_one_of_each(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    request = await mei.request_friend("lei", "hi", "classmate")
+    answers = await asyncio.gather(
+        lei.accept(request["id"], "classmate"),
+        lei.accept(request["id"], "family"),
+        return_exceptions=True,
+    )
+    refused = [a for a in answers if isinstance(a, ApiError)]
+    assert [a.status for a in refused] == [409]
+    assert len(await lei.friends()) == 1
+    chats = await asyncio.gather(mei.open_direct("lei"), lei.open_direct("mei"))
+    assert chats[0]["id"] == chats[1]["id"]
+    assert len(await mei.conversations()) == 1
