@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# msgbench-v1 side by side: guanxi (bench/msgbench.py) and Matrix Synapse (the reference
+# harness in ../shared/bench/synapse, run through its run.sh), alternately, same pinning.
+# Each series: a fresh server, one warm-up run, RUNS measured runs. Then a table of medians.
+#
+#   bench/compare.sh                                  # unpinned, 1 round: guanxi, then Synapse
+#   ROUNDS=2 bench/compare.sh                         # guanxi, Synapse, guanxi, Synapse
+#   SERVER_CPUS=0 CLIENT_CPUS=1 bench/compare.sh      # both servers on cpu0, generators on cpu1
+#   ONLY=guanxi bench/compare.sh                      # just the guanxi series (or ONLY=synapse)
+#
+# guanxi runs from a snapshot of the committed src/ (git archive HEAD), so edits made in the
+# work tree while this runs do not change what is measured. This is the only file of the
+# project that reads ../shared. Results: bench/results/compare-<stamp>/{guanxi,synapse}/ and
+# summary.md there.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+SYNAPSE_DIR="${SYNAPSE_DIR:-$ROOT/../shared/bench/synapse}"
+PY="${PY:-$ROOT/.venv/bin/python}"
+ROUNDS="${ROUNDS:-1}"
+RUNS="${RUNS:-2}"
+ONLY="${ONLY:-}"
+SERVER_CPUS="${SERVER_CPUS:-}"
+CLIENT_CPUS="${CLIENT_CPUS:-}"
+
+STAMP="$(date +%Y-%m-%dT%H%M%S)"
+OUT="$HERE/results/compare-$STAMP"
+mkdir -p "$OUT/guanxi" "$OUT/synapse"
+
+SNAP="$(mktemp -d /tmp/msgbench-src-XXXXXX)"
+trap 'rm -rf "$SNAP"' EXIT
+git -C "$ROOT" archive HEAD src | tar -x -C "$SNAP"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
+
+LABELS="warmup"
+for i in $(seq 1 "$RUNS"); do LABELS="$LABELS,measured$i"; done
+CLIENT_ARGS=()
+if [ -n "$CLIENT_CPUS" ]; then CLIENT_ARGS=(--client-cpus "$CLIENT_CPUS"); fi
+GX_ARGS=("${CLIENT_ARGS[@]}")
+if [ -n "$SERVER_CPUS" ]; then GX_ARGS+=(--server-cpus "$SERVER_CPUS"); fi
+
+{
+    echo "# msgbench-v1 comparison $STAMP"
+    echo "guanxi: commit $COMMIT; Synapse: $SYNAPSE_DIR"
+    echo "ROUNDS=$ROUNDS RUNS=$RUNS SERVER_CPUS=${SERVER_CPUS:-none} CLIENT_CPUS=${CLIENT_CPUS:-none}"
+    echo "host: $(nproc) cpus, $(uname -r)"
+} > "$OUT/info.txt"
+cat "$OUT/info.txt"
+
+run_guanxi() {
+    echo "== round $1: guanxi series ($LABELS), commit $COMMIT"
+    "$PY" "$HERE/msgbench.py" --labels "$LABELS" --label-prefix "guanxi-r$1-" \
+        --out-dir "$OUT/guanxi" --server-src "$SNAP/src" \
+        --server-note "git $COMMIT (snapshot of src/)" "${GX_ARGS[@]}" \
+        || echo "guanxi round $1: some run NOT verified (exit $?)"
+}
+
+run_synapse() {
+    echo "== round $1: Synapse series (warmup + $RUNS measured) via $SYNAPSE_DIR/run.sh"
+    local marker
+    marker="$(mktemp)"
+    SERVER_CPUS="$SERVER_CPUS" RUNS="$RUNS" LABEL_PREFIX="cmp$STAMP-r$1-" \
+        "$SYNAPSE_DIR/run.sh" "${CLIENT_ARGS[@]}" || echo "Synapse round $1 failed (exit $?)"
+    find "$SYNAPSE_DIR/results" -maxdepth 1 -name "result-*-cmp$STAMP-r$1-*.json" \
+        -newer "$marker" -exec cp {} "$OUT/synapse/" \;
+    rm -f "$marker"
+}
+
+for r in $(seq 1 "$ROUNDS"); do
+    if [ "$ONLY" != synapse ]; then run_guanxi "$r"; fi
+    if [ "$ONLY" != guanxi ]; then run_synapse "$r"; fi
+done
+
+shopt -s nullglob
+G=("$OUT"/guanxi/*.json)
+S=("$OUT"/synapse/*.json)
+"$PY" "$HERE/summarize.py" --guanxi "${G[@]}" --synapse "${S[@]}" | tee "$OUT/summary.md"
+echo "results and summary in $OUT"
