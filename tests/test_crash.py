@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -27,14 +25,16 @@ class ServerProcess:
         self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         env = {**os.environ, "GUANXI_DATA_DIR": str(self.settings.data_dir)}
         if self.settings.database_url:
             env["GUANXI_DATABASE_URL"] = self.settings.database_url
         command = [sys.executable, "-m", "guanxi", "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        self.process = await asyncio.create_subprocess_exec(
+            *command, env=env, stdout=asyncio.subprocess.DEVNULL
+        )
         async with httpx.AsyncClient() as http:
             for _ in range(300):
                 try:
@@ -44,15 +44,15 @@ class ServerProcess:
                     await asyncio.sleep(0.05)
         raise RuntimeError("guanxi serve did not come up")
 
-    def kill(self) -> None:
+    async def kill(self) -> None:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
+        await self.process.wait()
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            await asyncio.wait_for(self.process.wait(), 10)
 
 
 @pytest.fixture
@@ -60,16 +60,20 @@ async def process(settings: Settings) -> AsyncIterator[ServerProcess]:
     server = ServerProcess(settings)
     await server.start()
     yield server
-    server.stop()
+    await server.stop()
 
 
-async def _send(client: GuanxiClient, chat: int, n: int, acked: dict[str, int]) -> None:
+async def _send(
+    client: GuanxiClient, chat: int, n: int, acked: dict[str, int], quarter: asyncio.Event
+) -> None:
     client_id = f"crash-{n}"
     try:
         message = await client.send(chat, f"message {n}", client_id=client_id)
     except (httpx.TransportError, ApiError):
         return
     acked[client_id] = message["seq"]
+    if len(acked) >= SENDS // 4:
+        quarter.set()
 
 
 async def _all_messages(client: GuanxiClient, chat: int) -> list[dict[str, object]]:
@@ -94,10 +98,10 @@ async def test_acknowledged_messages_survive_kill_9(process: ServerProcess) -> N
         cursor = (await stream.next())["cursor"]
 
     acked: dict[str, int] = {}
-    sends = [asyncio.create_task(_send(mei, chat, n, acked)) for n in range(SENDS)]
-    while len(acked) < SENDS // 4:
-        await asyncio.sleep(0.001)
-    process.kill()
+    quarter = asyncio.Event()
+    sends = [asyncio.create_task(_send(mei, chat, n, acked, quarter)) for n in range(SENDS)]
+    await quarter.wait()
+    await process.kill()
     await asyncio.gather(*sends)
     assert len(acked) >= SENDS // 4
 

@@ -52,11 +52,13 @@ class MessageService:
         async def unit(tx: Tx) -> tuple[Message, bool]:
             conversation, member = await access_active(tx.conn, conversation_id, me.user.id)
             if draft.client_id is not None:
-                sent = await store_messages.get_message_by_client_id(
+                sent = await store_messages.get_seq_by_client_id(
                     tx.conn, conversation_id, me.user.id, draft.client_id
                 )
                 if sent is not None:
-                    return (await hydrate(tx.conn, conversation_id, [sent]))[0], False
+                    earlier = await load_message(tx.conn, conversation_id, sent)
+                    assert earlier is not None
+                    return earlier, False
             recipients = await store_members.list_active_member_ids(tx.conn, conversation_id)
             if conversation.kind == DIRECT:
                 peer = next((i for i in recipients if i != me.user.id), me.user.id)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations.tables import conversation_members, conversations
+from guanxi.db.prepared import Prepared
 
 
 async def insert_conversation(
@@ -55,7 +56,7 @@ async def update_conversation(
     )
 
 
-_NEXT_SEQ = (
+_NEXT_SEQ = Prepared(
     sa.update(conversations)
     .where(conversations.c.id == sa.bindparam("cid"))
     .values(last_seq=conversations.c.last_seq + 1, updated_at=sa.bindparam("now"))
@@ -65,8 +66,7 @@ _NEXT_SEQ = (
 
 async def next_seq(conn: AsyncConnection, conversation_id: int, now: int) -> int:
     """Take the conversation's next seq; the row lock keeps seqs gap-free and unique."""
-    result = await conn.execute(_NEXT_SEQ, {"cid": conversation_id, "now": now})
-    return int(result.scalar_one())
+    return int(await _NEXT_SEQ.scalar(conn, {"cid": conversation_id, "now": now}))
 
 
 async def list_conversations_of(conn: AsyncConnection, user_id: int) -> list[sa.Row[Any]]:

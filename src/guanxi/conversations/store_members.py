@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations.models import Member
 from guanxi.conversations.tables import conversation_members, conversations
+from guanxi.db.prepared import Prepared
 
 m = conversation_members.c
 
@@ -56,7 +57,7 @@ async def get_member(conn: AsyncConnection, conversation_id: int, user_id: int) 
     return Member.from_row(row) if row else None
 
 
-_MEMBERSHIP = (
+_MEMBERSHIP = Prepared(
     sa.select(
         conversations,
         m.user_id,
@@ -70,8 +71,8 @@ _MEMBERSHIP = (
     .join(conversation_members, m.conversation_id == conversations.c.id)
     .where(conversations.c.id == sa.bindparam("cid"), m.user_id == sa.bindparam("uid"))
 )
-_ACTIVE_IDS = sa.select(m.user_id).where(
-    m.conversation_id == sa.bindparam("cid"), m.left_seq.is_(None)
+_ACTIVE_IDS = Prepared(
+    sa.select(m.user_id).where(m.conversation_id == sa.bindparam("cid"), m.left_seq.is_(None))
 )
 
 
@@ -79,7 +80,7 @@ async def get_membership(
     conn: AsyncConnection, conversation_id: int, user_id: int
 ) -> tuple[Any, Member] | None:
     """The conversation and one user's membership of it, in one query."""
-    row = (await conn.execute(_MEMBERSHIP, {"cid": conversation_id, "uid": user_id})).first()
+    row = await _MEMBERSHIP.first(conn, {"cid": conversation_id, "uid": user_id})
     if row is None:
         return None
     member = Member(
@@ -95,8 +96,8 @@ async def get_membership(
 
 
 async def list_active_member_ids(conn: AsyncConnection, conversation_id: int) -> list[int]:
-    rows = await conn.execute(_ACTIVE_IDS, {"cid": conversation_id})
-    return [int(x) for x in rows.scalars()]
+    rows = await _ACTIVE_IDS.rows(conn, {"cid": conversation_id})
+    return [int(row[0]) for row in rows]
 
 
 async def list_active_members(conn: AsyncConnection, conversation_id: int) -> list[Any]:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import users
 from guanxi.conversations.tables import messages, reactions
+from guanxi.db.prepared import Prepared
 
 msg = messages.c
 WITH_SENDER = sa.select(messages, users.c.handle.label("sender_handle")).join(
@@ -17,17 +18,32 @@ WITH_SENDER = sa.select(messages, users.c.handle.label("sender_handle")).join(
 )
 
 
-_INSERT = sa.insert(messages).returning(msg.id)
-_BY_CLIENT_ID = WITH_SENDER.where(
-    msg.conversation_id == sa.bindparam("cid"),
-    msg.sender_id == sa.bindparam("uid"),
-    msg.client_id == sa.bindparam("client_id"),
+INSERTED = (
+    "conversation_id",
+    "seq",
+    "sender_id",
+    "client_id",
+    "kind",
+    "text",
+    "reply_to_seq",
+    "mentions",
+    "created_at",
+)
+_INSERT = Prepared(
+    sa.insert(messages).values({name: sa.bindparam(name) for name in INSERTED}).returning(msg.id)
+)
+_SEQ_BY_CLIENT_ID = Prepared(
+    sa.select(msg.seq).where(
+        msg.conversation_id == sa.bindparam("cid"),
+        msg.sender_id == sa.bindparam("uid"),
+        msg.client_id == sa.bindparam("client_id"),
+    )
 )
 
 
 async def insert_message(conn: AsyncConnection, **values: Any) -> int:
-    result = await conn.execute(_INSERT, values)
-    return int(result.scalar_one())
+    """Insert a message; `values` names every column of INSERTED."""
+    return int(await _INSERT.scalar(conn, values))
 
 
 async def get_message(conn: AsyncConnection, conversation_id: int, seq: int) -> sa.Row[Any] | None:
@@ -35,11 +51,12 @@ async def get_message(conn: AsyncConnection, conversation_id: int, seq: int) -> 
     return (await conn.execute(query)).first()
 
 
-async def get_message_by_client_id(
+async def get_seq_by_client_id(
     conn: AsyncConnection, conversation_id: int, sender_id: int, client_id: str
-) -> sa.Row[Any] | None:
+) -> int | None:
     params = {"cid": conversation_id, "uid": sender_id, "client_id": client_id}
-    return (await conn.execute(_BY_CLIENT_ID, params)).first()
+    seq = await _SEQ_BY_CLIENT_ID.scalar(conn, params)
+    return int(seq) if seq is not None else None
 
 
 async def list_messages(

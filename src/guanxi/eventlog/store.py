@@ -8,9 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.db.prepared import Prepared
 from guanxi.eventlog.tables import events
 
-_INSERT = sa.insert(events).returning(events.c.id)
+_COLUMNS = ("type", "payload", "created_at", "user_id", "conversation_id")
+_INSERT = Prepared(
+    sa.insert(events).values({name: sa.bindparam(name) for name in _COLUMNS}).returning(events.c.id)
+)
 
 
 async def insert_event(
@@ -29,7 +33,7 @@ async def insert_event(
         "user_id": user_id,
         "conversation_id": conversation_id,
     }
-    return int((await conn.execute(_INSERT, values)).scalar_one())
+    return int(await _INSERT.scalar(conn, values))
 
 
 async def get_head(conn: AsyncConnection) -> int:

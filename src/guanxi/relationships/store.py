@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.db.prepared import Prepared
 from guanxi.relationships.tables import blocks, friend_requests, friendships
 
 PENDING = "pending"
@@ -140,19 +141,21 @@ def _either_way(left: sa.ColumnElement[Any], right: sa.ColumnElement[Any]) -> An
     return sa.or_(sa.and_(left == a, right == b), sa.and_(left == b, right == a))
 
 
-_TIES = sa.select(
-    sa.select(sa.func.count())
-    .where(_either_way(friendships.c.user_id, friendships.c.friend_id))
-    .scalar_subquery(),
-    sa.select(sa.func.count())
-    .where(_either_way(blocks.c.user_id, blocks.c.blocked_id))
-    .scalar_subquery(),
+_TIES = Prepared(
+    sa.select(
+        sa.select(sa.func.count())
+        .where(_either_way(friendships.c.user_id, friendships.c.friend_id))
+        .scalar_subquery(),
+        sa.select(sa.func.count())
+        .where(_either_way(blocks.c.user_id, blocks.c.blocked_id))
+        .scalar_subquery(),
+    )
 )
 
 
 async def count_ties(conn: AsyncConnection, a: int, b: int) -> tuple[int, int]:
     """(friendship rows, block rows) between two users, either direction, in one query."""
-    row = (await conn.execute(_TIES, {"a": a, "b": b})).one()
+    row = await _TIES.first(conn, {"a": a, "b": b})
     return int(row[0]), int(row[1])
 
 
