@@ -29,4 +29,5 @@ def serve(
         port=settings.port,
         log_level="warning",
         ws_max_size=settings.max_body_bytes,
+        ws_per_message_deflate=False,  # frames are small: compressing costs more than it saves
     )

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 import guanxi.db.inline_sqlite  # noqa: F401  (registers the sqlite+guanxi dialect)
+
+JSON_CODEC: dict[str, Any] = {
+    "json_serializer": lambda value: orjson.dumps(value).decode(),
+    "json_deserializer": orjson.loads,
+}
 
 
 def is_sqlite(url: str) -> bool:
@@ -29,7 +35,7 @@ def create_engine(url: str, *, writer: bool) -> AsyncEngine:
     if is_sqlite(url):
         return _sqlite_engine(url, writer=writer)
     pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0} if writer else {"pool_size": 8}
-    return create_async_engine(async_url(url), pool_pre_ping=True, **pool)
+    return create_async_engine(async_url(url), pool_pre_ping=True, **JSON_CODEC, **pool)
 
 
 def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
@@ -37,6 +43,7 @@ def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
         async_url(url),
         pool_size=1 if writer else 4,
         max_overflow=0,
+        **JSON_CODEC,
     )
     begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
 

@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
-    for module in (accounts, relationships, conversations, messages):
+    for module in (messages, conversations, relationships, accounts):  # hottest routes first
         app.include_router(module.router, prefix=API)
     app.include_router(socket.router, prefix=API)
     install_error_handlers(app)
