@@ -285,3 +285,30 @@ async def test_concurrent_adds_never_exceed_the_limit(make_user: UserFactory) ->
     assert len(refused) == 3
     assert {r.code for r in refused} == {"group_full"}
     assert (await mei.conversation(group["id"]))["member_count"] == 4
+
+
+async def test_the_new_owner_is_announced(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    group = await mei.create_group("g", ["lei"])
+    async with lei.events() as stream:
+        await ready(stream)
+        await mei.leave(group["id"])
+        await stream.next_of("member.left")
+        updated = await stream.next_of("conversation.updated")
+    assert updated["conversation"]["owner"] == "lei"
+
+
+async def test_a_past_member_learns_nothing_of_what_came_after(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    tao = await make_user("tao")
+    group = await mei.create_group("g", ["tao"])
+    await mei.send(group["id"], "one")
+    await mei.send(group["id"], "two")
+    await tao.leave(group["id"])
+    for n in range(3):
+        await mei.send(group["id"], f"after {n}")
+    seen = await tao.conversation(group["id"])
+    assert seen["last_seq"] == 2
+    assert seen["unread"] == 2
+    assert seen["last_message"]["text"] == "two"

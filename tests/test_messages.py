@@ -140,6 +140,8 @@ async def test_mentions_in_groups(make_user: UserFactory) -> None:
     group = await mei.create_group("g", ["lei", "tao"])
     sent = await mei.send(group["id"], "@tao 和 @lei 来吗？@yun @nobody @tao")
     assert sent["mentions"] == ["tao", "lei"]  # members only, in order, once each
+    edited = await mei.edit(group["id"], sent["seq"], "只有 @lei 来")
+    assert edited["mentions"] == ["lei"]  # an edit mentions anew
 
 
 async def test_no_mentions_in_direct_chats(pair: tuple[GuanxiClient, GuanxiClient, int]) -> None:

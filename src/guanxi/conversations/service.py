@@ -213,6 +213,7 @@ class ConversationService:
                 await self._leave(tx, conversation, me.user.id, me)
                 if member.role == "owner":
                     await self._hand_over(tx, conversation_id)
+                    await self._tell_members(tx, conversation_id, "conversation.updated", me)
                 return
             conversation, member = await access_manager(tx.conn, conversation_id, me.user.id)
             target = await accounts_store.get_user_by_handle(tx.conn, handle)

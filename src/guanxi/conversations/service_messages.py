@@ -170,9 +170,10 @@ class MessageService:
         async def unit(tx: Tx) -> Message:
             row = await self._own_message(tx.conn, me, conversation_id, seq)
             checked = rules.check_message(row.kind, text, self.settings.message_max_chars)
-            await store_messages.update_message(
-                tx.conn, row.id, {"text": checked, "edited_at": self.clock.now_ms()}
-            )
+            conversation, _ = await access_active(tx.conn, conversation_id, me.user.id)
+            mentions = await self._mentions(tx.conn, conversation.kind, conversation_id, checked)
+            values = {"text": checked, "mentions": mentions, "edited_at": self.clock.now_ms()}
+            await store_messages.update_message(tx.conn, row.id, values)
             return await self._announce(tx, conversation_id, seq, "message.edited")
 
         return await self.db.write(unit)

@@ -91,14 +91,21 @@ async def update_message(conn: AsyncConnection, message_id: int, values: dict[st
 
 
 async def count_unread(
-    conn: AsyncConnection, conversation_id: int, after_seq: int, reader_id: int
+    conn: AsyncConnection,
+    conversation_id: int,
+    after_seq: int,
+    reader_id: int,
+    until_seq: int | None = None,
 ) -> int:
+    """Others' messages after the read marker (and, for a past member, up to leaving)."""
     query = sa.select(sa.func.count()).where(
         msg.conversation_id == conversation_id,
         msg.seq > after_seq,
         msg.sender_id != reader_id,
         msg.recalled_at.is_(None),
     )
+    if until_seq is not None:
+        query = query.where(msg.seq <= until_seq)
     return int((await conn.execute(query)).scalar_one())
 
 

@@ -25,14 +25,17 @@ async def conversation_view(
     users = await accounts_store.list_users(conn, [m.user_id for m in member_rows] + _owner(row))
     members = [(users[m.user_id], m.role) for m in member_rows]
     peer = _peer(row, [u for u, _ in members], viewer_id)
-    last_read, unread, last = 0, 0, None
+    last_read, unread, last, seen_up_to = 0, 0, None, None
     if viewer_id is not None:
         member = await store_members.get_member(conn, conversation_id, viewer_id)
         assert member is not None
         last_read = member.last_read_seq
-        unread = await store_messages.count_unread(conn, conversation_id, last_read, viewer_id)
+        unread = await store_messages.count_unread(
+            conn, conversation_id, last_read, viewer_id, member.left_seq
+        )
         last = await _last_visible(conn, row, member.joined_seq, member.left_seq)
-    return _conversation(row, users, members, peer, last, unread, last_read)
+        seen_up_to = member.left_seq
+    return _conversation(row, users, members, peer, last, unread, last_read, seen_up_to=seen_up_to)
 
 
 async def list_views(conn: AsyncConnection, user_id: int) -> list[Conversation]:
@@ -71,7 +74,9 @@ def _conversation(
     last_read: int,
     *,
     member_count: int | None = None,
+    seen_up_to: int | None = None,
 ) -> Conversation:
+    """`seen_up_to`: a past member's last seq; they learn nothing of what came after."""
     owner = users.get(row.owner_id) if row.owner_id is not None else None
     return Conversation(
         id=row.id,
@@ -79,7 +84,7 @@ def _conversation(
         name=row.name,
         announcement=row.announcement,
         owner=owner.handle if owner else None,
-        last_seq=row.last_seq,
+        last_seq=row.last_seq if seen_up_to is None else min(row.last_seq, seen_up_to),
         created_at=row.created_at,
         updated_at=row.updated_at,
         member_count=len(members) if member_count is None else member_count,
