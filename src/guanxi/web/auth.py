@@ -14,7 +14,8 @@ from guanxi.services import Services
 bearer = HTTPBearer(auto_error=False, description="The token from registering or logging in.")
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    """Async on purpose: FastAPI runs a plain `def` dependency in a thread pool."""
     services: Services = request.app.state.services
     return services
 
@@ -25,7 +26,8 @@ async def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Log in first: send Authorization: Bearer <token>.")
-    return await get_services(request).accounts.authenticate(credentials.credentials)
+    services: Services = request.app.state.services
+    return await services.accounts.authenticate(credentials.credentials)
 
 
 Me = Annotated[Principal, Depends(current_principal)]
