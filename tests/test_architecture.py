@@ -16,6 +16,7 @@ LADDER = [
     {"accounts"},
     {"relationships"},
     {"conversations"},
+    {"search"},
     {"stream"},
     {"services"},
     {"web", "cli", "migrations", "__main__"},

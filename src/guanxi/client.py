@@ -284,6 +284,14 @@ class GuanxiClient:
         )
         return result
 
+    # -- search -------------------------------------------------------------------------
+
+    async def search(self, q: str, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
+        """Messages of my conversations and moments I may see containing `q`, newest first:
+        `{"messages": […], "moments": […], "next_cursor": …}`."""
+        result: dict[str, Any] = await self.call("GET", "/search", q=q, limit=limit, cursor=cursor)
+        return result
+
     # -- events -------------------------------------------------------------------------
 
     @asynccontextmanager

@@ -13,6 +13,7 @@ from guanxi.eventlog.service import EventLog
 from guanxi.realtime.broker import Broker, make_broker
 from guanxi.realtime.hub import Hub
 from guanxi.relationships.service import RelationshipService
+from guanxi.search.service import SearchService
 from guanxi.settings import Settings
 from guanxi.stream.service import StreamService
 
@@ -29,6 +30,7 @@ class Services:
     conversations: ConversationService
     messages: MessageService
     stream: StreamService
+    search: SearchService
 
     async def start(self) -> None:
         await self.db.start()
@@ -56,4 +58,5 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         conversations=ConversationService(db, clock, settings, events),
         messages=MessageService(db, clock, settings, events),
         stream=StreamService(db, hub),
+        search=SearchService(db, settings),
     )

@@ -13,7 +13,7 @@ from guanxi.settings import Settings
 from guanxi.web import socket
 from guanxi.web.errors import install_error_handlers
 from guanxi.web.limits import BodyLimitMiddleware
-from guanxi.web.routes import accounts, conversations, messages, relationships
+from guanxi.web.routes import accounts, conversations, messages, relationships, search
 
 API = "/api/v1"
 
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
-    for module in (messages, conversations, relationships, accounts):  # hottest routes first
+    for module in (messages, conversations, relationships, accounts, search):  # hottest first
         app.include_router(module.router, prefix=API)
     app.include_router(socket.router, prefix=API)
     install_error_handlers(app)

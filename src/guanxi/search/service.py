@@ -1,0 +1,64 @@
+"""Search: the messages of my conversations (within my window of each) and the moments I may
+see whose text contains a query. Chinese works: matching is by substring, not by word."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from guanxi.accounts.models import Principal
+from guanxi.db.database import Database
+from guanxi.search import rules, store
+from guanxi.search.models import MessageHit, SearchResults
+from guanxi.settings import Settings
+
+
+class MomentSearch(Protocol):
+    """What search needs of moments: the moments `viewer` may see whose text contains `q`,
+    newest first, each with a `to_wire()`."""
+
+    async def search(self, viewer: Principal, q: str, limit: int) -> Sequence[Any]: ...
+
+
+class SearchService:
+    def __init__(
+        self, db: Database, settings: Settings, moments: MomentSearch | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.moments = moments
+
+    async def search(
+        self, me: Principal, q: str, *, limit: int = 20, cursor: str | None = None
+    ) -> SearchResults:
+        """One page of message hits, newest first; moments come with the first page only."""
+        q = rules.check_query(q)
+        before = rules.decode_cursor(cursor) if cursor else None
+        limit = max(1, min(limit, self.settings.page_max))
+        async with self.db.read() as conn:
+            rows = await store.list_message_hits(
+                conn, me.user.id, q, before=before, limit=limit + 1
+            )
+        hits = [_hit(row, q) for row in rows[:limit]]
+        next_cursor = None
+        if len(rows) > limit:
+            next_cursor = rules.encode_cursor(hits[-1].created_at, hits[-1].id)
+        moments = await self._moments(me, q, limit) if cursor is None else []
+        return SearchResults(hits, moments, next_cursor)
+
+    async def _moments(self, me: Principal, q: str, limit: int) -> list[dict[str, Any]]:
+        if self.moments is None:
+            return []
+        return [moment.to_wire() for moment in await self.moments.search(me, q, limit)]
+
+
+def _hit(row: Any, q: str) -> MessageHit:
+    return MessageHit(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        seq=row.seq,
+        sender=row.sender,
+        kind=row.kind,
+        snippet=rules.snippet(row.text, q),
+        created_at=row.created_at,
+    )

@@ -1,0 +1,192 @@
+"""Search: substrings of Chinese and any other text, only within what the searcher may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from guanxi.client import ApiError, GuanxiClient
+from guanxi.search.rules import SNIPPET_LENGTH, snippet
+from tests.conftest import UserFactory, befriend
+
+
+def found(answer: dict[str, Any]) -> list[tuple[int, int]]:
+    return [(hit["conversation_id"], hit["seq"]) for hit in answer["messages"]]
+
+
+async def hits(client: GuanxiClient, q: str, **params: Any) -> list[tuple[int, int]]:
+    return found(await client.search(q, **params))
+
+
+async def test_a_chinese_phrase_is_found_inside_a_sentence(make_user: UserFactory) -> None:
+    mei = await make_user("mei", "林美")
+    lei = await make_user("lei")
+    await befriend(mei, lei)
+    chat = await mei.open_direct("lei")
+    await mei.send(chat["id"], "今天天气很好")
+    sent = await mei.send(chat["id"], "我们的社交资产属于我们自己")
+    answer = await lei.search("社交资产")
+    assert found(answer) == [(chat["id"], sent["seq"])]
+    hit = answer["messages"][0]
+    assert hit["sender"] == "mei"
+    assert hit["kind"] == "text"
+    assert hit["snippet"] == "我们的社交资产属于我们自己"
+    assert hit["created_at"] == sent["created_at"]
+    assert answer["moments"] == []
+    assert answer["next_cursor"] is None
+    assert await mei.search("社交资产") == answer
+
+
+async def test_short_queries_and_other_scripts(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    await befriend(mei, lei)
+    chat = await mei.open_direct("lei")
+    first = await mei.send(chat["id"], "我们的社交资产属于我们自己")
+    second = await lei.send(chat["id"], "Hello World, 100% sure_thing")
+    assert await mei.search("社交") == {
+        "messages": [(await mei.search("社交资产"))["messages"][0]],
+        "moments": [],
+        "next_cursor": None,
+    }
+    assert await hits(mei, "资") == [(chat["id"], first["seq"])]
+    assert await hits(mei, "world") == [(chat["id"], second["seq"])]  # any case
+    assert await hits(mei, "Wo") == [(chat["id"], second["seq"])]
+    assert await hits(mei, "0%") == [(chat["id"], second["seq"])]  # % is not a wildcard
+    assert await hits(mei, "0% s") == [(chat["id"], second["seq"])]
+    assert await hits(mei, "e_t") == [(chat["id"], second["seq"])]
+    assert await hits(mei, "_") == [(chat["id"], second["seq"])]
+    assert await hits(mei, "d%") == []
+    assert await hits(mei, "l_o") == []  # _ is not a wildcard either
+    assert await hits(mei, '"Hello"') == []  # quotes are text, not query syntax
+    assert await hits(mei, "社交资产属于他们") == []
+
+
+async def test_never_another_conversations_messages(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    tao = await make_user("tao")
+    await befriend(mei, lei)
+    await befriend(lei, tao)
+    ours = await mei.open_direct("lei")
+    theirs = await lei.open_direct("tao")
+    group = await lei.create_group("秘密", ["tao"])
+    mine = await mei.send(ours["id"], "我们的社交资产")
+    await lei.send(theirs["id"], "他们的社交资产")
+    await tao.send(group["id"], "群里的社交资产")
+    assert await hits(mei, "社交资产") == [(ours["id"], mine["seq"])]
+    assert await hits(mei, "社交") == [(ours["id"], mine["seq"])]
+    assert len(await hits(lei, "社交资产")) == 3
+    assert len(await hits(tao, "社交")) == 2
+
+
+async def test_a_group_window_nothing_before_joining_nothing_after_leaving(
+    make_user: UserFactory,
+) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    tao = await make_user("tao")
+    group = await mei.create_group("家人", ["lei"])
+    await mei.send(group["id"], "加入之前的社交资产")
+    await mei.add_members(group["id"], ["tao"])
+    seen = await mei.send(group["id"], "在群里时的社交资产")
+    await tao.leave(group["id"])
+    await mei.send(group["id"], "离开之后的社交资产")
+    await mei.send(group["id"], "离开之后的秘密")
+    assert await hits(tao, "社交资产") == [(group["id"], seen["seq"])]
+    assert await hits(tao, "社交") == [(group["id"], seen["seq"])]
+    assert await hits(tao, "秘密") == []
+    assert await hits(tao, "之前") == []
+    assert len(await hits(lei, "社交资产")) == 3
+
+
+async def test_an_edited_message_is_found_by_its_new_text_only(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    await befriend(mei, lei)
+    chat = await mei.open_direct("lei")
+    sent = await mei.send(chat["id"], "周六去爬山")
+    await mei.edit(chat["id"], sent["seq"], "周日去游泳")
+    assert await hits(lei, "周日去游泳") == [(chat["id"], sent["seq"])]
+    assert await hits(lei, "游泳") == [(chat["id"], sent["seq"])]
+    assert await hits(lei, "周六去爬山") == []
+    assert await hits(lei, "爬山") == []
+
+
+async def test_a_recalled_message_is_never_found(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    await befriend(mei, lei)
+    chat = await mei.open_direct("lei")
+    kept = await mei.send(chat["id"], "保留的社交资产")
+    recalled = await mei.send(chat["id"], "撤回的社交资产")
+    await mei.recall(chat["id"], recalled["seq"])
+    assert await hits(lei, "社交资产") == [(chat["id"], kept["seq"])]
+    assert await hits(lei, "撤回的") == []
+    assert await hits(lei, "撤回") == []
+
+
+async def test_newest_first_in_pages(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    await befriend(mei, lei)
+    chat = await mei.open_direct("lei")
+    group = await mei.create_group("同学", ["lei"])
+    sent = []
+    for i in range(7):
+        where = chat if i % 2 else group
+        sent.append((where["id"], (await mei.send(where["id"], f"第{i}次聚会"))["seq"]))
+    newest_first = sent[::-1]
+    assert await hits(lei, "次聚会") == newest_first
+    assert await hits(lei, "聚会") == newest_first
+    pages: list[tuple[int, int]] = []
+    cursor = None
+    for _ in range(4):
+        answer = await lei.search("次聚会", limit=3, cursor=cursor)
+        pages += found(answer)
+        cursor = answer["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == newest_first
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "   "},
+        {"q": "社" * 1000},
+        {"q": "a" * 101},
+        {"q": "社交\x00资产"},
+        {"q": "社交\n资产"},
+        {"q": "社交", "limit": 0},
+        {"q": "社交", "limit": 51},
+        {"q": "社交", "cursor": "not a cursor"},
+        {"q": "社交", "cursor": "MTox"[:3]},
+    ],
+)
+async def test_bad_input_is_422(make_user: UserFactory, params: dict[str, Any]) -> None:
+    mei = await make_user("mei")
+    with pytest.raises(ApiError) as caught:
+        await mei.call("GET", "/search", **params)
+    assert caught.value.status == 422
+
+
+async def test_search_needs_a_login(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    await mei.logout()
+    with pytest.raises(ApiError) as caught:
+        await mei.search("社交")
+    assert caught.value.status == 401
+
+
+def test_a_snippet_is_cut_around_the_match() -> None:
+    long = "前" * 200 + "社交资产" + "后" * 200
+    cut = snippet(long, "社交资产")
+    assert "社交资产" in cut
+    assert cut.startswith("…") and cut.endswith("…")
+    assert len(cut) == SNIPPET_LENGTH + 2
+    assert snippet("短的社交资产", "社交资产") == "短的社交资产"
+    assert snippet("社交资产" + "后" * 200, "社交资产").startswith("社交资产")
+    assert snippet("前" * 200 + "社交资产", "社交资产").endswith("社交资产")
