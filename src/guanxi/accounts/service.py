@@ -166,6 +166,10 @@ class AccountService:
         self._forget(lambda p: p.user.id == principal.user.id)
         return user
 
+    async def count_users(self) -> int:
+        async with self.db.read() as conn:
+            return await store.count_users(conn)
+
     async def get_user_by_handle(self, handle: str) -> User:
         async with self.db.read() as conn:
             user = await store.get_user_by_handle(conn, handle)

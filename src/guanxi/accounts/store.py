@@ -59,6 +59,10 @@ async def exists_handle(conn: AsyncConnection, handle: str) -> bool:
     return (await conn.execute(query)).first() is not None
 
 
+async def count_users(conn: AsyncConnection) -> int:
+    return int((await conn.execute(sa.select(sa.func.count()).select_from(users))).scalar_one())
+
+
 async def list_users(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, User]:
     ids = list(set(user_ids))
     if not ids:
