@@ -13,7 +13,7 @@ from guanxi.settings import Settings
 from guanxi.web import socket
 from guanxi.web.errors import install_error_handlers
 from guanxi.web.limits import BodyLimitMiddleware
-from guanxi.web.routes import accounts, conversations, messages, relationships, search
+from guanxi.web.routes import accounts, client, conversations, messages, relationships, search
 
 API = "/api/v1"
 
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for module in (messages, conversations, relationships, accounts, search):  # hottest first
         app.include_router(module.router, prefix=API)
     app.include_router(socket.router, prefix=API)
+    app.include_router(client.router)  # the web client at /
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 

@@ -1,0 +1,57 @@
+// Sign up and log in.
+
+import { ApiError, call } from "./api.js";
+import { clear, h } from "./dom.js";
+
+export function showAuth(root, done) {
+  let mode = "login";
+  const error = h("p.form-error", { attrs: { role: "alert" } });
+  const handle = field("Handle", "handle", { autocomplete: "username", autocapitalize: "none", spellcheck: "false", required: true, pattern: "[a-z0-9_.]{3,32}", title: "3 to 32 of a-z, 0-9, _ and ." });
+  const name = field("Display name", "display_name", { autocomplete: "nickname", maxlength: 64 });
+  const password = field("Password", "password", { type: "password", autocomplete: "current-password", required: true, minlength: 8 });
+  const submit = h("button.primary.wide", { type: "submit" });
+  const switcher = h("button.link", { type: "button", on: { click: () => setMode(mode === "login" ? "signup" : "login") } });
+  const title = h("h1");
+  const form = h("form.auth-card", { attrs: { "aria-labelledby": "auth-title" }, on: { submit: send } },
+    h("div.brand", {}, h("span.brand-mark", { attrs: { "aria-hidden": "true" } }, "关"), h("span", {}, "guanxi")),
+    title, handle.wrap, name.wrap, password.wrap, error, submit, h("p.switch", {}, switcher));
+  title.id = "auth-title";
+
+  function setMode(next) {
+    mode = next;
+    const signup = mode === "signup";
+    title.textContent = signup ? "Create your account" : "Welcome back";
+    submit.textContent = signup ? "Sign up" : "Log in";
+    switcher.textContent = signup ? "I already have an account — log in" : "New here? Create an account";
+    name.wrap.hidden = !signup;
+    name.input.required = signup;
+    password.input.autocomplete = signup ? "new-password" : "current-password";
+    error.textContent = "";
+  }
+
+  async function send(event) {
+    event.preventDefault();
+    error.textContent = "";
+    submit.disabled = true;
+    const body = { handle: handle.input.value.trim().toLowerCase(), password: password.input.value, device: "web" };
+    try {
+      if (mode === "signup") body.display_name = name.input.value.trim();
+      const result = await call("POST", mode === "signup" ? "/accounts" : "/sessions", body);
+      done(result);
+    } catch (e) {
+      error.textContent = e instanceof ApiError ? e.message : "The server cannot be reached.";
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  setMode(mode);
+  clear(root, h("main.auth-page", {}, form));
+  handle.input.focus();
+}
+
+function field(label, name, attrs) {
+  const input = h("input", { name, id: "auth-" + name, attrs });
+  const wrap = h("div.field", {}, h("label", { htmlFor: "auth-" + name }, label), input);
+  return { input, wrap };
+}

@@ -1,0 +1,117 @@
+// Groups: create one, and the group page (members, add, remove, rename, announcement, leave).
+
+import { ApiError, call } from "./api.js";
+import { avatar, clear, h, iconButton, modal, toast } from "./dom.js";
+import { paneHeader, navigate } from "./shell.js";
+import { loadConversation, myRole, nameOf, on, state } from "./state.js";
+
+function friendPicker(exclude = new Set()) {
+  const friends = [...state.friends.values()].filter((f) => !exclude.has(f.user.handle));
+  if (friends.length === 0) return { el: h("p.muted", {}, "No friends to add yet."), chosen: () => [] };
+  const boxes = friends.map((f) => {
+    const box = h("input", { type: "checkbox", value: f.user.handle, id: "pick-" + f.user.handle });
+    return { box, el: h("label.pick", { htmlFor: box.id }, box, avatar(nameOf(f.user.handle), f.user.handle, ".small"), h("span", {}, nameOf(f.user.handle)), h("small.muted", {}, " @" + f.user.handle)) };
+  });
+  return { el: h("div.pick-list", { attrs: { role: "group", "aria-label": "Friends" } }, boxes.map((b) => b.el)), chosen: () => boxes.filter((b) => b.box.checked).map((b) => b.box.value) };
+}
+
+export function createGroup(preselect = []) {
+  modal("New group", (close) => {
+    const name = h("input", { id: "group-name", required: true, maxLength: 64, attrs: { autocomplete: "off" } });
+    const picker = friendPicker();
+    for (const input of picker.el.querySelectorAll("input")) input.checked = preselect.includes(input.value);
+    const error = h("p.form-error", { attrs: { role: "alert" } });
+    const form = h("form.stack", { on: { submit: async (e) => {
+      e.preventDefault();
+      try {
+        const conv = await call("POST", "/conversations", { kind: "group", name: name.value.trim(), members: picker.chosen() });
+        close(conv);
+        await loadConversation(conv.id);
+        navigate(`chats/${conv.id}`);
+      } catch (err) { error.textContent = err instanceof ApiError ? err.message : "Offline."; }
+    } } },
+    h("div.field", {}, h("label", { htmlFor: "group-name" }, "Group name"), name),
+    h("p.field-label", {}, "Members"), picker.el, error,
+    h("button.primary.wide", { type: "submit" }, "Create group"));
+    setTimeout(() => name.focus());
+    return form;
+  });
+}
+
+export function renderGroupInfo(pane, id) {
+  const draw = async () => {
+    let conv;
+    try { conv = await loadConversation(id); } catch { return clear(pane, paneHeader("Group", `chats/${id}`), h("p.empty-detail", {}, "Not found.")); }
+    if (conv.kind !== "group") return navigate(`chats/${id}`);
+    const role = myRole(conv);
+    const manager = role === "owner" || role === "admin";
+    clear(pane, paneHeader("Group info", `chats/${id}`, [], conv.name),
+      h("div.page", {}, settings(conv, manager), members(conv, role, manager),
+        h("section.card", {}, h("button.danger.wide", { type: "button", on: { click: () => leave(conv) } }, "Leave group"))));
+  };
+  draw();
+  return [on("conv", (c) => { if (c.id === id && !document.activeElement.closest("form")) draw(); })];
+}
+
+function settings(conv, manager) {
+  const name = h("input", { id: "g-name", value: conv.name, disabled: !manager, maxLength: 64 });
+  const note = h("textarea", { id: "g-note", value: conv.announcement || "", disabled: !manager, rows: 3, maxLength: 2000 });
+  const save = async (e) => {
+    e.preventDefault();
+    try {
+      await call("PATCH", `/conversations/${conv.id}`, { name: name.value.trim(), announcement: note.value });
+      await loadConversation(conv.id);
+      toast("Saved");
+    } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
+  };
+  return h("form.card.stack", { on: { submit: save } },
+    h("div.field", {}, h("label", { htmlFor: "g-name" }, "Group name"), name),
+    h("div.field", {}, h("label", { htmlFor: "g-note" }, "Announcement"), note),
+    manager ? h("button.primary", { type: "submit" }, "Save") : h("p.muted", {}, "Only the owner and admins can change these."));
+}
+
+function members(conv, role, manager) {
+  const list = (conv.members || []).map((m) => {
+    const handle = m.user.handle;
+    const removable = manager && handle !== state.me.handle && m.role !== "owner" && (role === "owner" || m.role === "member");
+    return h("li.member", {}, avatar(nameOf(handle), handle, ".small"),
+      h("span.member-name", {}, nameOf(handle), h("small.muted", {}, ` @${handle}`)),
+      m.role !== "member" ? h("span.chip", {}, m.role) : null,
+      removable ? h("button.link.danger-text", { type: "button", attrs: { "aria-label": `Remove ${nameOf(handle)}` }, on: { click: () => remove(conv, handle) } }, "Remove") : null);
+  });
+  return h("section.card", {}, h("div.card-head", {}, h("h3", {}, `Members (${(conv.members || []).length})`),
+    manager ? iconButton("plus", "Add members", () => addMembers(conv)) : null), h("ul.member-list", {}, list));
+}
+
+async function remove(conv, handle) {
+  if (!confirm(`Remove ${nameOf(handle)} from ${conv.name}?`)) return;
+  try {
+    await call("DELETE", `/conversations/${conv.id}/members/${encodeURIComponent(handle)}`);
+    await loadConversation(conv.id);
+  } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
+}
+
+function addMembers(conv) {
+  modal("Add members", (close) => {
+    const picker = friendPicker(new Set((conv.members || []).map((m) => m.user.handle)));
+    return h("form.stack", { on: { submit: async (e) => {
+      e.preventDefault();
+      const handles = picker.chosen();
+      if (!handles.length) return close(null);
+      try {
+        await call("POST", `/conversations/${conv.id}/members`, { handles });
+        close(true);
+        await loadConversation(conv.id);
+      } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
+    } } }, picker.el, h("button.primary.wide", { type: "submit" }, "Add"));
+  });
+}
+
+async function leave(conv) {
+  if (!confirm(`Leave ${conv.name}?`)) return;
+  try {
+    await call("DELETE", `/conversations/${conv.id}/members/${encodeURIComponent(state.me.handle)}`);
+    state.convs.delete(conv.id);
+    navigate("chats");
+  } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
+}

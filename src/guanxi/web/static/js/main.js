@@ -1,0 +1,74 @@
+// Boot: a stored token opens the app (the event stream first, then the state over HTTP);
+// without one, the sign-in screen.
+
+import { call, forgetBlobs, session } from "./api.js";
+import { EventStream } from "./events.js";
+import { showAuth } from "./auth.js";
+import { showShell } from "./shell.js";
+import { emit, loadBlocks, loadConversations, loadFriends, loadRequests, reset, state } from "./state.js";
+import { applyEvent, resync } from "./sync.js";
+
+const root = document.getElementById("app");
+let stream = null;
+
+window.guanxi = {
+  /** For tests and the curious: drop the socket as a network failure would. */
+  dropConnection: () => stream && stream.drop(),
+};
+
+async function start() {
+  session.onUnauthorized = () => signOut(false);
+  if (!session.token) return showAuth(root, signedIn);
+  try {
+    state.me = await call("GET", "/me");
+  } catch (error) {
+    if (error.status === 401) return signOut(false);
+    return showOffline();
+  }
+  openApp();
+}
+
+function signedIn(result) {
+  session.token = result.token;
+  state.me = result.user;
+  openApp();
+}
+
+function openApp() {
+  showShell(root, { signOut: () => signOut(true) });
+  stream = new EventStream({
+    token: session.token,
+    onEvent: applyEvent,
+    onReady: (resumed) => (resumed ? resync() : firstLoad()),
+    onStatus: (status) => { state.online = status; emit("status", status); },
+    onUnauthorized: () => signOut(false),
+  });
+  stream.start();
+}
+
+async function firstLoad() {
+  await Promise.allSettled([loadConversations(), loadFriends(), loadRequests(), loadBlocks()]);
+  emit("loaded");
+}
+
+async function signOut(revoke) {
+  if (stream) stream.stop();
+  stream = null;
+  if (revoke) await call("DELETE", "/sessions/current").catch(() => {});
+  session.token = null;
+  reset();
+  forgetBlobs();
+  location.hash = "";
+  showAuth(root, signedIn);
+}
+
+function showOffline() {
+  root.replaceChildren();
+  const p = document.createElement("p");
+  p.className = "offline-page";
+  p.textContent = "The server cannot be reached. Retrying…";
+  root.append(p);
+  setTimeout(start, 3000);
+}
+
+start();

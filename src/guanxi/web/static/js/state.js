@@ -1,0 +1,166 @@
+// What the client knows: me, users, friends, requests, conversations and their messages.
+// Messages are keyed by conversation and seq, so whatever arrives twice is kept once.
+
+import { call } from "./api.js";
+
+const listeners = new Map();
+
+export function on(topic, fn) {
+  if (!listeners.has(topic)) listeners.set(topic, new Set());
+  listeners.get(topic).add(fn);
+  return () => listeners.get(topic).delete(fn);
+}
+
+export function emit(topic, data) {
+  for (const fn of listeners.get(topic) || []) fn(data);
+}
+
+export const state = {
+  me: null,
+  users: new Map(),
+  friends: new Map(),
+  requests: { incoming: [], outgoing: [] },
+  blocked: new Set(),
+  convs: new Map(),
+  chats: new Map(),
+  peerRead: new Map(),
+  online: "connecting",
+};
+
+export function reset() {
+  state.me = null;
+  for (const key of ["users", "friends", "convs", "chats", "peerRead"]) state[key].clear();
+  state.blocked.clear();
+  state.requests = { incoming: [], outgoing: [] };
+}
+
+export function rememberUser(user) {
+  if (user && user.handle) state.users.set(user.handle, user);
+  return user;
+}
+
+/** The name I see someone by: my remark, else their display name, else the handle. */
+export function nameOf(handle) {
+  if (state.me && handle === state.me.handle) return state.me.display_name;
+  const friend = state.friends.get(handle);
+  if (friend && friend.remark) return friend.remark;
+  const user = state.users.get(handle);
+  return (user && user.display_name) || handle;
+}
+
+export function convTitle(conv) {
+  if (conv.kind === "group") return conv.name || "Group";
+  return conv.peer ? nameOf(conv.peer.handle) : "Chat";
+}
+
+export function chatOf(id) {
+  if (!state.chats.has(id)) {
+    state.chats.set(id, { bySeq: new Map(), pending: new Map(), hasMoreBefore: true, loaded: false });
+  }
+  return state.chats.get(id);
+}
+
+export function maxSeq(chat) {
+  let max = 0;
+  for (const seq of chat.bySeq.keys()) if (seq > max) max = seq;
+  return max;
+}
+
+export function minSeq(chat) {
+  let min = Infinity;
+  for (const seq of chat.bySeq.keys()) if (seq < min) min = seq;
+  return min === Infinity ? 0 : min;
+}
+
+/** Keeps a message (a newer version replaces an older one); returns true when it is new. */
+export function putMessage(message) {
+  const chat = chatOf(message.conversation_id);
+  const isNew = !chat.bySeq.has(message.seq);
+  chat.bySeq.set(message.seq, message);
+  const wasPending = message.client_id && chat.pending.delete(message.client_id);
+  emit("message", { message, isNew });
+  if (wasPending) emit("pending", message.conversation_id);
+  return isNew;
+}
+
+export function bumpConversation(message, fromOthers) {
+  const conv = state.convs.get(message.conversation_id);
+  if (!conv) return;
+  const last = conv.last_message;
+  if (!last || message.seq >= last.seq) {
+    conv.last_message = message;
+    conv.last_seq = Math.max(conv.last_seq || 0, message.seq);
+    conv.updated_at = message.created_at;
+  }
+  if (fromOthers && message.seq > (conv.last_read_seq || 0)) conv.unread = (conv.unread || 0) + 1;
+  emit("convs");
+}
+
+function rememberConversation(conv) {
+  for (const member of conv.members || []) rememberUser(member.user);
+  rememberUser(conv.peer);
+  const old = state.convs.get(conv.id);
+  if (old && old.last_message && (!conv.last_message || conv.last_message.seq < old.last_message.seq)) {
+    conv.last_message = old.last_message;
+  }
+  if (old && !conv.peer) conv.peer = old.peer;
+  if (old && (!conv.members || conv.members.length === 0)) conv.members = old.members;
+  state.convs.set(conv.id, conv);
+  return conv;
+}
+
+export async function loadConversations() {
+  const { conversations } = await call("GET", "/conversations");
+  const seen = new Set();
+  for (const conv of conversations) {
+    rememberConversation(conv);
+    seen.add(conv.id);
+  }
+  for (const id of [...state.convs.keys()]) if (!seen.has(id)) state.convs.delete(id);
+  emit("convs");
+}
+
+export async function loadConversation(id) {
+  const conv = rememberConversation(await call("GET", `/conversations/${id}`));
+  emit("convs");
+  emit("conv", conv);
+  return conv;
+}
+
+export async function loadFriends() {
+  const { friends } = await call("GET", "/friends");
+  state.friends.clear();
+  for (const friend of friends) {
+    rememberUser(friend.user);
+    state.friends.set(friend.user.handle, friend);
+  }
+  emit("friends");
+}
+
+export async function loadRequests() {
+  state.requests = await call("GET", "/friend-requests");
+  for (const r of [...state.requests.incoming, ...state.requests.outgoing]) {
+    rememberUser(r.from);
+    rememberUser(r.to);
+  }
+  emit("requests");
+}
+
+export async function loadBlocks() {
+  const { blocked } = await call("GET", "/blocks");
+  state.blocked = new Set(blocked.map((u) => rememberUser(u).handle));
+  emit("friends");
+}
+
+export function sortedConversations() {
+  return [...state.convs.values()].sort((a, b) => {
+    const ta = (a.last_message && a.last_message.created_at) || a.updated_at || a.created_at;
+    const tb = (b.last_message && b.last_message.created_at) || b.updated_at || b.created_at;
+    return tb.localeCompare(ta);
+  });
+}
+
+export function myRole(conv) {
+  const mine = (conv.members || []).find((m) => m.user.handle === state.me.handle);
+  return mine ? mine.role : conv.owner === state.me.handle ? "owner" : "member";
+}

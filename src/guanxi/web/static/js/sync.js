@@ -1,0 +1,140 @@
+// Applies the event stream to the state, and sends messages so that none is lost or doubled:
+// each send has a client_id; one that failed for want of a network is retried with the same id.
+
+import { ApiError, call, newClientId } from "./api.js";
+import {
+  bumpConversation, chatOf, emit, loadConversation, loadConversations, loadFriends,
+  loadRequests, putMessage, rememberUser, state,
+} from "./state.js";
+import { toast } from "./dom.js";
+
+const handlers = {
+  "message.created": (e) => {
+    const mine = e.message.sender === state.me.handle;
+    if (putMessage(e.message)) bumpConversation(e.message, !mine);
+    if (!state.convs.has(e.message.conversation_id)) loadConversation(e.message.conversation_id).catch(() => {});
+  },
+  "message.edited": (e) => changed(e.message),
+  "message.recalled": (e) => changed(e.message),
+  "reaction.added": (e) => changed(e.message),
+  "reaction.removed": (e) => changed(e.message),
+  "conversation.read": (e) => read(e),
+  "conversation.created": (e) => loadConversation(e.conversation.id).catch(() => {}),
+  "conversation.updated": (e) => updated(e.conversation),
+  "member.joined": (e) => joined(e),
+  "member.left": (e) => left(e),
+  "friend_request.received": (e) => {
+    rememberUser(e.request.from);
+    toast(`${e.request.from.display_name} wants to be your friend`);
+    loadRequests();
+  },
+  "friend_request.accepted": () => { loadFriends(); loadRequests(); loadConversations(); },
+  "friend.removed": () => loadFriends(),
+};
+
+export function applyEvent(frame) {
+  const handler = handlers[frame.type];
+  if (handler) handler(frame);
+  else emit("event", frame);
+}
+
+function changed(message) {
+  putMessage(message);
+  const conv = state.convs.get(message.conversation_id);
+  if (conv && conv.last_message && conv.last_message.seq === message.seq) {
+    conv.last_message = message;
+    emit("convs");
+  }
+}
+
+function read(e) {
+  const conv = state.convs.get(e.conversation_id);
+  if (e.handle !== state.me.handle) {
+    state.peerRead.set(e.conversation_id, Math.max(e.seq, state.peerRead.get(e.conversation_id) || 0));
+    emit("read", e.conversation_id);
+    return;
+  }
+  if (!conv) return;
+  conv.last_read_seq = Math.max(conv.last_read_seq || 0, e.seq);
+  if (conv.last_read_seq >= (conv.last_seq || 0)) conv.unread = 0;
+  else loadConversation(conv.id).catch(() => {});
+  emit("convs");
+}
+
+function updated(conversation) {
+  const conv = state.convs.get(conversation.id);
+  if (!conv) return;
+  Object.assign(conv, { name: conversation.name, announcement: conversation.announcement, owner: conversation.owner });
+  if (conversation.members && conversation.members.length) conv.members = conversation.members;
+  emit("convs");
+  emit("conv", conv);
+}
+
+function joined(e) {
+  if (!state.convs.has(e.conversation_id)) return loadConversation(e.conversation_id).catch(() => {});
+  updated(e.conversation);
+  const conv = state.convs.get(e.conversation_id);
+  conv.member_count = e.conversation.member_count;
+}
+
+function left(e) {
+  const conv = state.convs.get(e.conversation_id);
+  if (!conv) return;
+  if (e.handle === state.me.handle) {
+    state.convs.delete(e.conversation_id);
+    emit("convs");
+    emit("left", e.conversation_id);
+    return;
+  }
+  conv.members = (conv.members || []).filter((m) => m.user.handle !== e.handle);
+  conv.member_count = Math.max(0, (conv.member_count || 1) - 1);
+  emit("convs");
+  emit("conv", conv);
+}
+
+/** After a reconnect: refresh the lists, catch up the open chats, retry waiting sends. */
+export async function resync() {
+  await Promise.allSettled([loadConversations(), loadFriends(), loadRequests()]);
+  emit("resumed");
+  retryPending();
+}
+
+// -- sending --------------------------------------------------------------------------------
+
+export function sendMessage(conversationId, body) {
+  const chat = chatOf(conversationId);
+  const item = {
+    client_id: newClientId(), conversation_id: conversationId, body,
+    status: "sending", created_at: new Date().toISOString(),
+  };
+  chat.pending.set(item.client_id, item);
+  emit("pending", conversationId);
+  deliver(item);
+  return item;
+}
+
+async function deliver(item) {
+  item.status = "sending";
+  try {
+    const message = await call("POST", `/conversations/${item.conversation_id}/messages`, { client_id: item.client_id, ...item.body });
+    if (putMessage(message)) bumpConversation(message, false);
+  } catch (error) {
+    item.status = error instanceof ApiError ? "failed" : "waiting";
+    item.error = error instanceof ApiError ? error.message : "Waiting for the network…";
+    emit("pending", item.conversation_id);
+  }
+}
+
+export function retryPending(only) {
+  for (const [id, chat] of state.chats) {
+    for (const item of chat.pending.values()) {
+      if (item.status === "waiting" || (only && only === item.client_id)) deliver(item);
+    }
+    emit("pending", id);
+  }
+}
+
+export function discardPending(conversationId, clientId) {
+  chatOf(conversationId).pending.delete(clientId);
+  emit("pending", conversationId);
+}
