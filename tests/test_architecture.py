@@ -13,7 +13,7 @@ LADDER = [
     {"db"},
     {"realtime"},
     {"eventlog"},
-    {"accounts"},
+    {"accounts", "media"},
     {"relationships"},
     {"conversations"},
     {"search"},

@@ -10,9 +10,12 @@ async with GuanxiClient("http://127.0.0.1:8000") as mei:
 
 from __future__ import annotations
 
+import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -228,12 +231,16 @@ class GuanxiClient:
         kind: str = "text",
         reply_to: int | None = None,
         client_id: str | None = None,
+        media_id: str | None = None,
     ) -> dict[str, Any]:
+        """Send a message; media kinds (image, voice, video, file) name an upload by
+        media_id, and their text is an optional caption."""
         body = {
             "client_id": client_id or uuid.uuid4().hex,
             "kind": kind,
             "text": text,
             "reply_to": reply_to,
+            "media_id": media_id,
         }
         result: dict[str, Any] = await self.call(
             "POST", f"/conversations/{conversation_id}/messages", body
@@ -291,6 +298,52 @@ class GuanxiClient:
         `{"messages": […], "moments": […], "next_cursor": …}`."""
         result: dict[str, Any] = await self.call("GET", "/search", q=q, limit=limit, cursor=cursor)
         return result
+
+    # -- media --------------------------------------------------------------------------
+
+    async def upload_media(
+        self,
+        content: bytes | str | os.PathLike[str],
+        filename: str | None = None,
+        content_type: str = "application/octet-stream",
+    ) -> dict[str, Any]:
+        """Upload bytes, or a file by its path (streamed from disk); the server tells
+        kind and type from the content: `{id, kind, mime, size, width, height, duration, …}`."""
+        if isinstance(content, bytes):
+            return await self._upload(filename or "upload", content, content_type)
+        path = Path(content)
+        handle = await asyncio.to_thread(path.open, "rb")
+        try:
+            return await self._upload(filename or path.name, handle, content_type)
+        finally:
+            handle.close()
+
+    async def _upload(self, filename: str, body: Any, content_type: str) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        files = {"file": (filename, body, content_type)}
+        response = await self.http.post("/media", files=files, headers=headers)
+        if response.status_code >= 400:
+            raise _error(response)
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def download(
+        self, media_id: str, variant: str = "original", headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """GET a media item ("original", "preview" or "thumbnail") as a raw response, so
+        the caller can see its status and headers (Range, If-None-Match go in headers);
+        errors other than 304 raise ApiError."""
+        path = f"/media/{quote(media_id, safe='')}"
+        if variant != "original":
+            path += f"/{variant}"
+        sent = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        response = await self.http.get(path, headers={**sent, **(headers or {})})
+        if response.status_code >= 400:
+            raise _error(response)
+        return response
+
+    async def download_bytes(self, media_id: str, variant: str = "original") -> bytes:
+        return (await self.download(media_id, variant)).content
 
     # -- events -------------------------------------------------------------------------
 

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from guanxi.accounts.service import AccountService
 from guanxi.clock import Clock
+from guanxi.conversations.media_refs import MessageMediaReferrer
 from guanxi.conversations.service import ConversationService
 from guanxi.conversations.service_messages import MessageService
 from guanxi.db.database import Database
 from guanxi.eventlog.service import EventLog
+from guanxi.media.service import MediaService
+from guanxi.media.storage import LocalMediaStore
 from guanxi.realtime.broker import Broker, make_broker
 from guanxi.realtime.hub import Hub
 from guanxi.relationships.service import RelationshipService
@@ -29,6 +32,7 @@ class Services:
     relationships: RelationshipService
     conversations: ConversationService
     messages: MessageService
+    media: MediaService
     stream: StreamService
     search: SearchService
 
@@ -47,6 +51,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     hub = Hub()
     broker = make_broker(hub, settings.redis_url)
     events = EventLog(broker, clock)
+    media = MediaService(db, clock, settings, LocalMediaStore(settings.data_dir / "media"))
+    media.add_referrer(MessageMediaReferrer())  # moments registers its own referrer here too
     return Services(
         settings=settings,
         clock=clock,
@@ -57,6 +63,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         relationships=RelationshipService(db, clock, settings, events),
         conversations=ConversationService(db, clock, settings, events),
         messages=MessageService(db, clock, settings, events),
+        media=media,
         stream=StreamService(db, hub),
         search=SearchService(db, settings),
     )

@@ -53,6 +53,17 @@ class Settings(BaseSettings):
         256, description="Most write units committed together by one fsync (group commit)."
     )
     page_max: int = Field(200, description="Largest page a history or list call returns.")
+    media_image_max_bytes: int = Field(
+        20_000_000, description="Largest image upload, in bytes (413 beyond)."
+    )
+    media_max_bytes: int = Field(
+        100_000_000, description="Largest voice, video or file upload, in bytes (413 beyond)."
+    )
+    media_image_max_pixels: int = Field(
+        50_000_000,
+        description="Most pixels (width × height) an uploaded image may have; more is refused"
+        " as a possible decompression bomb (422).",
+    )
 
     def sqlite_path(self) -> Path:
         return self.data_dir / "guanxi.db"

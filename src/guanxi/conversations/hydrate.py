@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations import store_messages
 from guanxi.conversations.models import Message, Reaction
+from guanxi.media import store as media_store
 
 QUOTE_CHARS = 200
 
@@ -26,7 +27,10 @@ def quote(row: Any) -> dict[str, Any]:
 
 
 def message_from_row(
-    row: Any, reply_to: dict[str, Any] | None, reactions: list[Reaction] | None = None
+    row: Any,
+    reply_to: dict[str, Any] | None,
+    reactions: list[Reaction] | None = None,
+    media: dict[str, Any] | None = None,
 ) -> Message:
     return Message(
         id=row.id,
@@ -42,6 +46,7 @@ def message_from_row(
         recalled_at=row.recalled_at,
         created_at=row.created_at,
         reactions=reactions or [],
+        media=media,
     )
 
 
@@ -56,14 +61,24 @@ async def hydrate(conn: AsyncConnection, conversation_id: int, rows: list[Any]) 
         conn, [r.id for r in rows]
     ):
         by_message[message_id].setdefault(emoji, []).append(handle)
+    media = await _media_references(conn, rows)
     return [
         message_from_row(
             row,
             replied.get(row.reply_to_seq) if row.reply_to_seq is not None else None,
             [Reaction(e, h) for e, h in by_message[row.id].items()],
+            media.get(row.media_id) if row.media_id is not None else None,
         )
         for row in rows
     ]
+
+
+async def _media_references(conn: AsyncConnection, rows: list[Any]) -> dict[str, dict[str, Any]]:
+    wanted = [r.media_id for r in rows if r.media_id is not None]
+    if not wanted:
+        return {}
+    found = await media_store.list_media(conn, wanted)
+    return {media_id: item.reference() for media_id, item in found.items()}
 
 
 async def load_message(conn: AsyncConnection, conversation_id: int, seq: int) -> Message | None:

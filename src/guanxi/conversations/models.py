@@ -10,7 +10,8 @@ from guanxi.clock import iso
 
 DIRECT = "direct"
 GROUP = "group"
-MESSAGE_KINDS = ("text", "emoji", "link")
+MEDIA_KINDS = ("image", "voice", "video", "file")
+MESSAGE_KINDS = ("text", "emoji", "link", *MEDIA_KINDS)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Message:
     recalled_at: int | None
     created_at: int
     reactions: list[Reaction] = field(default_factory=list)
+    media: dict[str, Any] | None = None  # the media item's reference, for media kinds
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -80,6 +82,7 @@ class Message:
             "text": self.text,
             "reply_to": self.reply_to,
             "mentions": self.mentions,
+            "media": self.media,
             "reactions": [r.to_wire() for r in self.reactions],
             "edited": self.edited_at is not None,
             "edited_at": iso(self.edited_at),

@@ -7,7 +7,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from guanxi.accounts.rules import check_text
-from guanxi.conversations.models import MESSAGE_KINDS
+from guanxi.conversations.models import MEDIA_KINDS, MESSAGE_KINDS
 from guanxi.errors import InvalidInput
 
 GROUP_NAME_MAX = 64
@@ -21,12 +21,23 @@ MENTION = re.compile(r"@([a-z0-9_.]{3,32})")
 def check_message(kind: str, text: str, max_chars: int) -> str:
     if kind not in MESSAGE_KINDS:
         raise InvalidInput(f"A message kind is one of: {', '.join(MESSAGE_KINDS)}.", "bad_kind")
-    text = check_text(text, field="text", max_chars=max_chars, allow_empty=False)
+    caption = kind in MEDIA_KINDS  # optional for media kinds
+    text = check_text(text, field="text", max_chars=max_chars, allow_empty=caption)
     if kind == "emoji":
         check_emoji(text)
     if kind == "link":
         check_link(text)
     return text
+
+
+def check_media_id(kind: str, media_id: str | None) -> None:
+    """Media kinds carry an upload; the other kinds carry none."""
+    if kind in MEDIA_KINDS and media_id is None:
+        raise InvalidInput(f"A {kind} message needs a media_id (upload it first).", "no_media")
+    if kind not in MEDIA_KINDS and media_id is not None:
+        raise InvalidInput(
+            f"Only {', '.join(MEDIA_KINDS)} messages carry a media_id.", "unexpected_media"
+        )
 
 
 def check_emoji(value: str) -> str:

@@ -17,6 +17,7 @@ from guanxi.conversations.models import DIRECT, GROUP, Member, Message
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
 from guanxi.eventlog.service import EventLog
+from guanxi.media.access import access_own_media
 from guanxi.settings import Settings
 
 
@@ -32,6 +33,7 @@ class Draft:
     kind: str
     text: str
     reply_to: int | None
+    media_id: str | None = None
 
 
 class MessageService:
@@ -48,6 +50,8 @@ class MessageService:
         text = rules.check_message(draft.kind, draft.text, self.settings.message_max_chars)
         if draft.client_id is not None:
             rules.check_client_id(draft.client_id)
+        rules.check_media_id(draft.kind, draft.media_id)
+        media = await self._media_reference(me, draft)
 
         async def unit(tx: Tx) -> tuple[Message, bool]:
             conversation, member = await access_active(tx.conn, conversation_id, me.user.id)
@@ -65,7 +69,9 @@ class MessageService:
                 await check_may_message(tx.conn, me.user.id, peer)
             reply = await self._reply_quote(tx.conn, conversation_id, member, draft.reply_to)
             mentions = await self._mentions(tx.conn, conversation.kind, conversation_id, text)
-            message = await self._insert(tx, conversation_id, me, draft, text, reply, mentions)
+            message = await self._insert(
+                tx, conversation_id, me, draft, text, reply, mentions, media
+            )
             await self.events.record(
                 tx,
                 "message.created",
@@ -77,6 +83,14 @@ class MessageService:
 
         return await self.db.write(unit)
 
+    async def _media_reference(self, me: Principal, draft: Draft) -> dict[str, Any] | None:
+        """The sender's own upload, of the message's kind (uploads never change)."""
+        if draft.media_id is None:
+            return None
+        async with self.db.read() as conn:
+            item = await access_own_media(conn, me.user.id, draft.media_id, (draft.kind,))
+        return item.reference()
+
     async def _insert(
         self,
         tx: Tx,
@@ -86,6 +100,7 @@ class MessageService:
         text: str,
         reply: dict[str, Any] | None,
         mentions: list[str],
+        media: dict[str, Any] | None = None,
     ) -> Message:
         now = self.clock.now_ms()
         seq = await store_conversations.next_seq(tx.conn, conversation_id, now)
@@ -99,6 +114,7 @@ class MessageService:
             text=text,
             reply_to_seq=draft.reply_to,
             mentions=mentions,
+            media_id=draft.media_id,
             created_at=now,
         )
         return Message(
@@ -114,6 +130,7 @@ class MessageService:
             None,
             None,
             now,
+            media=media,
         )
 
     async def _reply_quote(
@@ -185,7 +202,9 @@ class MessageService:
             if now - row.created_at > self.settings.recall_window_seconds * 1000:
                 raise Forbidden("Too late to recall this message.", "recall_window_passed")
             await store_messages.update_message(
-                tx.conn, row.id, {"text": "", "mentions": [], "recalled_at": now}
+                tx.conn,
+                row.id,
+                {"text": "", "mentions": [], "media_id": None, "recalled_at": now},
             )
             await store_messages.delete_reactions_of(tx.conn, row.id)
             return await self._announce(tx, conversation_id, seq, "message.recalled")

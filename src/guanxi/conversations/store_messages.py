@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import users
-from guanxi.conversations.tables import messages, reactions
+from guanxi.conversations.tables import conversation_members, messages, reactions
 from guanxi.db.prepared import Prepared
 
 msg = messages.c
@@ -27,6 +27,7 @@ INSERTED = (
     "text",
     "reply_to_seq",
     "mentions",
+    "media_id",
     "created_at",
 )
 _INSERT = Prepared(
@@ -84,6 +85,29 @@ async def list_messages_by_seq(
         return []
     query = WITH_SENDER.where(msg.conversation_id == conversation_id, msg.seq.in_(wanted))
     return list((await conn.execute(query)).all())
+
+
+async def exists_visible_media(conn: AsyncConnection, user_id: int, media_id: str) -> bool:
+    """Whether a message carrying the media lies in a window of history the user has."""
+    member = conversation_members.c
+    query = (
+        sa.select(sa.literal(1))
+        .select_from(messages)
+        .join(
+            conversation_members,
+            sa.and_(
+                member.conversation_id == msg.conversation_id,
+                member.user_id == user_id,
+            ),
+        )
+        .where(
+            msg.media_id == media_id,
+            msg.seq > member.joined_seq,
+            sa.or_(member.left_seq.is_(None), msg.seq <= member.left_seq),
+        )
+        .limit(1)
+    )
+    return (await conn.execute(query)).first() is not None
 
 
 async def update_message(conn: AsyncConnection, message_id: int, values: dict[str, Any]) -> None:

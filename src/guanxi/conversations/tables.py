@@ -56,6 +56,7 @@ messages = sa.Table(
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
     sa.UniqueConstraint("conversation_id", "sender_id", "client_id", name="uq_messages_client_id"),
+    sa.Index("ix_messages_media", "media_id"),
 )
 
 reactions = sa.Table(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import guanxi.accounts.tables
 import guanxi.conversations.tables
 import guanxi.eventlog.tables
+import guanxi.media.tables
 import guanxi.relationships.tables  # noqa: F401  (tables register on the metadata)
 from guanxi.db.dialects import async_url
 from guanxi.db.metadata import metadata

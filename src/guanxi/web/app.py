@@ -13,9 +13,18 @@ from guanxi.settings import Settings
 from guanxi.web import socket
 from guanxi.web.errors import install_error_handlers
 from guanxi.web.limits import BodyLimitMiddleware
-from guanxi.web.routes import accounts, client, conversations, messages, relationships, search
+from guanxi.web.routes import (
+    accounts,
+    client,
+    conversations,
+    media,
+    messages,
+    relationships,
+    search,
+)
 
 API = "/api/v1"
+MULTIPART_SLACK = 64 * 1024  # room for the multipart headers around an upload
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -40,10 +49,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     for module in (messages, conversations, relationships, accounts, search):  # hottest first
         app.include_router(module.router, prefix=API)
+    app.include_router(media.router, prefix=API)
     app.include_router(socket.router, prefix=API)
     app.include_router(client.router)  # the web client at /
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    upload_limit = max(settings.media_image_max_bytes, settings.media_max_bytes) + MULTIPART_SLACK
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_limits={API + media.UPLOAD_PATH: upload_limit},
+    )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -1,6 +1,12 @@
-"""Refuse oversized request bodies without reading them whole."""
+"""Refuse oversized request bodies without reading them whole.
+
+JSON bodies are held to `max_bytes`; the upload paths named in `upload_limits` (POST only)
+to their own, larger limit.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import orjson
 from starlette.exceptions import HTTPException
@@ -15,17 +21,23 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_limits: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_limits = dict(upload_limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes
+        if scope.get("method") == "POST":
+            limit = self.upload_limits.get(scope["path"], limit)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared > limit:
+            await self._refuse(send, limit)
             return
         started = False
 
@@ -33,8 +45,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 counting_receive.total += len(message.get("body", b""))  # type: ignore[attr-defined]
-                if counting_receive.total > self.max_bytes:  # type: ignore[attr-defined]
-                    raise BodyTooLarge(self.max_bytes)
+                if counting_receive.total > limit:  # type: ignore[attr-defined]
+                    raise BodyTooLarge(limit)
             return message
 
         counting_receive.total = 0  # type: ignore[attr-defined]
@@ -48,14 +60,14 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         body = orjson.dumps(
             {
                 "error": {
                     "code": "too_large",
-                    "message": f"The request body is larger than {self.max_bytes} bytes.",
+                    "message": f"The request body is larger than {limit} bytes.",
                 }
             }
         )

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from guanxi.web.schemas.accounts import UserOut
 from guanxi.web.schemas.fields import In, Text
+from guanxi.web.schemas.media import MediaRefOut
 
 
 class ConversationIn(In):
@@ -70,6 +71,7 @@ class MessageOut(BaseModel):
     text: str
     reply_to: QuoteOut | None
     mentions: list[str]
+    media: MediaRefOut | None = None
     reactions: list[ReactionOut]
     edited: bool
     edited_at: str | None

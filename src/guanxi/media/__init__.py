@@ -1,0 +1,1 @@
+"""Media: uploads (images, voice, video, files), content-addressed storage, access."""

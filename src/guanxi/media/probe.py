@@ -1,0 +1,111 @@
+"""What an upload is, from its bytes alone: never from its name or declared type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mutagen
+from mutagen.mp3 import MP3
+from mutagen.oggflac import OggFLAC
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+from mutagen.wave import WAVE
+
+from guanxi.media.containers import EBML_HEAD, Container, read_mp4, read_webm
+from guanxi.media.models import FILE, IMAGE, VIDEO, VOICE, Probe
+
+HEAD = 64
+IMAGE_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+FILE_MAGIC = ((b"%PDF-", "application/pdf"), (b"PK\x03\x04", "application/zip"))
+
+
+def sniff_image(head: bytes) -> str | None:
+    """The image type the first bytes announce (Pillow confirms it later)."""
+    for magic, mime in IMAGE_MAGIC:
+        if head.startswith(magic):
+            return mime
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def probe_av(path: Path, head: bytes) -> Probe:
+    """Voice, video, or a plain file, with the duration where the container says it."""
+    size = path.stat().st_size
+    if head[4:8] == b"ftyp":
+        with path.open("rb") as handle:
+            return _from_mp4(read_mp4(handle, size), head[8:12])
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        with path.open("rb") as handle:
+            return _from_webm(read_webm(handle.read(EBML_HEAD)))
+    if head.startswith(b"OggS"):
+        return _audio(path, (OggOpus, OggVorbis, OggFLAC), "audio/ogg")
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return _audio(path, (WAVE,), "audio/wav")
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return _audio(path, (MP3,), "audio/mpeg")
+    return _file(head)
+
+
+def _file(head: bytes) -> Probe:
+    mime = next((m for magic, m in FILE_MAGIC if head.startswith(magic)), None)
+    return Probe(FILE, mime or "application/octet-stream")
+
+
+def _audio(path: Path, kinds: tuple[type[mutagen.FileType], ...], mime: str) -> Probe:
+    found = None
+    for kind in kinds:  # each tried in turn: mutagen.File would guess by the name too
+        try:
+            found = kind(path)
+            break
+        except (mutagen.MutagenError, ValueError, OverflowError, EOFError):
+            continue
+    if found is None or found.info is None:
+        with path.open("rb") as handle:
+            return _file(handle.read(HEAD))
+    length = getattr(found.info, "length", None)
+    duration = int(length * 1000) if length else None
+    return Probe(VOICE, mime, duration_ms=duration)
+
+
+def _from_mp4(container: Container, brand: bytes) -> Probe:
+    if "video" in container.tracks:
+        mime = "video/quicktime" if brand == b"qt  " else "video/mp4"
+        return Probe(VIDEO, mime, duration_ms=container.duration_ms)
+    if "audio" in container.tracks or brand in (b"M4A ", b"M4B "):
+        return Probe(VOICE, "audio/mp4", duration_ms=container.duration_ms)
+    return Probe(FILE, "application/octet-stream")
+
+
+def _from_webm(container: Container) -> Probe:
+    if container.doctype not in ("webm", "matroska"):
+        return Probe(FILE, "application/octet-stream")
+    suffix = "webm" if container.doctype == "webm" else "x-matroska"
+    if "video" in container.tracks:
+        return Probe(VIDEO, f"video/{suffix}", duration_ms=container.duration_ms)
+    if "audio" in container.tracks:
+        return Probe(VOICE, f"audio/{suffix}", duration_ms=container.duration_ms)
+    return Probe(FILE, "application/octet-stream")
+
+
+def family(kind: str) -> str:
+    """The top-level MIME type a kind goes with."""
+    return {IMAGE: "image", VOICE: "audio", VIDEO: "video"}.get(kind, "")
+
+
+def contradicts(declared: str, kind: str, mime: str) -> bool:
+    """Whether a declared Content-Type claims a kind the content is not. A video container
+    holding only sound (a voice note recorded as video/webm) is no contradiction."""
+    top, _, subtype = declared.split(";", 1)[0].strip().lower().partition("/")
+    if top == "image":
+        return kind != IMAGE
+    if top == "audio":
+        return kind != VOICE
+    if top == "video":
+        return kind != VIDEO and not (kind == VOICE and mime == f"audio/{subtype}")
+    return False

@@ -1,0 +1,164 @@
+"""Uploading media and opening it for download, with access checked."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import unicodedata
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.clock import Clock
+from guanxi.db.database import Database, Tx
+from guanxi.errors import InvalidInput, NotFound
+from guanxi.media import store
+from guanxi.media.access import MediaReferrer
+from guanxi.media.images import render
+from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, Blob, Media, Probe
+from guanxi.media.probe import contradicts, probe_av, sniff_image
+from guanxi.media.spool import Spool
+from guanxi.media.storage import MediaStorage
+from guanxi.settings import Settings
+
+FILENAME_MAX = 255
+
+
+class UploadSource(Protocol):
+    """An upload as the edge receives it. `filename` and `declared_type` are known once
+    `chunks()` has been read to the end."""
+
+    filename: str
+    declared_type: str
+
+    def chunks(self) -> AsyncIterator[bytes]: ...
+
+
+class MediaService:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, storage: MediaStorage
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.storage = storage
+        self.referrers: list[MediaReferrer] = []
+
+    def add_referrer(self, referrer: MediaReferrer) -> None:
+        """Let another domain (messages, moments) vouch that a user may see an item."""
+        self.referrers.append(referrer)
+
+    async def upload(self, owner_id: int, source: UploadSource) -> Media:
+        """Receive, check, store (bytes on disk first), then record the item."""
+        spool = Spool(
+            self.storage.staging_dir(),
+            self.settings.media_image_max_bytes,
+            self.settings.media_max_bytes,
+        )
+        try:
+            async for chunk in source.chunks():
+                spool.write(chunk)
+            spool.close()
+            if spool.size == 0:
+                raise InvalidInput("The file is empty.", "empty_file")
+            item = await self._store(owner_id, spool, source)
+        finally:
+            spool.discard()
+
+        async def unit(tx: Tx) -> Media:
+            await store.insert_media(tx.conn, item)
+            return item
+
+        return await self.db.write(unit)
+
+    async def _store(self, owner_id: int, spool: Spool, source: UploadSource) -> Media:
+        async with self.db.read() as conn:
+            earlier = await store.get_media_by_sha256(conn, spool.sha256)
+        if earlier is not None and await self.storage.exists(earlier.served_sha256):
+            _check_declared(source.declared_type, earlier.kind, earlier.mime)
+            template = earlier
+        else:
+            template = await self._describe(spool, source.declared_type)
+        await self.storage.put_file(spool.path, spool.sha256)
+        return Media(
+            id=secrets.token_urlsafe(16),
+            owner_id=owner_id,
+            sha256=spool.sha256,
+            kind=template.kind,
+            mime=template.mime,
+            size=spool.size,
+            filename=clean_filename(source.filename),
+            width=template.width,
+            height=template.height,
+            duration_ms=template.duration_ms,
+            served_sha256=template.served_sha256,
+            served_size=template.served_size,
+            thumbnail_sha256=template.thumbnail_sha256,
+            preview_sha256=template.preview_sha256,
+            created_at=self.clock.now_ms(),
+        )
+
+    async def _describe(self, spool: Spool, declared: str) -> Media:
+        """Probe the content; for an image, store its clean original, preview, thumbnail."""
+        image = sniff_image(spool.head)
+        if image is not None:
+            _check_declared(declared, IMAGE, image)
+            max_pixels = self.settings.media_image_max_pixels
+            rendered = await asyncio.to_thread(render, spool.path, max_pixels)
+            served = await self.storage.put_bytes(rendered.served)
+            preview = await self.storage.put_bytes(rendered.preview)
+            thumbnail = await self.storage.put_bytes(rendered.thumbnail)
+            return _template(rendered.probe, served, len(rendered.served), preview, thumbnail)
+        probe = await asyncio.to_thread(probe_av, spool.path, spool.head)
+        _check_declared(declared, probe.kind, probe.mime)
+        return _template(probe, spool.sha256, spool.size, None, None)
+
+    async def open(self, user_id: int, media_id: str, variant: str) -> Blob:
+        """The bytes to serve for one variant (original, preview, thumbnail) of an item the
+        user may see; NotFound otherwise."""
+        async with self.db.read() as conn:
+            item = await store.get_media(conn, media_id)
+            if item is None or not await self._may_see(conn, user_id, item):
+                raise NotFound("No such media.")
+        if variant == "original":
+            attachment = item.kind == FILE
+            return Blob(item.served_sha256, item.served_size, item.mime, item.filename, attachment)
+        sha256 = item.preview_sha256 if variant == "preview" else item.thumbnail_sha256
+        if sha256 is None:
+            raise NotFound(f"Only images have a {variant}.")
+        size = await self.storage.size(sha256)
+        return Blob(sha256, size, DERIVED_MIME, f"{variant}.webp", attachment=False)
+
+    async def _may_see(self, conn: AsyncConnection, user_id: int, item: Media) -> bool:
+        if item.owner_id == user_id:
+            return True
+        for referrer in self.referrers:
+            if await referrer.can_see(conn, user_id, item.id):
+                return True
+        return False
+
+
+def _check_declared(declared: str, kind: str, mime: str) -> None:
+    if contradicts(declared, kind, mime):
+        raise InvalidInput(
+            f"The content is not the {declared} it is declared as (it is a {kind}).",
+            "type_mismatch",
+        )
+
+
+def _template(
+    probe: Probe, served: str, served_size: int, preview: str | None, thumbnail: str | None
+) -> Media:
+    """A Media carrying what the content decides; the upload fills in the rest."""
+    return Media(
+        "", 0, "", probe.kind, probe.mime, 0, "", probe.width, probe.height, probe.duration_ms,
+        served, served_size, thumbnail, preview, 0,
+    )  # fmt: skip
+
+
+def clean_filename(name: str) -> str:
+    """The last path segment, without control characters, at most 255 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(c for c in base if unicodedata.category(c)[0] != "C")
+    return kept.strip()[:FILENAME_MAX]
