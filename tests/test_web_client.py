@@ -336,6 +336,7 @@ async def test_moments_likes_and_comments_follow_the_visibility_rule(
     moment = b.page.locator(".moment", has_text="春天来了")
     await moment.get_by_role("button", name="Like").click()
     await moment.get_by_role("button", name="Unlike").wait_for()
+    await moment.get_by_role("button", name="Comment").click()
     await moment.get_by_label("Comment", exact=True).fill("好美! from wei")
     await moment.get_by_role("button", name="Send").click()
     await moment.locator(".comment", has_text="好美! from wei").wait_for()

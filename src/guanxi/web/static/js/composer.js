@@ -31,8 +31,10 @@ export function createComposer(conv) {
   }
 
   function changed() {
-    input.style.height = "auto";
-    input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+    if (input.isConnected) {
+      input.style.height = "auto";
+      input.style.height = `${Math.min(input.scrollHeight + 2, 160)}px`;
+    }
     const empty = input.value.trim() === "" && files.length === 0;
     send.hidden = empty && !editing;
     mic.hidden = !send.hidden;

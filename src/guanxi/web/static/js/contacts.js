@@ -23,7 +23,7 @@ export function renderContactList(pane) {
   clear(pane, h("header.pane-head", {}, h("div.pane-title", {}, h("h2", {}, "Contacts"))), h("nav", { attrs: { "aria-label": "Contact tools" } }, newFriends), list);
   const draw = () => {
     const n = state.requests.incoming.length;
-    newFriends.replaceChildren(h("span.avatar.tool", { attrs: { "aria-hidden": "true" } }, icon("plus")),
+    clear(newFriends, h("span.avatar.tool", { attrs: { "aria-hidden": "true" } }, icon("plus")),
       h("span.conv-main", {}, h("span.conv-title", {}, "New friends"), h("span.conv-preview", {}, "Find people by handle · requests")),
       n ? h("span.unread", {}, String(n)) : null);
     const friends = [...state.friends.values()].sort((a, b) => nameOf(a.user.handle).localeCompare(nameOf(b.user.handle)));
@@ -139,7 +139,7 @@ function profileCard2(profile) {
   const user = profile.user;
   const friend = profile.friend;
   const head = h("div.profile-head", {}, avatar(nameOf(user.handle), user.handle, ".large"),
-    h("div", {}, h("h3", {}, nameOf(user.handle)), h("p.muted", {}, `${user.display_name} · @${user.handle}`), user.bio ? h("p", {}, user.bio) : null));
+    h("div", {}, h("h3", {}, nameOf(user.handle)), h("p.muted", {}, friend && friend.remark ? `${user.display_name} · @${user.handle}` : `@${user.handle}`), user.bio ? h("p", {}, user.bio) : null));
   const actions = h("div.inline", {},
     friend ? h("button.primary", { type: "button", on: { click: () => openDirect(user.handle) } }, "Message") : null,
     h("a.button.secondary", { href: `#/moments/${encodeURIComponent(user.handle)}` }, "Moments"),

@@ -74,13 +74,15 @@ function momentCard(m, refresh) {
       refresh(m.id);
     } catch (x) { toast(err(x), ".error"); }
   } } }, comment, h("button.primary", { type: "submit" }, "Send"));
+  form.hidden = true;
+  const openComment = () => { form.hidden = false; comment.focus(); };
   const like = h(`button.like${m.liked_by_me ? ".on" : ""}`, { type: "button", attrs: { "aria-pressed": String(m.liked_by_me), "aria-label": m.liked_by_me ? "Unlike" : "Like" }, on: { click: async () => {
     try { await call(m.liked_by_me ? "DELETE" : "PUT", `/moments/${m.id}/like`); refresh(m.id); } catch (x) { toast(err(x), ".error"); }
   } } }, icon("heart"), m.liked_by_me ? "Liked" : "Like");
   const replyToComment = (c) => {
     replyTo = c;
     comment.placeholder = `Reply to ${nameOf(c.user.handle)}`;
-    comment.focus();
+    openComment();
   };
   const social = (m.likes.length || m.comments.length) ? h("div.social", {},
     m.likes.length ? h("p.likes", {}, icon("heart"), h("span", {}, m.likes.map((l) => nameOf(rememberUser(l.user).handle)).join(", "))) : null,
@@ -95,7 +97,7 @@ function momentCard(m, refresh) {
       h("div.moment-meta", {}, h("time", { dateTime: m.created_at }, agoTime(m.created_at)),
         isMine && m.audience ? h("span.muted", {}, " · " + audienceLabel(m.audience)) : null,
         isMine ? h("button.link.danger-text", { type: "button", on: { click: () => remove(m.id, refresh) } }, "Delete") : null,
-        h("span.spacer"), like, h("button.link", { type: "button", on: { click: () => comment.focus() } }, icon("comment"), "Comment")),
+        h("span.spacer"), like, h("button.link", { type: "button", on: { click: openComment } }, icon("comment"), "Comment")),
       social, form));
 }
 
