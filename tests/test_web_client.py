@@ -58,13 +58,14 @@ class Person:
     def __init__(self, context: Any, page: Any, server: RunningServer) -> None:
         self.context, self.page, self.server = context, page, server
         self.dialogs: list[str] = []
+        self.confirm = False  # answer confirm() dialogs with OK
         self.errors: list[str] = []
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     async def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
-        await dialog.dismiss()
+        await (dialog.accept() if self.confirm else dialog.dismiss())
 
     @classmethod
     async def open(cls, browser: Any, server: RunningServer, phone: bool = False) -> Person:
@@ -355,4 +356,81 @@ async def test_moments_likes_and_comments_follow_the_visibility_rule(
     assert await c.page.get_by_text("from wei").count() == 0
     assert "Wei" not in await other.locator(".likes").inner_text()
     for person in (a, b, c):
+        await person.close()
+
+
+async def test_groups_mentions_replies_reactions_edits_and_recalls(
+    server: RunningServer, browser: Any, make_user: UserFactory
+) -> None:
+    mei, wei = await make_user("mei", "Mei Lin"), await make_user("wei", "Wei Zhang")
+    zed = await make_user("zed", "Zed Wu")
+    await befriend(mei, wei)
+    await befriend(mei, zed)
+    a, b = await Person.open(browser, server), await Person.open(browser, server)
+    await a.log_in("mei")
+    await b.log_in("wei")
+
+    # mei creates a group with wei; wei sees it appear live
+    await a.page.get_by_role("button", name="New group").click()
+    await a.page.get_by_label("Group name").fill("家人")
+    await a.page.locator("label.pick", has_text="Wei Zhang").click()
+    await a.page.get_by_role("button", name="Create group").click()
+    await a.page.locator(".composer-input").wait_for()
+    await b.page.locator(".conv-item", has_text="家人").wait_for()
+
+    # an @mention picked from the suggestions
+    box = a.page.get_by_label("Message", exact=True)
+    await box.press_sequentially("周日吃饭 @we")
+    await a.page.get_by_role("option", name="Wei Zhang @wei").wait_for()
+    await box.press("Enter")
+    await box.press("Enter")
+    await b.open_chat("家人")
+    await b.page.locator(".mention.me", has_text="@wei").wait_for()
+
+    # wei replies to it and reacts; mei sees both
+    await b.page.locator(".msg-row", has_text="周日吃饭").get_by_label("Message actions").click()
+    await b.page.get_by_role("menuitem", name="Reply").click()
+    await b.say("好的!")
+    await (
+        a.page.locator(".msg-row", has_text="好的!")
+        .locator(".quote", has_text="周日吃饭")
+        .wait_for()
+    )
+    first = b.page.locator(".msg-row", has_text="周日吃饭").first
+    await first.get_by_label("Message actions").click()
+    await b.page.get_by_role("menuitem", name="React 👍").click()
+    await a.page.locator(".reaction", has_text="👍").wait_for()
+
+    # mei edits one message and recalls another
+    await a.say("typo mesage")
+    row = a.page.locator(".msg-row", has_text="typo mesage")
+    await row.get_by_label("Message actions").click()
+    await a.page.get_by_role("menuitem", name="Edit").click()
+    await box.fill("fixed message")
+    await box.press("Enter")
+    await b.page.locator(".msg-row", has_text="fixed message").locator(".edited").wait_for()
+    await a.say("oops, wrong chat")
+    await (
+        a.page.locator(".msg-row", has_text="oops, wrong chat")
+        .get_by_label("Message actions")
+        .click()
+    )
+    await a.page.get_by_role("menuitem", name="Recall").click()
+    await b.page.get_by_text("Mei Lin recalled a message").wait_for()
+    assert await b.page.get_by_text("oops, wrong chat").count() == 0
+
+    # group info: rename, add zed, remove him again
+    await a.page.get_by_role("button", name="Group info").click()
+    await a.page.get_by_label("Group name").fill("我们家")
+    await a.page.get_by_role("button", name="Save").click()
+    await b.page.locator(".pane-head h2", has_text="我们家").wait_for()
+    await a.page.get_by_role("button", name="Add members").click()
+    await a.page.locator("label.pick", has_text="Zed Wu").click()
+    await a.page.get_by_role("button", name="Add", exact=True).click()
+    await a.page.locator(".member", has_text="Zed Wu").wait_for()
+    a.confirm = True
+    await a.page.get_by_role("button", name="Remove Zed Wu").click()
+    await a.page.locator(".member", has_text="Zed Wu").wait_for(state="detached")
+    assert zed.user is not None
+    for person in (a, b):
         await person.close()

@@ -39,18 +39,21 @@ export function createGroup(preselect = []) {
 }
 
 export function renderGroupInfo(pane, id) {
-  const draw = async () => {
-    let conv;
-    try { conv = await loadConversation(id); } catch { return clear(pane, paneHeader("Group", `chats/${id}`), h("p.empty-detail", {}, "Not found.")); }
+  let shown = null;
+  const render = (conv) => {
     if (conv.kind !== "group") return navigate(`chats/${id}`);
+    shown = conv;
     const role = myRole(conv);
     const manager = role === "owner" || role === "admin";
     clear(pane, paneHeader("Group info", `chats/${id}`, [], conv.name),
       h("div.page", {}, settings(conv, manager), members(conv, role, manager),
         h("section.card", {}, h("button.danger.wide", { type: "button", on: { click: () => leave(conv) } }, "Leave group"))));
   };
-  draw();
-  return [on("conv", (c) => { if (c.id === id && !document.activeElement.closest("form")) draw(); })];
+  const editing = () => pane.contains(document.activeElement) && document.activeElement.closest("form");
+  const off = on("conv", (c) => { if (c.id === id && !editing()) render(c); });
+  loadConversation(id).then((c) => { if (shown !== c) render(c); },
+    () => clear(pane, paneHeader("Group", `chats/${id}`), h("p.empty-detail", {}, "Not found.")));
+  return [off];
 }
 
 function settings(conv, manager) {
