@@ -15,7 +15,7 @@ LADDER = [
     {"eventlog"},
     {"accounts", "media"},
     {"relationships"},
-    {"conversations"},
+    {"conversations", "moments"},
     {"search"},
     {"stream"},
     {"services"},

@@ -417,7 +417,15 @@ async def test_missing_or_bad_authorization(server: RunningServer) -> None:
             assert_error(await http.get("/me", headers=headers), 401, 403)
 
 
-REAL = {"conversation_id": "{chat}", "seq": "1", "handle": "lei", "emoji": "👍", "request_id": "1"}
+REAL = {
+    "conversation_id": "{chat}",
+    "seq": "1",
+    "handle": "lei",
+    "emoji": "👍",
+    "request_id": "1",
+    "moment_id": "1",
+    "comment_id": "1",
+}
 ODD_PARAMS = ["0", "-1", "99999999999999999999", "%FF", "%00", "a" * 40, "%F0%9F%98%80", "null"]
 ODD_VALUES: list[Any] = [None, 10**30, -1, 1.5, True, "", "\u0000", "\ud800", [], {}, "x" * 6000]
 

@@ -345,6 +345,64 @@ class GuanxiClient:
     async def download_bytes(self, media_id: str, variant: str = "original") -> bytes:
         return (await self.download(media_id, variant)).content
 
+    # -- moments ------------------------------------------------------------------------
+
+    async def post_moment(
+        self,
+        text: str = "",
+        media_ids: list[str] | None = None,
+        place: str = "",
+        audience: str = "all",
+        tags: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Post a moment; audience is "all", "only" (tags), "except" (tags) or "private"."""
+        body = {
+            "text": text,
+            "media_ids": media_ids or [],
+            "place": place,
+            "audience": {"kind": audience, "tags": tags or []},
+        }
+        result: dict[str, Any] = await self.call("POST", "/moments", body)
+        return result
+
+    async def feed(self, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
+        """A page of my feed: `{"moments": […], "next_cursor": …}`."""
+        result: dict[str, Any] = await self.call("GET", "/moments/feed", cursor=cursor, limit=limit)
+        return result
+
+    async def user_moments(
+        self, handle: str, cursor: str | None = None, limit: int | None = None
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "GET", f"/users/{handle}/moments", cursor=cursor, limit=limit
+        )
+        return result
+
+    async def moment(self, moment_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("GET", f"/moments/{moment_id}")
+        return result
+
+    async def delete_moment(self, moment_id: int) -> None:
+        await self.call("DELETE", f"/moments/{moment_id}")
+
+    async def like(self, moment_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("PUT", f"/moments/{moment_id}/like")
+        return result
+
+    async def unlike(self, moment_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("DELETE", f"/moments/{moment_id}/like")
+        return result
+
+    async def comment(
+        self, moment_id: int, text: str, reply_to: int | None = None
+    ) -> dict[str, Any]:
+        body = {"text": text, "reply_to": reply_to}
+        result: dict[str, Any] = await self.call("POST", f"/moments/{moment_id}/comments", body)
+        return result
+
+    async def delete_comment(self, moment_id: int, comment_id: int) -> None:
+        await self.call("DELETE", f"/moments/{moment_id}/comments/{comment_id}")
+
     # -- events -------------------------------------------------------------------------
 
     @asynccontextmanager

@@ -13,6 +13,8 @@ from guanxi.db.database import Database
 from guanxi.eventlog.service import EventLog
 from guanxi.media.service import MediaService
 from guanxi.media.storage import LocalMediaStore
+from guanxi.moments.service import MomentService
+from guanxi.moments.service_reactions import MomentReactionService
 from guanxi.realtime.broker import Broker, make_broker
 from guanxi.realtime.hub import Hub
 from guanxi.relationships.service import RelationshipService
@@ -32,6 +34,8 @@ class Services:
     relationships: RelationshipService
     conversations: ConversationService
     messages: MessageService
+    moments: MomentService
+    moment_reactions: MomentReactionService
     media: MediaService
     stream: StreamService
     search: SearchService
@@ -53,6 +57,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     events = EventLog(broker, clock)
     media = MediaService(db, clock, settings, LocalMediaStore(settings.data_dir / "media"))
     media.add_referrer(MessageMediaReferrer())  # moments registers its own referrer here too
+    moments = MomentService(db, clock, settings)
     return Services(
         settings=settings,
         clock=clock,
@@ -63,7 +68,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         relationships=RelationshipService(db, clock, settings, events),
         conversations=ConversationService(db, clock, settings, events),
         messages=MessageService(db, clock, settings, events),
+        moments=moments,
+        moment_reactions=MomentReactionService(db, clock, events),
         media=media,
         stream=StreamService(db, hub),
-        search=SearchService(db, settings),
+        search=SearchService(db, settings, moments),
     )

@@ -12,6 +12,7 @@ PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
 DISPLAY_NAME_MAX = 64
 BIO_MAX = 500
+MOMENTS_VISIBLE = ("3d", "6m", "all")  # how far back friends see my moments
 
 
 def check_handle(handle: str) -> str:
@@ -52,3 +53,11 @@ def check_display_name(name: str) -> str:
 
 def check_bio(bio: str) -> str:
     return check_text(bio, field="bio", max_chars=BIO_MAX)
+
+
+def check_moments_visible(value: str) -> str:
+    if value not in MOMENTS_VISIBLE:
+        raise InvalidInput(
+            f"moments_visible is one of: {', '.join(MOMENTS_VISIBLE)}.", "invalid_moments_visible"
+        )
+    return value

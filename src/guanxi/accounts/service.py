@@ -147,13 +147,19 @@ class AccountService:
             del self._sessions[key]
 
     async def update_profile(
-        self, principal: Principal, display_name: str | None, bio: str | None
+        self,
+        principal: Principal,
+        display_name: str | None,
+        bio: str | None,
+        moments_visible: str | None = None,
     ) -> User:
         values: dict[str, str] = {}
         if display_name is not None:
             values["display_name"] = rules.check_display_name(display_name)
         if bio is not None:
             values["bio"] = rules.check_bio(bio)
+        if moments_visible is not None:
+            values["moments_visible"] = rules.check_moments_visible(moments_visible)
 
         async def unit(tx: Tx) -> User:
             if not values:

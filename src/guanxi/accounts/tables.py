@@ -19,6 +19,7 @@ users = sa.Table(
     sa.Column("is_placeholder", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("origin", sa.String(200), nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("moments_visible", sa.String(3), nullable=False, server_default="all"),
 )
 
 sessions = sa.Table(

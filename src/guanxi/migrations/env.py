@@ -12,6 +12,7 @@ import guanxi.accounts.tables
 import guanxi.conversations.tables
 import guanxi.eventlog.tables
 import guanxi.media.tables
+import guanxi.moments.tables
 import guanxi.relationships.tables  # noqa: F401  (tables register on the metadata)
 from guanxi.db.dialects import async_url
 from guanxi.db.metadata import metadata

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -181,3 +182,33 @@ async def delete_block(conn: AsyncConnection, blocker: int, blocked: int) -> Non
 async def list_blocked(conn: AsyncConnection, blocker: int) -> list[int]:
     query = sa.select(blocks.c.blocked_id).where(blocks.c.user_id == blocker)
     return [int(x) for x in (await conn.execute(query)).scalars()]
+
+
+async def list_friendships_about(
+    conn: AsyncConnection, user_ids: Iterable[int], friend_id: int
+) -> list[sa.Row[Any]]:
+    """The rows these users keep about `friend_id` (their side of each friendship)."""
+    ids = list(set(user_ids))
+    if not ids:
+        return []
+    f = friendships.c
+    query = sa.select(friendships).where(f.user_id.in_(ids), f.friend_id == friend_id)
+    return list((await conn.execute(query)).all())
+
+
+async def list_blocked_either_way(
+    conn: AsyncConnection, user_id: int, others: Iterable[int]
+) -> set[int]:
+    """Which of `others` blocked `user_id` or were blocked by them."""
+    ids = list(set(others))
+    if not ids:
+        return set()
+    b = blocks.c
+    query = sa.select(b.user_id, b.blocked_id).where(
+        sa.or_(
+            sa.and_(b.user_id == user_id, b.blocked_id.in_(ids)),
+            sa.and_(b.user_id.in_(ids), b.blocked_id == user_id),
+        )
+    )
+    rows = (await conn.execute(query)).all()
+    return {row.blocked_id if row.user_id == user_id else row.user_id for row in rows}

@@ -19,6 +19,7 @@ from guanxi.web.routes import (
     conversations,
     media,
     messages,
+    moments,
     relationships,
     search,
 )
@@ -47,7 +48,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
-    for module in (messages, conversations, relationships, accounts, search):  # hottest first
+    hottest_first = (messages, conversations, relationships, accounts, moments, search)
+    for module in hottest_first:
         app.include_router(module.router, prefix=API)
     app.include_router(media.router, prefix=API)
     app.include_router(socket.router, prefix=API)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from guanxi.web.auth import Me, Svc
 from guanxi.web.routes.params import HandlePath
-from guanxi.web.schemas.accounts import LoginIn, ProfileIn, RegisterIn, SessionOut, UserOut
+from guanxi.web.schemas.accounts import LoginIn, MeOut, ProfileIn, RegisterIn, SessionOut
 from guanxi.web.schemas.relationships import ProfileOut
 
 router = APIRouter(tags=["accounts"])
@@ -35,15 +35,15 @@ async def logout(me: Me, svc: Svc) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=UserOut)
+@router.get("/me", response_model=MeOut)
 async def get_me(me: Me) -> dict[str, Any]:
-    return me.user.to_wire()
+    return me.user.to_own_wire()
 
 
-@router.patch("/me", response_model=UserOut)
+@router.patch("/me", response_model=MeOut)
 async def update_me(body: ProfileIn, me: Me, svc: Svc) -> dict[str, Any]:
-    user = await svc.accounts.update_profile(me, body.display_name, body.bio)
-    return user.to_wire()
+    user = await svc.accounts.update_profile(me, body.display_name, body.bio, body.moments_visible)
+    return user.to_own_wire()
 
 
 @router.get("/users/{handle}", response_model=ProfileOut)

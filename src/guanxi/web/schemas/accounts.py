@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from guanxi.web.schemas.fields import In, Text
@@ -23,6 +25,9 @@ class LoginIn(In):
 class ProfileIn(In):
     display_name: Text | None = Field(None, max_length=200)
     bio: Text | None = Field(None, max_length=2000)
+    moments_visible: Literal["3d", "6m", "all"] | None = Field(
+        None, description="How far back friends see my moments: 3 days, 6 months, or all."
+    )
 
 
 class UserOut(BaseModel):
@@ -31,6 +36,12 @@ class UserOut(BaseModel):
     bio: str
     is_placeholder: bool
     created_at: str
+
+
+class MeOut(UserOut):
+    """One's own profile: the public fields and one's private settings."""
+
+    moments_visible: str
 
 
 class SessionOut(BaseModel):

@@ -1,0 +1,73 @@
+"""Moment rows made into `Moment` values as one viewer sees them (likes and comments filtered)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts import store as accounts_store
+from guanxi.accounts.models import User
+from guanxi.moments import store, store_reactions
+from guanxi.moments.access import friend_ids
+from guanxi.moments.models import Comment, Like, Moment
+from guanxi.moments.visibility import sees_actor, sees_comment
+
+
+async def hydrate(conn: AsyncConnection, viewer_id: int, rows: Sequence[Any]) -> list[Moment]:
+    ids = [row.id for row in rows]
+    media = await store.list_media(conn, ids)
+    own = [row.id for row in rows if row.author_id == viewer_id]
+    tags = await store.list_audience_tags(conn, own)
+    likes = await store_reactions.list_likes(conn, ids)
+    comments = await store_reactions.list_comments(conn, ids)
+    friends = await friend_ids(conn, viewer_id)
+    people = {row.author_id for row in rows}
+    people |= {like.user_id for group in likes.values() for like in group}
+    for group in comments.values():
+        people |= {c.user_id for c in group} | {c.reply_to_user_id for c in group}
+    users = await accounts_store.list_users(conn, people - {None})
+    moments: list[Moment] = []
+    for row in rows:
+        seen_likes = [
+            Like(users[like.user_id], like.created_at)
+            for like in likes.get(row.id, [])
+            if sees_actor(viewer_id, row.author_id, like.user_id, friends)
+        ]
+        seen_comments = [
+            comment_of(c, users)
+            for c in comments.get(row.id, [])
+            if sees_comment(viewer_id, row.author_id, c.user_id, c.reply_to_user_id, friends)
+        ]
+        liked = any(like.user_id == viewer_id for like in likes.get(row.id, []))
+        moments.append(
+            Moment(
+                row.id,
+                users[row.author_id],
+                row.text,
+                row.place,
+                media.get(row.id, []),
+                row.audience,
+                tags.get(row.id, []),
+                row.created_at,
+                seen_likes,
+                seen_comments,
+                liked,
+                row.author_id == viewer_id,
+            )
+        )
+    return moments
+
+
+def comment_of(row: Any, users: dict[int, User]) -> Comment:
+    reply_user = users.get(row.reply_to_user_id) if row.reply_to_user_id is not None else None
+    return Comment(
+        row.id,
+        row.moment_id,
+        users[row.user_id],
+        row.text,
+        row.reply_to_id,
+        reply_user,
+        row.created_at,
+    )

@@ -1,0 +1,131 @@
+"""Posting, reading, paging, searching and deleting moments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts import store as accounts_store
+from guanxi.accounts.models import Principal
+from guanxi.clock import Clock
+from guanxi.db.database import Database, Tx
+from guanxi.errors import Forbidden, InvalidInput, NotFound
+from guanxi.moments import rules, store, store_feed
+from guanxi.moments.access import access_moment, scope_of_author, scopes_for
+from guanxi.moments.hydrate import hydrate
+from guanxi.moments.media_port import MediaCatalog, NoMedia
+from guanxi.moments.models import Moment, MomentPage, Position
+from guanxi.relationships import store as relationships_store
+from guanxi.settings import Settings
+
+
+@dataclass(frozen=True)
+class MomentDraft:
+    text: str
+    media_ids: list[str]
+    place: str
+    audience: str
+    tags: list[str]
+
+
+class MomentService:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, media: MediaCatalog | None = None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.media: MediaCatalog = media or NoMedia()
+
+    async def post_moment(self, me: Principal, draft: MomentDraft) -> Moment:
+        media_ids = rules.check_media_ids(draft.media_ids)
+        text, place = rules.check_text_and_place(draft.text, draft.place, len(media_ids))
+        audience, tags = rules.check_audience(draft.audience, draft.tags)
+
+        async def unit(tx: Tx) -> Moment:
+            await self._check_media(tx.conn, me.user.id, media_ids)
+            moment_id = await store.insert_moment(
+                tx.conn,
+                author_id=me.user.id,
+                text=text,
+                place=place,
+                audience=audience,
+                created_at=self.clock.now_ms(),
+            )
+            await store.insert_media(tx.conn, moment_id, media_ids)
+            await store.insert_audience_tags(tx.conn, moment_id, tags)
+            row = await store.get_moment(tx.conn, moment_id)
+            return (await hydrate(tx.conn, me.user.id, [row]))[0]
+
+        return await self.db.write(unit)
+
+    async def _check_media(
+        self, conn: AsyncConnection, owner_id: int, media_ids: list[str]
+    ) -> None:
+        if not media_ids:
+            return
+        kinds = await self.media.owned_kinds(conn, owner_id, media_ids)
+        if len(kinds) != len(media_ids):
+            raise InvalidInput("media_ids names an upload you do not have.", "bad_media")
+        rules.check_media_kinds([kinds[m] for m in media_ids])
+
+    async def get_moment(self, me: Principal, moment_id: int) -> Moment:
+        async with self.db.read() as conn:
+            row = await access_moment(conn, me.user.id, moment_id, self.clock.now_ms())
+            return (await hydrate(conn, me.user.id, [row]))[0]
+
+    async def delete_moment(self, me: Principal, moment_id: int) -> None:
+        async def unit(tx: Tx) -> None:
+            row = await access_moment(tx.conn, me.user.id, moment_id, self.clock.now_ms())
+            if row.author_id != me.user.id:
+                raise Forbidden("Only the author can delete a moment.", "not_author")
+            await store.delete_moment(tx.conn, moment_id)
+
+        await self.db.write(unit)
+
+    async def feed(self, me: Principal, cursor: str | None, limit: int) -> MomentPage:
+        """Moments of my friends that I may see, and mine, newest first."""
+        before = Position.decode(cursor) if cursor else None
+        async with self.db.read() as conn:
+            scopes = await scopes_for(conn, me.user.id, self.clock.now_ms(), for_feed=True)
+            rows = await store_feed.list_visible(conn, scopes, before, limit + 1)
+            return await self._page(conn, me.user.id, rows, limit)
+
+    async def user_moments(
+        self, me: Principal, handle: str, cursor: str | None, limit: int
+    ) -> MomentPage:
+        """One person's moments that I may see (their page), newest first."""
+        before = Position.decode(cursor) if cursor else None
+        async with self.db.read() as conn:
+            author = await accounts_store.get_user_by_handle(conn, handle)
+            if author is None or await relationships_store.exists_block(
+                conn, author.id, me.user.id
+            ):
+                raise NotFound("No such user.")
+            scope = await scope_of_author(conn, me.user.id, author.id, self.clock.now_ms())
+            if scope is None:
+                return MomentPage([], None)
+            rows = await store_feed.list_visible(conn, [scope], before, limit + 1)
+            return await self._page(conn, me.user.id, rows, limit)
+
+    async def _page(
+        self, conn: AsyncConnection, viewer_id: int, rows: list[Any], limit: int
+    ) -> MomentPage:
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last = rows[-1] if rows and more else None
+        cursor = Position(last.created_at, last.id).encode() if last is not None else None
+        return MomentPage(await hydrate(conn, viewer_id, rows), cursor)
+
+    async def search(self, viewer: Principal, q: str, limit: int) -> list[Moment]:
+        """Moments the viewer may see (their own and friends', including those hidden from
+        their feed) whose text contains `q`, case-insensitively, newest first."""
+        q = q.strip()
+        if not q:
+            return []
+        async with self.db.read() as conn:
+            scopes = await scopes_for(conn, viewer.user.id, self.clock.now_ms(), for_feed=False)
+            rows = await store_feed.list_visible(conn, scopes, None, limit, text=q)
+            return await hydrate(conn, viewer.user.id, rows)
