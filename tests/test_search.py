@@ -190,3 +190,26 @@ def test_a_snippet_is_cut_around_the_match() -> None:
     assert snippet("短的社交资产", "社交资产") == "短的社交资产"
     assert snippet("社交资产" + "后" * 200, "社交资产").startswith("社交资产")
     assert snippet("前" * 200 + "社交资产", "社交资产").endswith("社交资产")
+
+
+async def test_moments_i_may_see_come_with_the_first_page(make_user: UserFactory) -> None:
+    mei = await make_user("mei")
+    lei = await make_user("lei")
+    tao = await make_user("tao")
+    await befriend(mei, lei)
+    await lei.post_moment("我们的社交资产属于我们自己")
+    await tao.post_moment("陌生人的社交资产")  # tao is not mei's friend
+    await lei.post_moment("只给自己看的社交资产", audience="private")
+    await mei.post_moment("我自己的社交资产", audience="private")
+    chat = await mei.open_direct("lei")
+    for i in range(3):
+        await lei.send(chat["id"], f"第{i}条社交资产")
+    first = await mei.search("社交资产", limit=2)
+    texts = [m["text"] for m in first["moments"]]
+    assert texts == ["我自己的社交资产", "我们的社交资产属于我们自己"]
+    assert first["moments"][1]["author"]["handle"] == "lei"
+    assert [m["text"] for m in (await mei.search("社交"))["moments"]] == texts
+    second = await mei.search("社交资产", limit=2, cursor=first["next_cursor"])
+    assert len(second["messages"]) == 1
+    assert second["moments"] == []
+    assert (await tao.search("社交资产"))["moments"][0]["text"] == "陌生人的社交资产"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel
+
+from guanxi.web.schemas.moments import MomentOut
 
 
 class MessageHitOut(BaseModel):
@@ -18,5 +18,5 @@ class MessageHitOut(BaseModel):
 
 class SearchOut(BaseModel):
     messages: list[MessageHitOut]
-    moments: list[dict[str, Any]]
+    moments: list[MomentOut]
     next_cursor: str | None
