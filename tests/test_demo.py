@@ -30,3 +30,16 @@ async def test_demo_community_is_made_once_and_lived_in(
         times = [m["created_at"] for m in history]
         assert times == sorted(times, reverse=True)  # weeks of history, in order
         assert times[-1] < times[0]
+        assert any(m["kind"] == "image" for m in history)
+        feed = (await mei.call("GET", "/moments/feed"))["moments"]
+        authors = [m["author"]["handle"] for m in feed]
+        assert {"mei", "mama", "anna"} <= set(authors)
+        hike = next(m for m in feed if m["author"]["handle"] == "mei")
+        assert len(hike["media_ids"]) == 4
+        assert {c["user"]["handle"] for c in hike["comments"]} == {"mama", "lei"}
+    async with GuanxiClient(server.url) as lei:
+        await lei.login("lei", PASSWORD)
+        feed = (await lei.call("GET", "/moments/feed"))["moments"]
+        hike = next(m for m in feed if m["author"]["handle"] == "mei")
+        # lei is not mama's friend: WeChat's rule hides her comment from him
+        assert {c["user"]["handle"] for c in hike["comments"]} == {"lei"}

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guanxi.accounts.models import Principal
+from guanxi.cli import demo_pictures as pictures
 from guanxi.clock import FixedClock
 from guanxi.conversations.service_messages import Draft
+from guanxi.moments.service import MomentDraft
 from guanxi.services import Services, build_services
 from guanxi.settings import Settings
 
@@ -45,7 +47,15 @@ FRIENDS = [
     ("anna", "mei", "colleague", "colleague", "Anna (PM)", ["同事"]),
     ("mei", "ben", "colleague", "colleague", "", ["同事"]),
     ("chen", "mei", "colleague", "colleague", "", ["同事"]),
+    ("mama", "xiaodi", "family", "family", "", []),
+    ("baba", "xiaodi", "family", "family", "", []),
+    ("lei", "yun", "classmate", "classmate", "", []),
+    ("lei", "tao", "classmate", "classmate", "", []),
+    ("anna", "ben", "colleague", "colleague", "", []),
+    ("anna", "chen", "colleague", "colleague", "", []),
 ]
+# tags a person puts on friends they asked (the one who accepts tags at once)
+TAGS = {"lei": {"mei": ["同学"], "yun": ["同学"], "tao": ["同学"]}}
 
 GROUPS = {
     "family": ("一家人", "mama", ["baba", "mei", "xiaodi"]),
@@ -126,6 +136,8 @@ async def seed_if_empty(settings: Settings, now_ms: int) -> bool:
         await _groups(demo)
         await _chats(demo)
         await _touches(demo)
+        await _pictures_in_chat(demo)
+        await _moments(demo)
         return True
     finally:
         await services.stop()
@@ -146,6 +158,9 @@ async def _friends(demo: Demo) -> None:
             demo.people[asker], other, "你好，加个好友", role
         )
         await relationships.accept(demo.people[other], request.id, other_role, remark, tags)
+    for person, tagged in TAGS.items():
+        for friend, friend_tags in tagged.items():
+            await relationships.update_friend(demo.people[person], friend, {"tags": friend_tags})
     demo.at(1, 15)
     await relationships.send_friend_request(
         demo.people["zhou"],
@@ -197,3 +212,95 @@ async def _touches(demo: Demo) -> None:
     for key in ("dm:lei:mei", "dm:anna:mei", "classmates", "dm:mama:mei"):
         conversation = await demo.services.conversations.get_conversation(mei, demo.chats[key])
         await messages.mark_read(mei, conversation.id, conversation.last_seq)
+
+
+# (days ago, hour, author, text, pictures, place, audience, tags, likers, comments)
+# where comments are (commenter, text).
+MOMENTS: list[
+    tuple[float, int, str, str, list[bytes], str, str, list[str], list[str], list[tuple[str, str]]]
+] = [
+    (
+        16,
+        12,
+        "mama",
+        "今天包了三百个饺子🥟 周日大家都回来吧",
+        [pictures.dumplings(8)],
+        "",
+        "all",
+        [],
+        ["baba", "mei", "xiaodi"],
+        [("mei", "给我留一盘！"), ("xiaodi", "韭菜鸡蛋的！")],
+    ),
+    (
+        9,
+        18,
+        "yun",
+        "整理旧物翻出来的毕业照，十年了",
+        [pictures.class_photo()],
+        "",
+        "all",
+        [],
+        ["mei", "lei"],
+        [("lei", "第二排左三是我吗哈哈")],
+    ),
+    (
+        7,
+        17,
+        "anna",
+        "Team offsite at the lake — thank you all for a great quarter!",
+        [pictures.lake(3), pictures.lake(2), pictures.mountains((200, 160), 10)],
+        "West Lake",
+        "all",
+        [],
+        ["ben", "chen", "mei"],
+        [("chen", "Best offsite ever 🎉")],
+    ),
+    (
+        3,
+        16,
+        "mei",
+        "周末爬山，山顶的风好大",
+        [
+            pictures.mountains((700, 180), 0),
+            pictures.mountains((480, 140), 20),
+            pictures.lake(1),
+            pictures.mountains((260, 200), 30),
+        ],
+        "香山",
+        "all",
+        [],
+        ["lei", "mama", "anna"],
+        [("mama", "注意安全，多穿点"), ("lei", "下次叫上我！")],
+    ),
+    (1, 21, "lei", "聚会的餐厅订好了，就等15号", [], "", "only", ["同学"], ["mei"], []),
+]
+
+
+async def _upload(demo: Demo, owner: str, name: str, data: bytes) -> str:
+    source = pictures.PictureSource(name, data)
+    item = await demo.services.media.upload(demo.people[owner].user.id, source)
+    return item.id
+
+
+async def _pictures_in_chat(demo: Demo) -> None:
+    demo.at(0, 0)
+    demo.clock.current = demo.clock.start - 30 * 60_000
+    photo = await _upload(demo, "baba", "fish.jpg", pictures.lake(1))
+    draft = Draft("demo-photo", "image", "看看今天的湖", None, photo)
+    await demo.services.messages.send_message(demo.people["baba"], demo.chats["family"], draft)
+
+
+async def _moments(demo: Demo) -> None:
+    for days_ago, hour, author, text, images, place, audience, tags, likers, comments in MOMENTS:
+        demo.at(days_ago, hour)
+        ids = [await _upload(demo, author, f"{author}-{n}.jpg", d) for n, d in enumerate(images)]
+        draft = MomentDraft(text, ids, place, audience, tags)
+        moment = await demo.services.moments.post_moment(demo.people[author], draft)
+        demo.clock.advance(1800)
+        for liker in likers:
+            await demo.services.moment_reactions.like(demo.people[liker], moment.id)
+        for commenter, words in comments:
+            demo.clock.advance(600)
+            await demo.services.moment_reactions.comment(
+                demo.people[commenter], moment.id, words, None
+            )
