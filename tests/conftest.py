@@ -70,12 +70,22 @@ def settings(template: str, tmp_path: Path) -> Iterator[Settings]:
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(template + suffix):
                 shutil.copy(template + suffix, data_dir / ("guanxi.db" + suffix))
-        yield Settings(data_dir=data_dir, redis_url=REDIS_URL)
+        yield Settings(data_dir=data_dir, redis_url=REDIS_URL, redis_channel=_channel())
         return
     name = f"gx_test_{uuid.uuid4().hex[:10]}"
     _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    yield Settings(data_dir=data_dir, database_url=_pg_url(name), redis_url=REDIS_URL)
+    yield Settings(
+        data_dir=data_dir,
+        database_url=_pg_url(name),
+        redis_url=REDIS_URL,
+        redis_channel=_channel(),
+    )
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _channel() -> str:
+    """A Redis channel of the test's own: suites running side by side must not cross-talk."""
+    return f"guanxi:test:{uuid.uuid4().hex}"
 
 
 def free_port() -> int:

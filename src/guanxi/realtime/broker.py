@@ -13,6 +13,7 @@ from guanxi.realtime.envelope import Envelope
 from guanxi.realtime.hub import Hub
 
 CHANNEL = "guanxi:events"
+STOP_SECONDS = 5
 log = logging.getLogger(__name__)
 
 
@@ -43,34 +44,45 @@ class LocalBroker:
 class RedisBroker:
     """Several workers: every envelope goes through one Redis channel, in commit order."""
 
-    def __init__(self, hub: Hub, url: str) -> None:
+    def __init__(self, hub: Hub, url: str, channel: str = CHANNEL) -> None:
         self.hub = hub
+        self.channel = channel
         self._redis = aioredis.from_url(url)
-        self._outbox: asyncio.Queue[Envelope] = asyncio.Queue()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._outbox: asyncio.Queue[Envelope | None] = asyncio.Queue()
+        self._pubsub: aioredis.client.PubSub | None = None
+        self._sender: asyncio.Task[None] | None = None
+        self._receiver: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        pubsub = self._redis.pubsub()
-        await pubsub.subscribe(CHANNEL)
-        self._tasks = [
-            asyncio.create_task(self._send_loop(), name="guanxi-redis-send"),
-            asyncio.create_task(self._receive_loop(pubsub), name="guanxi-redis-receive"),
-        ]
+        self._pubsub = self._redis.pubsub()
+        await self._pubsub.subscribe(self.channel)
+        self._sender = asyncio.create_task(self._send_loop(), name="guanxi-redis-send")
+        self._receiver = asyncio.create_task(
+            self._receive_loop(self._pubsub), name="guanxi-redis-receive"
+        )
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        """Publish what is queued, then stop. The sender ends on a sentinel, not by
+        cancellation: redis-py can swallow a CancelledError raised inside a command, which
+        left a cancelled sender waiting forever."""
+        if self._sender is not None:
+            self._outbox.put_nowait(None)
+            await asyncio.wait({self._sender}, timeout=STOP_SECONDS)
+            self._sender.cancel()
+        if self._receiver is not None:
+            self._receiver.cancel()
+            await asyncio.wait({self._receiver}, timeout=STOP_SECONDS)
+        if self._pubsub is not None:
+            with contextlib.suppress(Exception):
+                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
         await self._redis.aclose()
 
     def publish(self, envelope: Envelope) -> None:
         self._outbox.put_nowait(envelope)
 
     async def _send_loop(self) -> None:
-        while True:
-            envelope = await self._outbox.get()
-            await self._redis.publish(CHANNEL, envelope.to_wire())
+        while (envelope := await self._outbox.get()) is not None:
+            await self._redis.publish(self.channel, envelope.to_wire())
 
     async def _receive_loop(self, pubsub: aioredis.client.PubSub) -> None:
         async for message in pubsub.listen():
@@ -79,10 +91,10 @@ class RedisBroker:
             try:
                 self.hub.deliver(Envelope.from_wire(message["data"]))
             except (ValueError, KeyError, TypeError):
-                log.exception("bad envelope on %s", CHANNEL)
+                log.exception("bad envelope on %s", self.channel)
 
 
-def make_broker(hub: Hub, redis_url: str | None) -> Broker:
+def make_broker(hub: Hub, redis_url: str | None, channel: str = CHANNEL) -> Broker:
     if redis_url:
-        return RedisBroker(hub, redis_url)
+        return RedisBroker(hub, redis_url, channel)
     return LocalBroker(hub)
