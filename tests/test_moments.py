@@ -11,6 +11,7 @@ import pytest
 from guanxi.client import ApiError, EventStream, GuanxiClient
 from guanxi.clock import FixedClock
 from tests.conftest import UserFactory, befriend
+from tests.media_files import image, mp4
 
 DAY = 86_400
 
@@ -101,6 +102,42 @@ async def test_bad_moments_are_refused(
         await a.call("POST", "/moments", body)
     assert (caught.value.status, caught.value.code) == (422, code)
     assert (await a.feed())["moments"] == []
+
+
+# -- media --------------------------------------------------------------------------------
+
+
+async def test_photos_and_a_video(circle: dict[str, GuanxiClient]) -> None:
+    a, fam = circle["aaa"], circle["fam"]
+    photos = [(await a.upload_media(image("PNG"), "p.png"))["id"] for _ in range(9)]
+    video = (await a.upload_media(mp4(), "v.mp4"))["id"]
+    posted = await a.post_moment("九张", media_ids=photos)
+    assert posted["media_ids"] == photos
+    assert (await a.post_moment(media_ids=[video]))["media_ids"] == [video]
+    assert [m["media_ids"] for m in (await fam.feed())["moments"]] == [[video], photos]
+    for bad in ([*photos[:2], video], [video, video], [photos[0], "nope"]):
+        with pytest.raises(ApiError) as caught:
+            await a.post_moment("x", media_ids=bad)
+        assert caught.value.status == 422
+    theirs = (await fam.upload_media(image("PNG"), "f.png"))["id"]
+    with pytest.raises(ApiError) as caught:
+        await a.post_moment("not mine", media_ids=[theirs])
+    assert (caught.value.status, caught.value.code) == (422, "bad_media")
+
+
+async def test_who_sees_a_moment_may_download_its_media(circle: dict[str, GuanxiClient]) -> None:
+    a, fam, work, out = circle["aaa"], circle["fam"], circle["work"], circle["out"]
+    photo = (await a.upload_media(image("PNG"), "p.png"))["id"]
+    assert await status_of(fam.download_bytes(photo)) == 404  # not shown anywhere yet
+    moment = await a.post_moment(
+        "family photo", media_ids=[photo], audience="only", tags=["family"]
+    )
+    assert await fam.download_bytes(photo, "thumbnail")
+    assert await status_of(work.download_bytes(photo)) == 404  # outside the audience
+    assert await status_of(out.download_bytes(photo)) == 404  # a stranger
+    await a.delete_moment(moment["id"])
+    assert await status_of(fam.download_bytes(photo)) == 404
+    assert await a.download_bytes(photo)  # the uploader always
 
 
 # -- audiences ----------------------------------------------------------------------------

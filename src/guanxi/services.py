@@ -13,6 +13,8 @@ from guanxi.db.database import Database
 from guanxi.eventlog.service import EventLog
 from guanxi.media.service import MediaService
 from guanxi.media.storage import LocalMediaStore
+from guanxi.moments.media_port import StoredMedia
+from guanxi.moments.media_refs import MomentMediaReferrer
 from guanxi.moments.service import MomentService
 from guanxi.moments.service_reactions import MomentReactionService
 from guanxi.realtime.broker import Broker, make_broker
@@ -53,11 +55,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or Clock()
     db = Database(settings.effective_database_url(), batch_max=settings.write_batch_max)
     hub = Hub()
-    broker = make_broker(hub, settings.redis_url)
+    broker = make_broker(hub, settings.redis_url, settings.redis_channel)
     events = EventLog(broker, clock)
     media = MediaService(db, clock, settings, LocalMediaStore(settings.data_dir / "media"))
-    media.add_referrer(MessageMediaReferrer())  # moments registers its own referrer here too
-    moments = MomentService(db, clock, settings)
+    media.add_referrer(MessageMediaReferrer())
+    media.add_referrer(MomentMediaReferrer(clock))
+    moments = MomentService(db, clock, settings, StoredMedia())
     return Services(
         settings=settings,
         clock=clock,

@@ -6,6 +6,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.media import store as media_store
+
 
 class MediaCatalog(Protocol):
     async def owned_kinds(
@@ -17,9 +19,19 @@ class MediaCatalog(Protocol):
 
 
 class NoMedia:
-    """Until media is wired: no upload exists."""
+    """No upload exists (a service built without media)."""
 
     async def owned_kinds(
         self, conn: AsyncConnection, owner_id: int, media_ids: list[str]
     ) -> dict[str, str]:
         return {}
+
+
+class StoredMedia:
+    """The media domain's uploads."""
+
+    async def owned_kinds(
+        self, conn: AsyncConnection, owner_id: int, media_ids: list[str]
+    ) -> dict[str, str]:
+        items = await media_store.list_media(conn, media_ids)
+        return {i: item.kind for i, item in items.items() if item.owner_id == owner_id}
