@@ -103,8 +103,14 @@ export function renderChat(pane, id) {
     }
   }
 
-  /** Everything after the newest message shown, page by page (after a reconnect). */
+  /** Everything after the newest message shown, page by page (after a reconnect). If the
+   *  first page never arrived (the network went while it loaded), fetch it now. */
   async function catchUp() {
+    if (!chat.loaded) {
+      chat.hasMoreBefore = true;
+      await loadOlder();
+      chat.loaded = true;
+    }
     let after = maxSeq(chat);
     if (after === 0) return;
     for (;;) {
@@ -142,12 +148,10 @@ export function renderChat(pane, id) {
     composer = fresh;
     drawHead();
     for (const m of chat.bySeq.values()) insert(m);
-    if (!chat.loaded) {
-      chat.hasMoreBefore = true;
-      await loadOlder();
-      chat.loaded = true;
-    } else {
-      await catchUp().catch(() => {});
+    try {
+      await catchUp(); // the first page, or what came since this chat was last open
+    } catch {
+      // offline: the "resumed" handler catches up once the connection is back
     }
     top.textContent = chat.hasMoreBefore ? "" : "Beginning of the conversation";
     drawPending();
