@@ -34,7 +34,7 @@ ARGS = [
     "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
-WAIT = 10_000  # ms: the longest any one thing may take to appear
+WAIT = 20_000  # ms: the longest any one thing may take to appear (CI may share the CPU)
 
 if not CHROMIUM.exists():
     if os.environ.get("GUANXI_REQUIRE_BROWSER") == "1":
