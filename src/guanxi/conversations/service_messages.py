@@ -185,9 +185,8 @@ class MessageService:
         self, me: Principal, conversation_id: int, seq: int, text: str
     ) -> Message:
         async def unit(tx: Tx) -> Message:
-            row = await self._own_message(tx.conn, me, conversation_id, seq)
+            conversation, row = await self._own_message(tx.conn, me, conversation_id, seq)
             checked = rules.check_message(row.kind, text, self.settings.message_max_chars)
-            conversation, _ = await access_active(tx.conn, conversation_id, me.user.id)
             mentions = await self._mentions(tx.conn, conversation.kind, conversation_id, checked)
             values = {"text": checked, "mentions": mentions, "edited_at": self.clock.now_ms()}
             await store_messages.update_message(tx.conn, row.id, values)
@@ -197,7 +196,7 @@ class MessageService:
 
     async def recall(self, me: Principal, conversation_id: int, seq: int) -> Message:
         async def unit(tx: Tx) -> Message:
-            row = await self._own_message(tx.conn, me, conversation_id, seq)
+            _, row = await self._own_message(tx.conn, me, conversation_id, seq)
             now = self.clock.now_ms()
             if now - row.created_at > self.settings.recall_window_seconds * 1000:
                 raise Forbidden("Too late to recall this message.", "recall_window_passed")
@@ -213,19 +212,20 @@ class MessageService:
 
     async def _own_message(
         self, conn: AsyncConnection, me: Principal, conversation_id: int, seq: int
-    ) -> Any:
-        await access_active(conn, conversation_id, me.user.id)
-        row = await self._visible_row(conn, me, conversation_id, seq)
+    ) -> tuple[Any, Any]:
+        """The conversation and a message of the caller's, still there to change."""
+        conversation, member = await access_active(conn, conversation_id, me.user.id)
+        row = await self._visible_row(conn, member, conversation_id, seq)
         if row.sender_id != me.user.id:
             raise Forbidden("Only the sender may change a message.", "not_sender")
         if row.recalled_at is not None:
             raise Conflict("This message was recalled.", "recalled")
-        return row
+        return conversation, row
 
     async def _visible_row(
-        self, conn: AsyncConnection, me: Principal, conversation_id: int, seq: int
+        self, conn: AsyncConnection, member: Member, conversation_id: int, seq: int
     ) -> Any:
-        _, member = await access_member(conn, conversation_id, me.user.id)
+        """The message at seq, if it lies in the member's window of history."""
         row = await store_messages.get_message(conn, conversation_id, seq)
         if row is None or not member.sees(seq):
             raise NotFound("No such message.")
@@ -249,8 +249,8 @@ class MessageService:
         rules.check_emoji(emoji)
 
         async def unit(tx: Tx) -> Message:
-            await access_active(tx.conn, conversation_id, me.user.id)
-            row = await self._visible_row(tx.conn, me, conversation_id, seq)
+            _, member = await access_active(tx.conn, conversation_id, me.user.id)
+            row = await self._visible_row(tx.conn, member, conversation_id, seq)
             if row.recalled_at is not None:
                 raise Conflict("This message was recalled.", "recalled")
             now = self.clock.now_ms()
