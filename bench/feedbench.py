@@ -68,6 +68,7 @@ from msgbench import (  # a sibling file, not a package
     latencies,
     now_ns,
     proc_snapshot,
+    run_and_exit,
     server_version,
     source_note,
     start_receivers,
@@ -708,13 +709,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def cli() -> None:
-    args = parse_args()
-    try:
-        import uvloop
-    except ImportError:
-        args.uvloop = False
-    ok = uvloop.run(main(args)) if args.uvloop else asyncio.run(main(args))
-    sys.exit(0 if ok else 2)
+    run_and_exit(main, parse_args())
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -973,14 +973,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return a
 
 
-def cli() -> None:
-    args = parse_args()
+def run_and_exit(
+    entry: Callable[[argparse.Namespace], Coroutine[Any, Any, bool]], args: argparse.Namespace
+) -> None:
+    """Run a benchmark's main on uvloop when it is there (and wanted); exit 2 on failure."""
     try:
         import uvloop
     except ImportError:
         args.uvloop = False
-    ok = uvloop.run(main(args)) if args.uvloop else asyncio.run(main(args))
+    ok = uvloop.run(entry(args)) if args.uvloop else asyncio.run(entry(args))
     sys.exit(0 if ok else 2)
+
+
+def cli() -> None:
+    run_and_exit(main, parse_args())
 
 
 if __name__ == "__main__":
