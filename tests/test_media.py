@@ -1,5 +1,6 @@
 """Media through the real server and client: upload every kind, content-addressed storage,
-access, metadata stripping, bombs and disguises, Range and ETag, limits, media messages."""
+access, metadata stripping of images (voice and video: test_media_metadata.py), bombs and
+disguises, Range and ETag, limits, media messages."""
 
 from __future__ import annotations
 
@@ -69,8 +70,8 @@ async def test_upload_each_kind(
         assert item["width"] is None and item["height"] is None
     answer = await mei.download(item["id"])
     assert answer.headers["content-type"].startswith(mime)
-    if kind != "image":
-        assert answer.content == data  # served as uploaded; images are re-encoded
+    if kind != "image" and name != "note.ogg":  # SoX's comment is taken out of the Ogg
+        assert answer.content == data  # nothing to take out: served as uploaded
 
 
 async def test_mp3_duration(make_user: UserFactory) -> None:

@@ -11,7 +11,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
-from guanxi.media.containers import EBML_HEAD, Container, read_mp4, read_webm
+from guanxi.media.containers import Container, mapped, read_mp4, read_webm
 from guanxi.media.models import FILE, IMAGE, VIDEO, VOICE, Probe
 
 HEAD = 64
@@ -21,6 +21,8 @@ IMAGE_MAGIC = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
 )
+EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+MUTAGEN_ERRORS = (mutagen.MutagenError, ValueError, OverflowError, EOFError)
 FILE_MAGIC = ((b"%PDF-", "application/pdf"), (b"PK\x03\x04", "application/zip"))
 
 
@@ -36,13 +38,12 @@ def sniff_image(head: bytes) -> str | None:
 
 def probe_av(path: Path, head: bytes) -> Probe:
     """Voice, video, or a plain file, with the duration where the container says it."""
-    size = path.stat().st_size
     if head[4:8] == b"ftyp":
-        with path.open("rb") as handle:
-            return _from_mp4(read_mp4(handle, size), head[8:12])
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        with path.open("rb") as handle:
-            return _from_webm(read_webm(handle.read(EBML_HEAD)))
+        with mapped(path) as data:
+            return _from_mp4(read_mp4(data), head[8:12])
+    if head.startswith(EBML_MAGIC):
+        with mapped(path) as data:
+            return _from_webm(read_webm(data))
     if head.startswith(b"OggS"):
         return _audio(path, (OggOpus, OggVorbis, OggFLAC), "audio/ogg")
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
@@ -63,7 +64,7 @@ def _audio(path: Path, kinds: tuple[type[mutagen.FileType], ...], mime: str) -> 
         try:
             found = kind(path)
             break
-        except (mutagen.MutagenError, ValueError, OverflowError, EOFError):
+        except MUTAGEN_ERRORS:
             continue
     if found is None or found.info is None:
         with path.open("rb") as handle:

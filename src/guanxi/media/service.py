@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import unicodedata
+import uuid
 from collections.abc import AsyncIterator
 from typing import Protocol
 
@@ -15,8 +16,9 @@ from guanxi.db.database import Database, Tx
 from guanxi.errors import InvalidInput, NotFound
 from guanxi.media import store
 from guanxi.media.access import MediaReferrer
+from guanxi.media.clean_av import clean
 from guanxi.media.images import render
-from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, Blob, Media, Probe
+from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, VIDEO, Blob, Media, Probe
 from guanxi.media.probe import contradicts, probe_av, sniff_image
 from guanxi.media.spool import Spool
 from guanxi.media.storage import MediaStorage
@@ -100,7 +102,8 @@ class MediaService:
         )
 
     async def _describe(self, spool: Spool, declared: str) -> Media:
-        """Probe the content; for an image, store its clean original, preview, thumbnail."""
+        """Probe the content; store the clean copy to serve (and an image's preview and
+        thumbnail)."""
         image = sniff_image(spool.head)
         if image is not None:
             _check_declared(declared, IMAGE, image)
@@ -112,7 +115,27 @@ class MediaService:
             return _template(rendered.probe, served, len(rendered.served), preview, thumbnail)
         probe = await asyncio.to_thread(probe_av, spool.path, spool.head)
         _check_declared(declared, probe.kind, probe.mime)
-        return _template(probe, spool.sha256, spool.size, None, None)
+        if probe.kind == FILE:  # a document is sent as it is, its own metadata with it
+            return _template(probe, spool.sha256, spool.size, None, None)
+        served, served_size = await self._clean(spool, probe)
+        return _template(probe, served, served_size, None, None)
+
+    async def _clean(self, spool: Spool, probe: Probe) -> tuple[str, int]:
+        """Store a voice note's or video's copy without metadata: its hash and size (the
+        upload's own when it carries none)."""
+        target = self.storage.staging_dir() / f"clean-{uuid.uuid4().hex}"
+        try:
+            cleaned = await asyncio.to_thread(clean, spool.path, probe.mime, target)
+            if cleaned is None:
+                return spool.sha256, spool.size
+            await self.storage.put_file(cleaned.path, cleaned.sha256)
+            return cleaned.sha256, cleaned.size
+        except ValueError as error:
+            code = "bad_video" if probe.kind == VIDEO else "bad_voice"
+            message = f"The {probe.kind} could not be checked for metadata: {error}"
+            raise InvalidInput(message, code) from error
+        finally:
+            target.unlink(missing_ok=True)
 
     async def open(self, user_id: int, media_id: str, variant: str) -> Blob:
         """The bytes to serve for one variant (original, preview, thumbnail) of an item the
