@@ -154,6 +154,39 @@ async def test_lone_surrogate_escapes_in_raw_json(
     assert await stored_texts(mei, chat) == ["😀", "first"]
 
 
+async def test_sends_without_a_proper_token_body_or_path_are_refused(
+    raw: Raw, server: RunningServer, scene: tuple[GuanxiClient, GuanxiClient, int]
+) -> None:
+    """The send call has its own fast path (web/send_path.py): every edge answers like the
+    other calls do, and none writes anything."""
+    mei, lei, chat = scene
+    good = b'{"client_id": "x1", "kind": "text", "text": "hello"}'
+    json_type = {"Content-Type": "application/json"}
+    async with httpx.AsyncClient(base_url=server.url + "/api/v1", timeout=30) as anon:
+        for auth in ({}, {"Authorization": "Basic bWVpOnB3"}, {"Authorization": "Bearer"}):
+            answer = await anon.post(send_path(chat), content=good, headers={**json_type, **auth})
+            assert assert_error(answer, 401)["code"] == "unauthorized"
+        wrong = {"Authorization": "Bearer not-a-token", **json_type}
+        assert_error(await anon.post(send_path(chat), content=good, headers=wrong), 401)
+    for body in (b"", b"{", b"null", b"[]", b'"text"', b'{"text": "a"} trailing'):
+        assert_error(await raw("POST", send_path(chat), content=body, headers=json_type), 422)
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        headers = {"Content-Type": content_type}
+        assert_error(await raw("POST", send_path(chat), content=good, headers=headers), 400, 422)
+    for other in (0, -1, 2**53 + 1, 10**20):
+        assert_error(await raw("POST", send_path(other), content=good, headers=json_type), 422)
+    assert_error(await raw("POST", send_path(chat + 1000), content=good, headers=json_type), 404)
+    assert await stored_texts(mei, chat) == ["first"]
+    # the same body with a vendor JSON type is a plain send, and twice is one message
+    vendor = {"Content-Type": "application/vnd.guanxi+json; charset=utf-8"}
+    first = await raw("POST", send_path(chat), content=good, headers=vendor)
+    again = await raw("POST", send_path(chat), content=good, headers=vendor)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    assert await stored_texts(mei, chat) == ["hello", "first"]
+    assert (await lei.conversations())[0]["unread"] == 2
+
+
 BAD_TEXT = ["nul\u0000", "half \ud800", "bell \u0007"]
 
 

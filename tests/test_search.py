@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from guanxi.client import ApiError, GuanxiClient
+from guanxi.clock import Clock
+from guanxi.search.index_sqlite import index_path
 from guanxi.search.rules import SNIPPET_LENGTH, snippet
-from tests.conftest import UserFactory, befriend
+from guanxi.settings import Settings
+from tests.conftest import PASSWORD, PG_URL, RunningServer, UserFactory, befriend
 
 
 def found(answer: dict[str, Any]) -> list[tuple[int, int]]:
@@ -213,3 +217,39 @@ async def test_moments_i_may_see_come_with_the_first_page(make_user: UserFactory
     assert len(second["messages"]) == 1
     assert second["moments"] == []
     assert (await tao.search("社交资产"))["moments"][0]["text"] == "陌生人的社交资产"
+
+
+@pytest.mark.skipif(PG_URL is not None, reason="SQLite keeps its search index in a file")
+async def test_a_lost_or_damaged_index_file_is_built_again(
+    settings: Settings, clock: Clock
+) -> None:
+    first = RunningServer(settings, clock)
+    await first.start()
+    async with GuanxiClient(first.url) as mei, GuanxiClient(first.url) as lei:
+        await mei.register("mei", PASSWORD, "Mei")
+        await lei.register("lei", PASSWORD, "Lei")
+        await befriend(mei, lei)
+        chat = await mei.open_direct("lei")
+        old = await mei.send(chat["id"], "我们一起建设社交资产吧")
+        assert await hits(lei, "社交资产") == [(chat["id"], old["seq"])]
+    await first.stop()
+
+    index = index_path(settings.sqlite_path())
+    for leftover in (Path(f"{index}-wal"), Path(f"{index}-shm")):
+        leftover.unlink(missing_ok=True)
+    index.write_bytes(b"not an index " * 1000)
+    second = RunningServer(settings, clock)
+    await second.start()
+    try:
+        async with GuanxiClient(second.url) as mei, GuanxiClient(second.url) as lei:
+            await mei.login("mei", PASSWORD)
+            await lei.login("lei", PASSWORD)
+            new = await lei.send(chat["id"], "社交资产是我们自己的")
+            assert await hits(mei, "社交资产") == [
+                (chat["id"], new["seq"]),
+                (chat["id"], old["seq"]),
+            ]
+            await lei.recall(chat["id"], new["seq"])
+            assert await hits(mei, "社交资产") == [(chat["id"], old["seq"])]
+    finally:
+        await second.stop()

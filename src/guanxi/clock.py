@@ -24,8 +24,19 @@ class FixedClock(Clock):
         self.current += int(seconds * 1000)
 
 
+_last_second: tuple[int, str] = (0, "1970-01-01T00:00:00")
+
+
 def iso(ms: int | None) -> str | None:
-    """Milliseconds since the epoch as ISO 8601 UTC, or None."""
+    """Milliseconds since the epoch as ISO 8601 UTC (`2026-11-25T09:50:12.345+00:00`), or None.
+
+    Every message and event carries a few of these; formatting the second once and reusing
+    it for the rest of that second makes it about ten times cheaper."""
+    global _last_second
     if ms is None:
         return None
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
+    second, milli = divmod(ms, 1000)
+    if _last_second[0] != second:
+        whole = datetime.fromtimestamp(second, tz=UTC).isoformat(timespec="seconds")
+        _last_second = (second, whole[:-6])  # without "+00:00"
+    return f"{_last_second[1]}.{milli:03d}+00:00"

@@ -10,6 +10,7 @@ from guanxi.conversations.media_refs import MessageMediaReferrer
 from guanxi.conversations.service import ConversationService
 from guanxi.conversations.service_messages import MessageService
 from guanxi.db.database import Database
+from guanxi.db.dialects import is_sqlite, sqlite_file
 from guanxi.eventlog.service import EventLog
 from guanxi.media.service import MediaService
 from guanxi.media.storage import LocalMediaStore
@@ -20,6 +21,8 @@ from guanxi.moments.service_reactions import MomentReactionService
 from guanxi.realtime.broker import Broker, make_broker
 from guanxi.realtime.hub import Hub
 from guanxi.relationships.service import RelationshipService
+from guanxi.search.indexer import SearchIndexer
+from guanxi.search.match_sqlite import SEARCH_SCHEMA
 from guanxi.search.service import SearchService
 from guanxi.settings import Settings
 from guanxi.stream.service import StreamService
@@ -41,19 +44,32 @@ class Services:
     media: MediaService
     stream: StreamService
     search: SearchService
+    indexer: SearchIndexer | None = None  # SQLite's search index (PostgreSQL indexes itself)
 
     async def start(self) -> None:
         await self.db.start()
+        if self.indexer is not None:
+            await self.indexer.start()
         await self.broker.start()
 
     async def stop(self) -> None:
         await self.broker.stop()
+        if self.indexer is not None:
+            await self.indexer.stop()
         await self.db.stop()
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or Clock()
-    db = Database(settings.effective_database_url(), batch_max=settings.write_batch_max)
+    url = settings.effective_database_url()
+    indexer = None
+    attach = None
+    if is_sqlite(url):
+        indexer = SearchIndexer(sqlite_file(url))
+        attach = (str(indexer.file.path), SEARCH_SCHEMA)
+    db = Database(url, batch_max=settings.write_batch_max, attach=attach)
+    if indexer is not None:
+        db.add_commit_listener(indexer.poke)
     hub = Hub()
     broker = make_broker(hub, settings.redis_url, settings.redis_channel)
     events = EventLog(broker, clock)
@@ -75,5 +91,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         moment_reactions=MomentReactionService(db, clock, events),
         media=media,
         stream=StreamService(db, hub),
-        search=SearchService(db, settings, moments),
+        search=SearchService(db, settings, moments, indexer),
+        indexer=indexer,
     )

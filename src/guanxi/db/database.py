@@ -51,17 +51,26 @@ class _Pending:
 
 
 class Database:
-    def __init__(self, url: str, *, batch_max: int = 256) -> None:
+    def __init__(
+        self, url: str, *, batch_max: int = 256, attach: tuple[str, str] | None = None
+    ) -> None:
+        """`attach`: on SQLite, a (file, schema name) every reading connection attaches."""
         self.url = url
+        self.attach = attach
         self.is_sqlite = is_sqlite(url)
         self.batch_max = batch_max
         self._reader: AsyncEngine | None = None
         self._writer: AsyncEngine | None = None
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._commit_listeners: list[Callable[[], None]] = []
+
+    def add_commit_listener(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after every batch that committed something."""
+        self._commit_listeners.append(callback)
 
     async def start(self) -> None:
-        self._reader = create_engine(self.url, writer=False)
+        self._reader = create_engine(self.url, writer=False, attach=self.attach)
         self._writer = create_engine(self.url, writer=True)
         self._task = asyncio.create_task(self._write_loop(), name="guanxi-writer")
 
@@ -106,6 +115,9 @@ class Database:
                     pending.error = exc
         for pending in batch:
             _settle(pending)
+        if any(pending.error is None for pending in batch):
+            for listener in self._commit_listeners:
+                listener()
 
     async def _try_together(self, batch: list[_Pending]) -> bool:
         """Run every unit in one transaction without savepoints; False (rolled back) if one

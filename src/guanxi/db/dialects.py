@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -30,15 +31,21 @@ def async_url(url: str) -> str:
     return url
 
 
-def create_engine(url: str, *, writer: bool) -> AsyncEngine:
-    """An engine for reads (a small pool) or for the single writer (one connection)."""
+def create_engine(url: str, *, writer: bool, attach: tuple[str, str] | None = None) -> AsyncEngine:
+    """An engine for reads (a small pool) or for the single writer (one connection). On
+    SQLite, `attach` (file, schema name) is attached to each connection."""
     if is_sqlite(url):
-        return _sqlite_engine(url, writer=writer)
+        return _sqlite_engine(url, writer=writer, attach=attach)
     pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0} if writer else {"pool_size": 8}
     return create_async_engine(async_url(url), pool_pre_ping=True, **JSON_CODEC, **pool)
 
 
-def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
+def sqlite_file(url: str) -> Path:
+    """The database file of a SQLite URL."""
+    return Path(sa.make_url(url).database or "")
+
+
+def _sqlite_engine(url: str, *, writer: bool, attach: tuple[str, str] | None) -> AsyncEngine:
     engine = create_async_engine(
         async_url(url),
         pool_size=1 if writer else 4,
@@ -58,6 +65,8 @@ def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
             "PRAGMA busy_timeout=10000",
         ):
             cursor.execute(pragma)
+        if attach is not None:
+            cursor.execute("ATTACH DATABASE ? AS ?", attach)
         cursor.close()
 
     @sa.event.listens_for(engine.sync_engine, "begin")

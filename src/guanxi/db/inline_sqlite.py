@@ -5,10 +5,10 @@ answer: four thread hops per statement (cursor, execute, fetch, close), each a w
 another thread. A local SQLite statement on an indexed table takes a few microseconds, so the
 hops cost far more than the work; a message send of ten statements took ~8 ms, all waiting.
 
-This module offers the same small interface aiosqlite does, but every call completes at once
-(the coroutine never suspends). The loop is blocked for the few microseconds of each statement
-and for the fsync of each commit (one per batch: see database.py), and never waits on a
-thread. Registered as the SQLAlchemy dialect `sqlite+guanxi`.
+This module offers the same small interface aiosqlite does, but every call except commit
+completes at once (the coroutine never suspends): the loop is blocked for the few microseconds
+of each statement. A commit waits for its fsync (one per batch: see database.py) on a worker
+thread, so the loop is free meanwhile. Registered as the SQLAlchemy dialect `sqlite+guanxi`.
 """
 
 from __future__ import annotations
@@ -118,7 +118,10 @@ class InlineConnection:
         self._conn.create_function(*args, **kwargs)
 
     async def commit(self) -> None:
-        self._conn.commit()
+        """The one call that waits on the disk (the fsync): done on a worker thread, so the
+        loop goes on reading requests, which then form the next batch. Nothing else uses this
+        connection meanwhile: the writer awaits its commit, and readers only ever roll back."""
+        await asyncio.to_thread(self._conn.commit)
 
     async def rollback(self) -> None:
         self._conn.rollback()

@@ -11,6 +11,7 @@ explicitly, and should not select JSON columns (results come back undecoded on S
 
 from __future__ import annotations
 
+import sqlite3
 from collections import namedtuple
 from typing import Any
 
@@ -49,8 +50,7 @@ class Prepared:
         sql, names, processors = self._compiled(conn.dialect)
         given = {**self._literals, **params}
         values = [_bind(processors.get(n), given[n]) for n in names]
-        raw = await conn.get_raw_connection()
-        cursor = raw.driver_connection._conn.execute(sql, values)  # type: ignore[union-attr]
+        cursor = _sqlite3_of(conn).execute(sql, values)
         try:
             return [self._record._make(row) for row in cursor.fetchall()]
         finally:
@@ -63,6 +63,15 @@ class Prepared:
     async def scalar(self, conn: AsyncConnection, params: dict[str, Any]) -> Any:
         row = await self.first(conn, params)
         return row[0] if row is not None else None
+
+
+def _sqlite3_of(conn: AsyncConnection) -> sqlite3.Connection:
+    """The `sqlite3` connection under an open SQLAlchemy connection, without the greenlet hop
+    of `get_raw_connection()` (it is checked out already: nothing to await)."""
+    fairy = conn.sync_connection.connection  # type: ignore[union-attr]
+    driver: Any = fairy.driver_connection
+    raw: sqlite3.Connection = driver._conn
+    return raw
 
 
 def _bind(processor: Any, value: Any) -> Any:

@@ -1,9 +1,11 @@
 """SQLite's way to find messages whose text contains a query: FTS5 with the trigram tokenizer.
 
-`messages_fts` (migration 0004) indexes every message's text by its trigrams and is kept in
-step with `messages` by triggers. A query of three characters or more is a phrase query on it,
-which matches any substring, Chinese included, and the search starts from its hits. A trigram
-index cannot answer a shorter query: that one is a LIKE scan of the user's own conversations.
+`messages_fts` indexes every message's text by its trigrams. It lives in a file of its own,
+attached to every reading connection as the schema `search_index`, and is kept up to date off
+the write path (index_sqlite.py, indexer.py). A query of three characters or more is a phrase
+query on it, which matches any substring, Chinese included, and the search starts from its
+hits. A trigram index cannot answer a shorter query: that one is a LIKE scan of the user's own
+conversations.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from guanxi.conversations.tables import messages
 from guanxi.search.match import Match, like_pattern
 
 TRIGRAM = 3
-messages_fts = sa.table("messages_fts", sa.column("rowid"), sa.column("text"))
+SEARCH_SCHEMA = "search_index"
+messages_fts = sa.table("messages_fts", sa.column("rowid"), sa.column("text"), schema=SEARCH_SCHEMA)
 
 
 def text_contains(q: str) -> Match:

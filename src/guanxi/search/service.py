@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from guanxi.accounts.models import Principal
 from guanxi.db.database import Database
 from guanxi.search import rules, store
+from guanxi.search.indexer import SearchIndexer
 from guanxi.search.models import MessageHit, SearchResults
 from guanxi.settings import Settings
 
@@ -22,11 +23,16 @@ class MomentSearch(Protocol):
 
 class SearchService:
     def __init__(
-        self, db: Database, settings: Settings, moments: MomentSearch | None = None
+        self,
+        db: Database,
+        settings: Settings,
+        moments: MomentSearch | None = None,
+        indexer: SearchIndexer | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.moments = moments
+        self.indexer = indexer
 
     async def search(
         self, me: Principal, q: str, *, limit: int = 20, cursor: str | None = None
@@ -35,6 +41,8 @@ class SearchService:
         q = rules.check_query(q)
         before = rules.decode_cursor(cursor) if cursor else None
         limit = max(1, min(limit, self.settings.page_max))
+        if self.indexer is not None:
+            await self.indexer.catch_up()
         async with self.db.read() as conn:
             rows = await store.list_message_hits(
                 conn, me.user.id, q, before=before, limit=limit + 1

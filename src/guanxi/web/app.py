@@ -23,6 +23,7 @@ from guanxi.web.routes import (
     relationships,
     search,
 )
+from guanxi.web.send_path import SendPathMiddleware
 
 API = "/api/v1"
 MULTIPART_SLACK = 64 * 1024  # room for the multipart headers around an upload
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         max_bytes=settings.max_body_bytes,
         upload_limits={API + media.UPLOAD_PATH: upload_limit},
     )
+    app.add_middleware(SendPathMiddleware, services=services, max_bytes=settings.max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

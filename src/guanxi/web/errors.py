@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,22 +27,34 @@ STATUS: dict[type[errors.DomainError], int] = {
 
 
 def error_response(status: int, code: str, message: str) -> JSONOut:
-    return JSONOut({"error": {"code": code, "message": message}}, status_code=status)
+    return JSONOut(error_body(code, message), status_code=status)
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+def domain_status(exc: errors.DomainError) -> int:
+    return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def validation_message(problems: Sequence[Any]) -> str:
+    """The first few problems of a request, as `field: what is wrong`."""
+    parts = []
+    for problem in problems[:5]:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
+        parts.append(f"{where or 'body'}: {problem.get('msg', 'invalid')}")
+    return "; ".join(parts) or "Invalid request."
 
 
 async def _domain(_: Request, exc: Exception) -> JSONOut:
     assert isinstance(exc, errors.DomainError)
-    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-    return error_response(status, exc.code, exc.message)
+    return error_response(domain_status(exc), exc.code, exc.message)
 
 
 async def _validation(_: Request, exc: Exception) -> JSONOut:
     assert isinstance(exc, RequestValidationError)
-    parts = []
-    for problem in exc.errors()[:5]:
-        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
-        parts.append(f"{where or 'body'}: {problem.get('msg', 'invalid')}")
-    return error_response(422, "invalid_input", "; ".join(parts) or "Invalid request.")
+    return error_response(422, "invalid_input", validation_message(exc.errors()))
 
 
 async def _http(_: Request, exc: Exception) -> JSONOut:

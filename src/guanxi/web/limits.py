@@ -35,9 +35,9 @@ class BodyLimitMiddleware:
         limit = self.max_bytes
         if scope.get("method") == "POST":
             limit = self.upload_limits.get(scope["path"], limit)
-        declared = _content_length(scope)
+        declared = content_length(scope)
         if declared is not None and declared > limit:
-            await self._refuse(send, limit)
+            await refuse_too_large(send, limit)
             return
         started = False
 
@@ -60,32 +60,34 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send, limit)
+                await refuse_too_large(send, limit)
 
-    async def _refuse(self, send: Send, limit: int) -> None:
-        body = orjson.dumps(
-            {
-                "error": {
-                    "code": "too_large",
-                    "message": f"The request body is larger than {limit} bytes.",
-                }
+
+async def refuse_too_large(send: Send, limit: int) -> None:
+    """Answer 413 and close the connection (the rest of the body is never read)."""
+    body = orjson.dumps(
+        {
+            "error": {
+                "code": "too_large",
+                "message": f"The request body is larger than {limit} bytes.",
             }
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        }
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
-def _content_length(scope: Scope) -> int | None:
+def content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
             try:

@@ -1,0 +1,129 @@
+"""SQLite's message search index: FTS5 with the trigram tokenizer, in a file of its own.
+
+Indexing a message's text by its trigrams costs more than everything else its send writes
+(about 80 µs of the ~200 µs of SQL per message, docs/performance.md). So the index is not kept
+by triggers inside the send's transaction: it lives in `<database>.search` next to the
+database, as derived data, and `IndexFile.step` brings it up to date from the database in
+batches — new messages by id, edited and recalled ones by their events — on a worker thread,
+where SQLite runs without the GIL while the event loop goes on serving. Its progress (the last
+message id and event id taken in) is kept in the same file, in the same transaction as the
+index rows, so the two never disagree; a missing or damaged file is simply built again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+BATCH = 2000
+CHANGES = ("message.edited", "message.recalled")
+SCHEMA = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize='trigram')",
+    "CREATE TABLE IF NOT EXISTS progress (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO progress VALUES ('messages', 0), ('events', 0)",
+)
+_NEXT = (
+    "SELECT max(id), count(*) FROM (SELECT id FROM data.{table} WHERE id > ? ORDER BY id LIMIT ?)"
+)
+_ADD = (
+    "INSERT INTO messages_fts(rowid, text) SELECT id, text FROM data.messages "
+    "WHERE id > ? AND id <= ? AND recalled_at IS NULL AND text != ''"
+)
+_CHANGED = (
+    "SELECT DISTINCT json_extract(payload, '$.message.id') FROM data.events "
+    f"WHERE id > ? AND id <= ? AND type IN {CHANGES!r}"
+)
+
+
+def index_path(database: Path) -> Path:
+    """Where the index of this database file lives."""
+    return database.with_name(database.name + ".search")
+
+
+class IndexFile:
+    """The index file and its one connection, which also reads the database (attached)."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.path = index_path(database)
+        self._conn: sqlite3.Connection | None = None
+
+    def open(self) -> None:
+        try:
+            self._conn = self._connect()
+        except sqlite3.DatabaseError:  # not an index any more: it is derived data, rebuild it
+            for leftover in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+                leftover.unlink(missing_ok=True)
+            self._conn = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            # synchronous=NORMAL: after a power cut the index may lose its last batches, and
+            # its progress with them, so they are indexed again
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+                conn.execute(f"PRAGMA {pragma}")
+            for statement in SCHEMA:
+                conn.execute(statement)
+            conn.execute("ATTACH DATABASE ? AS data", (f"file:{self.database}?mode=ro",))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def step(self) -> bool:
+        """Take in up to BATCH new messages and BATCH new events; True if more are waiting.
+        Reads the database as one snapshot, so what it records as done is done."""
+        conn = self._conn
+        assert conn is not None, "index not open"
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            more = self._take_messages(conn) | self._take_changes(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return more
+
+    def _progress(self, conn: sqlite3.Connection, name: str) -> int:
+        row = conn.execute("SELECT last_id FROM progress WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+    def _advance(self, conn: sqlite3.Connection, name: str, table: str) -> tuple[int, int, bool]:
+        """(done so far, done after this batch, whether the batch was full)."""
+        done = self._progress(conn, name)
+        top, count = conn.execute(_NEXT.format(table=table), (done, BATCH)).fetchone()
+        if top is None:
+            return done, done, False
+        conn.execute("UPDATE progress SET last_id = ? WHERE name = ?", (top, name))
+        return done, int(top), count >= BATCH
+
+    def _take_messages(self, conn: sqlite3.Connection) -> bool:
+        done, top, full = self._advance(conn, "messages", "messages")
+        if top > done:
+            conn.execute(_ADD, (done, top))
+        return full
+
+    def _take_changes(self, conn: sqlite3.Connection) -> bool:
+        """Edited and recalled messages already indexed: their text again, or none."""
+        done, top, full = self._advance(conn, "events", "events")
+        if top == done:
+            return False
+        ids = [row[0] for row in conn.execute(_CHANGED, (done, top)) if row[0] is not None]
+        indexed = self._progress(conn, "messages")
+        ids = [i for i in ids if i <= indexed]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM messages_fts WHERE rowid IN ({marks})", chunk)
+            conn.execute(
+                "INSERT INTO messages_fts(rowid, text) SELECT id, text FROM data.messages "
+                f"WHERE id IN ({marks}) AND recalled_at IS NULL AND text != ''",
+                chunk,
+            )
+        return full

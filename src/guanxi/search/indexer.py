@@ -1,0 +1,63 @@
+"""Keeps SQLite's search index (index_sqlite.py) up to date, off the event loop's thread.
+
+After a write commits, the indexer is poked; a moment later (so that a burst of sends is taken
+in as one batch) it runs `IndexFile.step` on a worker thread until nothing is left. A search
+first calls `catch_up()`, so it sees everything committed before it began: the index lags the
+messages by a few milliseconds, a search never does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from guanxi.search.index_sqlite import IndexFile
+
+log = logging.getLogger(__name__)
+GATHER_SECONDS = 0.02  # let a burst of commits pile up before indexing them together
+
+
+class SearchIndexer:
+    def __init__(self, database: Path) -> None:
+        self.file = IndexFile(database)
+        self._lock = asyncio.Lock()
+        self._poked = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.file.open)
+        await self.catch_up()
+        self._task = asyncio.create_task(self._run(), name="guanxi-search-indexer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        async with self._lock:
+            self.file.close()
+
+    def poke(self) -> None:
+        """Something was committed: index it soon."""
+        self._poked.set()
+
+    async def catch_up(self) -> None:
+        """Return once everything committed before this call is in the index."""
+        async with self._lock:
+            while await asyncio.to_thread(self.file.step):
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            await self._poked.wait()
+            await asyncio.sleep(GATHER_SECONDS)
+            self._poked.clear()
+            try:
+                await self.catch_up()
+            except Exception:  # e.g. a full disk: searches will try again, and so do we
+                log.exception("search indexing failed")
+                self._poked.set()
+                await asyncio.sleep(1.0)

@@ -1,0 +1,132 @@
+"""POST /api/v1/conversations/{id}/messages, answered without the framework's machinery.
+
+Sending is the hottest call by far, and FastAPI's routing, dependency solving, middleware
+stack and response objects cost about as much CPU per send as storing and delivering the
+message does (docs/performance.md). This ASGI middleware recognises exactly this call and
+answers it with the same steps as the route in `routes/messages.py` — body limit, bearer
+token, the `SendMessageIn` schema, `MessageService.send_message` — and the same error
+bodies; every other request, and a send whose path or content type it does not take, goes on
+to FastAPI unchanged. The route stays: it is what /openapi.json describes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from guanxi import errors
+from guanxi.conversations.service_messages import Draft
+from guanxi.services import Services
+from guanxi.web.errors import domain_status, error_body, validation_message
+from guanxi.web.limits import content_length, refuse_too_large
+from guanxi.web.schemas.conversations import SendMessageIn
+
+log = logging.getLogger(__name__)
+
+SEND_PATH = re.compile(r"/api/v1/conversations/([1-9][0-9]{0,15})/messages")
+MAX_ID = 2**53
+JSON_TYPE = re.compile(rb"application/(?:[\w.+-]*\+)?json\s*(?:;.*)?", re.IGNORECASE)
+
+
+class SendPathMiddleware:
+    def __init__(self, app: ASGIApp, services: Services, max_bytes: int) -> None:
+        self.app = app
+        self.services = services
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            match = SEND_PATH.fullmatch(scope["path"])
+            if match is not None and int(match[1]) <= MAX_ID and _takes(scope):
+                await self._send_message(int(match[1]), scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _send_message(
+        self, conversation_id: int, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        declared = content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await refuse_too_large(send, self.max_bytes)
+            return
+        try:
+            body = await _read_body(receive, self.max_bytes)
+        except _ClientGone:
+            return
+        if body is None:
+            await refuse_too_large(send, self.max_bytes)
+            return
+        try:
+            status, answer = await self._answer(conversation_id, scope, body)
+        except errors.DomainError as exc:
+            status, answer = domain_status(exc), error_body(exc.code, exc.message)
+        except ValidationError as exc:
+            message = validation_message(exc.errors(include_url=False))
+            status, answer = 422, error_body("invalid_input", message)
+        except Exception:
+            log.exception("unexpected error")
+            status = 500
+            answer = error_body("internal", "Something went wrong on the server.")
+        await _respond(send, status, orjson.dumps(answer))
+
+    async def _answer(self, conversation_id: int, scope: Scope, body: bytes) -> tuple[int, Any]:
+        token = _bearer(scope)
+        if token is None:
+            raise errors.Unauthorized("Log in first: send Authorization: Bearer <token>.")
+        me = await self.services.accounts.authenticate(token)
+        given = SendMessageIn.model_validate_json(body)
+        draft = Draft(given.client_id, given.kind, given.text, given.reply_to, given.media_id)
+        message, created = await self.services.messages.send_message(me, conversation_id, draft)
+        return (201 if created else 200), message.to_wire()
+
+
+def _takes(scope: Scope) -> bool:
+    """JSON bodies only (FastAPI also reads a body without a content type as JSON)."""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return JSON_TYPE.fullmatch(value) is not None
+    return True
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").strip().partition(" ")
+            token = token.strip()
+            return token if scheme.lower() == "bearer" and token else None
+    return None
+
+
+class _ClientGone(Exception):
+    pass
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None once it passes `limit` (the rest is left unread)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise _ClientGone
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+async def _respond(send: Send, status: int, body: bytes) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
