@@ -19,6 +19,7 @@ class Subscription:
         self.session_id = session_id
         self.queue: asyncio.Queue[Envelope | None] = asyncio.Queue()
         self.overflowed = False
+        self.hung_up = False  # the device went away
 
     def push(self, envelope: Envelope) -> None:
         if envelope.type == SESSION_ENDED:
@@ -34,6 +35,11 @@ class Subscription:
         self.queue.put_nowait(envelope)
 
     def close(self) -> None:
+        self.queue.put_nowait(None)
+
+    def hang_up(self) -> None:
+        """The device went away: wake whoever waits on the queue, to stop."""
+        self.hung_up = True
         self.queue.put_nowait(None)
 
 

@@ -79,8 +79,9 @@ async def _serve(
         last = await _replay(ws, services, user_id, cursor)
     await ws.send_text(orjson.dumps({"type": "ready", "cursor": last}).decode())
     reader = asyncio.create_task(_read(ws))
+    reader.add_done_callback(lambda _: subscription.hang_up())
     try:
-        await _pump(ws, subscription, last, reader)
+        await _pump(ws, subscription, last)
     finally:
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
@@ -99,18 +100,14 @@ async def _replay(ws: WebSocket, services: Services, user_id: int, cursor: int) 
             last = item.cursor
 
 
-async def _pump(
-    ws: WebSocket, subscription: Subscription, last: int, reader: asyncio.Task[None]
-) -> None:
-    while not reader.done():
-        getter = asyncio.ensure_future(subscription.queue.get())
-        done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-        if getter not in done:
-            getter.cancel()
-            return
-        envelope = getter.result()
-        if envelope is None:  # overflowed, or its session ended
-            await ws.close(code=4408 if subscription.overflowed else 4401)
+async def _pump(ws: WebSocket, subscription: Subscription, last: int) -> None:
+    """Live events until the feed ends: the device went away, overflowed or logged out."""
+    queue = subscription.queue
+    while True:
+        envelope = await queue.get()
+        if envelope is None:
+            if not subscription.hung_up:
+                await ws.close(code=4408 if subscription.overflowed else 4401)
             return
         if envelope.cursor <= last:
             continue
