@@ -452,6 +452,12 @@ class Http1:
             writer.close()
         return status, payload
 
+    async def warm(self, n: int) -> None:
+        """Have `n` idle connections ready, as a client's keep-alive pool would from earlier
+        calls (the reference harness's aiohttp session keeps those of its setup)."""
+        missing = max(0, n - len(self.idle))
+        self.idle += await asyncio.gather(*(self._open() for _ in range(missing)))
+
     async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         self.opened += 1
         return await asyncio.open_connection(self.host, self.port)
@@ -656,6 +662,8 @@ async def run_scenario(
     """plan: (sender, conversation, receivers of this message, msg_id) in send order."""
     sockets = await start_receivers(base_url, receivers, tracker)
     await asyncio.sleep(args.settle)  # every socket is live from `settle` s before the 1st send
+    if args.warm_senders:
+        await http.warm(concurrency)
 
     tracker.arm(sum(len(p.receivers) for p in plan))
     calib_before = calibrate()
@@ -770,6 +778,7 @@ def header(args: argparse.Namespace, label: str, base_url: str, pid: int | None)
                 "group_concurrency",
                 "deliver_timeout",
                 "settle",
+                "warm_senders",
                 "scenarios",
             )
         },
@@ -948,6 +957,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds between opening the receivers' sockets and the first send",
     )
     ap.add_argument("--setup-concurrency", type=int, default=10)
+    ap.add_argument(
+        "--cold-senders",
+        dest="warm_senders",
+        action="store_false",
+        help="open the senders' connections inside the timed phase (default: before it, "
+        "one per worker, like a client's keep-alive pool)",
+    )
     ap.add_argument("--scenarios", default="dm,group")
     ap.add_argument(
         "--labels",
