@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from guanxi import __version__
 from guanxi.services import Services, build_services
@@ -23,10 +24,24 @@ from guanxi.web.routes import (
     relationships,
     search,
 )
-from guanxi.web.send_path import SendPathMiddleware
+from guanxi.web.send_path import SendPath
 
 API = "/api/v1"
 MULTIPART_SLACK = 64 * 1024  # room for the multipart headers around an upload
+
+
+class GuanxiApp(FastAPI):
+    """FastAPI, except that a message send goes straight to `SendPath` (web/send_path.py)."""
+
+    send_path: SendPath | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.send_path is not None:
+            conversation_id = self.send_path.conversation_of(scope)
+            if conversation_id is not None:
+                await self.send_path.send_message(conversation_id, scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -42,7 +57,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             await services.stop()
 
-    app = FastAPI(
+    app = GuanxiApp(
         title="guanxi",
         version=__version__,
         description="A self-hostable social network service. All calls live under /api/v1.",
@@ -62,7 +77,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         max_bytes=settings.max_body_bytes,
         upload_limits={API + media.UPLOAD_PATH: upload_limit},
     )
-    app.add_middleware(SendPathMiddleware, services=services, max_bytes=settings.max_body_bytes)
+    app.send_path = SendPath(services, settings.max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

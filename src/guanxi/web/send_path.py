@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 from pydantic import ValidationError
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from guanxi import errors
 from guanxi.conversations.service_messages import Draft
@@ -33,21 +33,21 @@ MAX_ID = 2**53
 JSON_TYPE = re.compile(rb"application/(?:[\w.+-]*\+)?json\s*(?:;.*)?", re.IGNORECASE)
 
 
-class SendPathMiddleware:
-    def __init__(self, app: ASGIApp, services: Services, max_bytes: int) -> None:
-        self.app = app
+class SendPath:
+    def __init__(self, services: Services, max_bytes: int) -> None:
         self.services = services
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            match = SEND_PATH.fullmatch(scope["path"])
-            if match is not None and int(match[1]) <= MAX_ID and _takes(scope):
-                await self._send_message(int(match[1]), scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+    def conversation_of(self, scope: Scope) -> int | None:
+        """The conversation id when this request is a send this path takes, else None."""
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return None
+        match = SEND_PATH.fullmatch(scope["path"])
+        if match is None or int(match[1]) > MAX_ID or not _takes(scope):
+            return None
+        return int(match[1])
 
-    async def _send_message(
+    async def send_message(
         self, conversation_id: int, scope: Scope, receive: Receive, send: Send
     ) -> None:
         declared = content_length(scope)
