@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import secrets
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,7 +21,7 @@ from guanxi.media.access import MediaReferrer
 from guanxi.media.clean_av import clean
 from guanxi.media.images import render
 from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, VIDEO, Blob, Media, Probe
-from guanxi.media.probe import contradicts, probe_av, sniff_image
+from guanxi.media.probe import HEAD, contradicts, probe_av, sniff_image
 from guanxi.media.spool import Spool
 from guanxi.media.storage import MediaStorage
 from guanxi.settings import Settings
@@ -117,19 +119,22 @@ class MediaService:
         _check_declared(declared, probe.kind, probe.mime)
         if probe.kind == FILE:  # a document is sent as it is, its own metadata with it
             return _template(probe, spool.sha256, spool.size, None, None)
-        served, served_size = await self._clean(spool, probe)
+        served, served_size, duration_ms = await self._clean(spool, probe)
+        probe = dataclasses.replace(probe, duration_ms=duration_ms)
         return _template(probe, served, served_size, None, None)
 
-    async def _clean(self, spool: Spool, probe: Probe) -> tuple[str, int]:
-        """Store a voice note's or video's copy without metadata: its hash and size (the
-        upload's own when it carries none)."""
+    async def _clean(self, spool: Spool, probe: Probe) -> tuple[str, int, int | None]:
+        """Store a voice note's or video's copy without metadata: its hash, size and duration
+        (the upload's own when it carries none). The duration is the served copy's: a tag
+        taken out can change an estimate (an MP3 without a Xing header is timed by its size)."""
         target = self.storage.staging_dir() / f"clean-{uuid.uuid4().hex}"
         try:
             cleaned = await asyncio.to_thread(clean, spool.path, probe.mime, target)
             if cleaned is None:
-                return spool.sha256, spool.size
+                return spool.sha256, spool.size, probe.duration_ms
+            served = await asyncio.to_thread(_probe_file, cleaned.path)
             await self.storage.put_file(cleaned.path, cleaned.sha256)
-            return cleaned.sha256, cleaned.size
+            return cleaned.sha256, cleaned.size, served.duration_ms
         except ValueError as error:
             code = "bad_video" if probe.kind == VIDEO else "bad_voice"
             message = f"The {probe.kind} could not be checked for metadata: {error}"
@@ -160,6 +165,12 @@ class MediaService:
             if await referrer.can_see(conn, user_id, item.id):
                 return True
         return False
+
+
+def _probe_file(path: Path) -> Probe:
+    with path.open("rb") as handle:
+        head = handle.read(HEAD)
+    return probe_av(path, head)
 
 
 def _check_declared(declared: str, kind: str, mime: str) -> None:
