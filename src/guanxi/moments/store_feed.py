@@ -1,24 +1,38 @@
 """SQL for pages of moments across many authors, newest first.
 
-One sub-query per author, each an index range scan on (author_id, created_at, id) limited to
-the page size, glued with UNION ALL: a page reads at most (authors × page size) index entries,
-however many moments the server or the authors hold. The audience condition mirrors
-`visibility.audience_admits`, with the viewer's tags as the author gave them.
+Per author, an index range scan on (author_id, created_at, id) between the author's time bound
+and the cursor, newest first, limited; the audience condition mirrors
+`visibility.audience_admits`, with the viewer's tags as the author gave them. A page reads at
+most (authors × page size) index entries, however many moments the server or the authors hold.
+
+One statement text for every viewer: the authors and their bounds go in as one JSON parameter
+(feed_sqlite.py walks it with `json_each`, feed_postgres.py with `jsonb_to_recordset` and
+`CROSS JOIN LATERAL`). Two passes: the first reads a few moments per author; the second reads
+on only for the authors whose moments may still reach the page, and no further back than the
+page's oldest moment so far.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.moments import feed_postgres, feed_sqlite
 from guanxi.moments.models import Position
-from guanxi.moments.tables import moment_audience_tags, moments
 
-AUTHORS_PER_QUERY = 100
+TEMPLATES = {"sqlite": feed_sqlite.TEMPLATE, "postgresql": feed_postgres.TEMPLATE}
+CONTAINS = "AND lower(x.text) LIKE :pattern ESCAPE '/'"
+EARLIEST = -(2**63)  # the time bound of a scope without one: before any BIGINT time
+LATEST = (2**63 - 1, 2**63 - 1)  # the cursor of a first page: after any (created_at, id)
+FIRST_TAKE = 2  # moments per author in the first pass (at least)
+
+Key = tuple[int, int]  # (created_at, id): the feed's order, newest first
 
 
 @dataclass(frozen=True)
@@ -31,39 +45,13 @@ class AuthorScope:
     since: int | None = None  # the author's moments_visible bound
 
 
-def _audience_condition(viewer_tags: frozenset[str]) -> sa.ColumnElement[bool]:
-    m = moments.c
-    if not viewer_tags:
-        return m.audience.in_(("all", "except"))
-    at = moment_audience_tags.c
-    tagged = sa.exists().where(at.moment_id == m.id, at.tag.in_(sorted(viewer_tags)))
-    return sa.or_(
-        m.audience == "all",
-        sa.and_(m.audience == "only", tagged),
-        sa.and_(m.audience == "except", ~tagged),
-    )
+@dataclass(frozen=True)
+class Span:
+    """One author's moments to read: within the scope, from `since` to just below `before`."""
 
-
-def _author_select(
-    scope: AuthorScope, before: Position | None, limit: int, text: str | None
-) -> sa.Select[Any]:
-    m = moments.c
-    conditions: list[sa.ColumnElement[bool]] = [m.author_id == scope.author_id]
-    if before is not None:
-        conditions.append(
-            sa.or_(
-                m.created_at < before.created_at,
-                sa.and_(m.created_at == before.created_at, m.id < before.id),
-            )
-        )
-    if scope.since is not None:
-        conditions.append(m.created_at >= scope.since)
-    if not scope.own:
-        conditions.append(_audience_condition(scope.viewer_tags))
-    if text:
-        conditions.append(sa.func.lower(m.text).contains(text.lower(), autoescape=True))
-    newest_first = (m.created_at.desc(), m.id.desc())
-    return sa.select(moments).where(*conditions).order_by(*newest_first).limit(limit)
+    scope: AuthorScope
+    since: int
+    before: Key
 
 
 async def list_visible(
@@ -75,25 +63,80 @@ async def list_visible(
 ) -> list[sa.Row[Any]]:
     """Up to `limit` moments of these authors within their scopes, older than `before`,
     newest first; with `text`, only those containing it (case-insensitive)."""
-    rows: list[sa.Row[Any]] = []
-    for start in range(0, len(scopes), AUTHORS_PER_QUERY):
-        chunk = scopes[start : start + AUTHORS_PER_QUERY]
-        rows += await _chunk(conn, chunk, before, limit, text)
-    rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+    start = (before.created_at, before.id) if before is not None else LATEST
+    spans = [Span(s, EARLIEST if s.since is None else s.since, start) for s in scopes]
+    take = min(limit, max(FIRST_TAKE, -(-limit // max(1, len(spans)))))
+    rows = await _read(conn, spans, take, limit, text)
+    more = _second_spans(spans, rows, take, limit)
+    rows += await _read(conn, more, limit - take, limit, text)
+    rows.sort(key=_key, reverse=True)
     return rows[:limit]
 
 
-async def _chunk(
-    conn: AsyncConnection,
-    scopes: Sequence[AuthorScope],
-    before: Position | None,
-    limit: int,
-    text: str | None,
+def _second_spans(
+    spans: Sequence[Span], rows: Sequence[sa.Row[Any]], take: int, limit: int
+) -> list[Span]:
+    """Where the page may go on: authors that gave all `take` moments asked of them, the
+    oldest newer than the page's `limit`-th moment so far; below that oldest, back to the
+    `limit`-th moment's time. Every moment of the page is at least as new as that one."""
+    keys = sorted((_key(r) for r in rows), reverse=True)
+    floor = keys[limit - 1] if len(keys) >= limit else None
+    count: dict[int, int] = {}
+    oldest: dict[int, Key] = {}
+    for row in rows:
+        count[row.author_id] = count.get(row.author_id, 0) + 1
+        oldest[row.author_id] = min(oldest.get(row.author_id, LATEST), _key(row))
+    more = []
+    for span in spans:
+        author = span.scope.author_id
+        if count.get(author, 0) < take or (floor is not None and oldest[author] <= floor):
+            continue
+        since = span.since if floor is None else max(span.since, floor[0])
+        more.append(Span(span.scope, since, oldest[author]))
+    return more
+
+
+async def _read(
+    conn: AsyncConnection, spans: Sequence[Span], take: int, limit: int, text: str | None
 ) -> list[sa.Row[Any]]:
-    parts = [_author_select(s, before, limit, text).subquery() for s in scopes]
-    if len(parts) == 1:
-        query: sa.Select[Any] = sa.select(parts[0])
-    else:
-        union = sa.union_all(*(sa.select(part) for part in parts)).subquery()
-        query = sa.select(union).order_by(union.c.created_at.desc(), union.c.id.desc())
-    return list((await conn.execute(query.limit(limit))).all())
+    """The newest `limit` of up to `take` moments of each span, newest first."""
+    if not spans or take <= 0:
+        return []
+    params: dict[str, Any] = {"scopes": spans_json(spans), "take": take, "limit": limit}
+    if text:
+        params["pattern"] = contains_pattern(text)
+    query = statement(conn.dialect.name, bool(text))
+    return list((await conn.execute(query, params)).all())
+
+
+def _key(row: sa.Row[Any]) -> Key:
+    return (row.created_at, row.id)
+
+
+@functools.cache
+def statement(dialect: str, contains: bool) -> sa.TextClause:
+    """The feed statement for this database, with or without the text condition."""
+    return sa.text(TEMPLATES[dialect].format(contains=CONTAINS if contains else ""))
+
+
+def spans_json(spans: Sequence[Span]) -> str:
+    """The spans as the statements read them."""
+    return orjson.dumps(
+        [
+            {
+                "author_id": span.scope.author_id,
+                "since": span.since,
+                "before_at": span.before[0],
+                "before_id": span.before[1],
+                "own": span.scope.own,
+                "tags": sorted(span.scope.viewer_tags),
+            }
+            for span in spans
+        ]
+    ).decode()
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escape character `/`) for the lower-cased text anywhere."""
+    escaped = text.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"

@@ -74,7 +74,7 @@ class RedisBroker:
             await asyncio.wait({self._receiver}, timeout=STOP_SECONDS)
         if self._pubsub is not None:
             with contextlib.suppress(Exception):
-                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+                await self._pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
         await self._redis.aclose()
 
     def publish(self, envelope: Envelope) -> None:
