@@ -114,7 +114,13 @@ async def test_photos_and_a_video(circle: dict[str, GuanxiClient]) -> None:
     posted = await a.post_moment("九张", media_ids=photos)
     assert posted["media_ids"] == photos
     assert (await a.post_moment(media_ids=[video]))["media_ids"] == [video]
-    assert [m["media_ids"] for m in (await fam.feed())["moments"]] == [[video], photos]
+    feed = (await fam.feed())["moments"]
+    assert [m["media_ids"] for m in feed] == [[video], photos]
+    assert [[(r["id"], r["kind"]) for r in m["media"]] for m in feed] == [
+        [(video, "video")],
+        [(p, "image") for p in photos],
+    ]
+    assert (feed[0]["media"][0]["duration"], feed[1]["media"][0]["width"]) == (2.5, 64)
     for bad in ([*photos[:2], video], [video, video], [photos[0], "nope"]):
         with pytest.raises(ApiError) as caught:
             await a.post_moment("x", media_ids=bad)
@@ -439,16 +445,24 @@ async def test_who_deletes_which_comment(
 # -- events -------------------------------------------------------------------------------
 
 
+async def friends_around(
+    a: GuanxiClient, b: GuanxiClient, make_user: UserFactory
+) -> tuple[GuanxiClient, GuanxiClient]:
+    """d, a friend of both a and b; e, a friend of b only."""
+    d, e = await make_user("ddd"), await make_user("eee")
+    await befriend(d, a)
+    await befriend(d, b)
+    await befriend(e, b)
+    return d, e
+
+
 async def test_like_and_comment_events_reach_the_right_people(
     abc: tuple[GuanxiClient, GuanxiClient, GuanxiClient], make_user: UserFactory
 ) -> None:
     """a posts to all; b likes and comments. a gets both; d (friend of a and b) gets both;
     c (a's friend, not b's) and e (b's friend, not a's) get nothing."""
     a, b, c = abc
-    d, e = await make_user("ddd"), await make_user("eee")
-    await befriend(d, a)
-    await befriend(d, b)
-    await befriend(e, b)
+    d, e = await friends_around(a, b, make_user)
     moment_id = (await a.post_moment("hi"))["id"]
     streams = {}
     async with a.events() as sa, c.events() as sc, d.events() as sd, e.events() as se:
@@ -470,6 +484,44 @@ async def test_like_and_comment_events_reach_the_right_people(
             await nothing_more(streams[name])
     refetched = await d.moment(moment_id)
     assert who(refetched) == (["bbb"], ["bbb:nice"])
+
+
+async def test_taking_back_a_like_or_a_comment_and_deleting_the_moment_are_announced(
+    abc: tuple[GuanxiClient, GuanxiClient, GuanxiClient], make_user: UserFactory
+) -> None:
+    """The same people as for the like and the comment hear when they go: a (the author) and
+    d (friend of a and b), not c (a's friend, not b's). The moment's deletion reaches everyone
+    who could see it: a, c and d, not e (b's friend only)."""
+    a, b, c = abc
+    d, e = await friends_around(a, b, make_user)
+    moment_id = (await a.post_moment("hi"))["id"]
+    await b.like(moment_id)
+    comment = await b.comment(moment_id, "nice")
+    async with a.events() as sa, c.events() as sc, d.events() as sd, e.events() as se:
+        streams = {"a": sa, "c": sc, "d": sd, "e": se}
+        for stream in streams.values():
+            await ready(stream)
+        await b.unlike(moment_id)
+        await b.unlike(moment_id)  # nothing left to take back: no second event
+        await a.delete_comment(moment_id, comment["id"])
+        for name in ("a", "d"):
+            unliked = await streams[name].next()
+            assert unliked["type"] == "moment.unliked", name
+            assert (unliked["moment_id"], unliked["author"]) == (moment_id, "aaa")
+            assert unliked["user"]["handle"] == "bbb"
+            deleted = await streams[name].next()
+            assert deleted["type"] == "moment.comment_deleted", name
+            assert (deleted["moment_id"], deleted["comment_id"]) == (moment_id, comment["id"])
+        await a.delete_moment(moment_id)
+        for name in ("a", "c", "d"):
+            gone = await streams[name].next()
+            assert (gone["type"], gone["moment_id"], gone["author"]) == (
+                "moment.deleted",
+                moment_id,
+                "aaa",
+            ), name
+        for stream in streams.values():
+            await nothing_more(stream)
 
 
 async def test_the_author_gets_moment_events_on_replay(

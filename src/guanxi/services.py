@@ -76,7 +76,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     media = MediaService(db, clock, settings, LocalMediaStore(settings.data_dir / "media"))
     media.add_referrer(MessageMediaReferrer())
     media.add_referrer(MomentMediaReferrer(clock))
-    moments = MomentService(db, clock, settings, StoredMedia())
+    moments = MomentService(db, clock, settings, events, StoredMedia())
     return Services(
         settings=settings,
         clock=clock,

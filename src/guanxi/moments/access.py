@@ -116,3 +116,28 @@ async def scope_of_author(
     assert author is not None
     since = window_start(author.moments_visible, now_ms)
     return AuthorScope(author_id, own=False, viewer_tags=tie.tags, since=since)
+
+
+async def live_viewers(
+    conn: AsyncConnection, row: Any, candidates: Collection[int], now_ms: int
+) -> set[int]:
+    """Which of these people (other than the author) may see the moment in their feed now: its
+    audience, the author's moments_visible window, blocks and both hide switches apply."""
+    post = await post_of(conn, row)
+    author = await accounts_store.get_user(conn, row.author_id)
+    assert author is not None
+    ties = await ties_of_author(conn, row.author_id, set(candidates) - {row.author_id})
+    blocked = await relationships_store.list_blocked_either_way(conn, row.author_id, ties)
+    return {
+        viewer
+        for viewer, tie in ties.items()
+        if may_see(
+            viewer,
+            post,
+            tie,
+            setting=author.moments_visible,
+            now_ms=now_ms,
+            blocked=viewer in blocked,
+            for_feed=True,
+        )
+    }

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import User
+from guanxi.media import store as media_store
 from guanxi.moments import store, store_reactions
 from guanxi.moments.access import friend_ids
 from guanxi.moments.models import Comment, Like, Moment
@@ -18,6 +19,7 @@ from guanxi.moments.visibility import sees_actor, sees_comment
 async def hydrate(conn: AsyncConnection, viewer_id: int, rows: Sequence[Any]) -> list[Moment]:
     ids = [row.id for row in rows]
     media = await store.list_media(conn, ids)
+    items = await media_store.list_media(conn, [m for group in media.values() for m in group])
     own = [row.id for row in rows if row.author_id == viewer_id]
     tags = await store.list_audience_tags(conn, own)
     likes = await store_reactions.list_likes(conn, ids)
@@ -48,6 +50,7 @@ async def hydrate(conn: AsyncConnection, viewer_id: int, rows: Sequence[Any]) ->
                 row.text,
                 row.place,
                 media.get(row.id, []),
+                [items[m].reference() for m in media.get(row.id, []) if m in items],
                 row.audience,
                 tags.get(row.id, []),
                 row.created_at,

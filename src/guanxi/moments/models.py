@@ -54,6 +54,7 @@ class Moment:
     text: str
     place: str
     media_ids: list[str]
+    media: list[dict[str, Any]]  # each upload as a message shows it, in media_ids order
     audience: str
     audience_tags: list[str]
     created_at: int
@@ -70,6 +71,7 @@ class Moment:
             "text": self.text,
             "place": self.place,
             "media_ids": self.media_ids,
+            "media": self.media,
             "audience": audience,
             "created_at": iso(self.created_at),
             "likes": [like.to_wire() for like in self.likes],

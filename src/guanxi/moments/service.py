@@ -12,8 +12,15 @@ from guanxi.accounts.models import Principal
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Forbidden, InvalidInput, NotFound
+from guanxi.eventlog.service import EventLog
 from guanxi.moments import rules, store, store_feed
-from guanxi.moments.access import access_moment, scope_of_author, scopes_for
+from guanxi.moments.access import (
+    access_moment,
+    friend_ids,
+    live_viewers,
+    scope_of_author,
+    scopes_for,
+)
 from guanxi.moments.hydrate import hydrate
 from guanxi.moments.media_port import MediaCatalog, NoMedia
 from guanxi.moments.models import Moment, MomentPage, Position
@@ -32,11 +39,17 @@ class MomentDraft:
 
 class MomentService:
     def __init__(
-        self, db: Database, clock: Clock, settings: Settings, media: MediaCatalog | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        events: EventLog,
+        media: MediaCatalog | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
+        self.events = events
         self.media: MediaCatalog = media or NoMedia()
 
     async def post_moment(self, me: Principal, draft: MomentDraft) -> Moment:
@@ -81,7 +94,17 @@ class MomentService:
             row = await access_moment(tx.conn, me.user.id, moment_id, self.clock.now_ms())
             if row.author_id != me.user.id:
                 raise Forbidden("Only the author can delete a moment.", "not_author")
+            friends = await friend_ids(tx.conn, me.user.id)
+            live = await live_viewers(tx.conn, row, friends, self.clock.now_ms())
             await store.delete_moment(tx.conn, moment_id)
+            payload = {"moment_id": moment_id, "author": me.user.handle}
+            await self.events.record(
+                tx,
+                "moment.deleted",
+                payload,
+                recipients=sorted({me.user.id} | live),
+                user_id=me.user.id,
+            )
 
         await self.db.write(unit)
 

@@ -13,11 +13,10 @@ from guanxi.db.database import Database, Tx
 from guanxi.errors import Forbidden, InvalidInput, NotFound
 from guanxi.eventlog.service import EventLog
 from guanxi.moments import rules, store_reactions
-from guanxi.moments.access import access_moment, friend_ids, post_of, ties_of_author
+from guanxi.moments.access import access_moment, friend_ids, live_viewers
 from guanxi.moments.hydrate import comment_of, hydrate
 from guanxi.moments.models import Comment, Like, Moment
-from guanxi.moments.visibility import may_see, sees_comment
-from guanxi.relationships import store as relationships_store
+from guanxi.moments.visibility import sees_comment
 
 
 class MomentReactionService:
@@ -48,7 +47,16 @@ class MomentReactionService:
     async def unlike(self, me: Principal, moment_id: int) -> Moment:
         async def unit(tx: Tx) -> Moment:
             row = await access_moment(tx.conn, me.user.id, moment_id, self.clock.now_ms())
-            await store_reactions.delete_like(tx.conn, moment_id, me.user.id)
+            if await store_reactions.delete_like(tx.conn, moment_id, me.user.id):
+                payload = {
+                    "moment_id": moment_id,
+                    "author": await self._handle(tx.conn, row.author_id),
+                    "user": me.user.to_wire(),
+                }
+                recipients = await self._recipients(tx.conn, row, me.user.id, None)
+                await self.events.record(
+                    tx, "moment.unliked", payload, recipients=recipients, user_id=row.author_id
+                )
             return (await hydrate(tx.conn, me.user.id, [row]))[0]
 
         return await self.db.write(unit)
@@ -94,6 +102,19 @@ class MomentReactionService:
             if me.user.id not in (row.author_id, found.user_id):
                 raise Forbidden("Only the commenter or the moment's author can delete it.")
             await store_reactions.delete_comment(tx.conn, comment_id)
+            payload = {
+                "moment_id": moment_id,
+                "author": await self._handle(tx.conn, row.author_id),
+                "comment_id": comment_id,
+            }
+            told = await self._recipients(tx.conn, row, found.user_id, found.reply_to_user_id)
+            await self.events.record(
+                tx,
+                "moment.comment_deleted",
+                payload,
+                recipients=sorted({*told, me.user.id}),
+                user_id=row.author_id,
+            )
 
         await self.db.write(unit)
 
@@ -123,25 +144,7 @@ class MomentReactionService:
         if reply_user is not None and reply_user != row.author_id:
             candidates &= await friend_ids(conn, reply_user) | {reply_user}
         candidates -= {row.author_id, actor_id}
-        post = await post_of(conn, row)
-        author = await accounts_store.get_user(conn, row.author_id)
-        assert author is not None
-        ties = await ties_of_author(conn, row.author_id, candidates)
-        blocked = await relationships_store.list_blocked_either_way(conn, row.author_id, ties)
-        now = self.clock.now_ms()
-        live = {
-            viewer
-            for viewer, tie in ties.items()
-            if may_see(
-                viewer,
-                post,
-                tie,
-                setting=author.moments_visible,
-                now_ms=now,
-                blocked=viewer in blocked,
-                for_feed=True,
-            )
-        }
+        live = await live_viewers(conn, row, candidates, self.clock.now_ms())
         return sorted({row.author_id, actor_id} | live)
 
     async def _handle(self, conn: AsyncConnection, user_id: int) -> str:

@@ -24,11 +24,13 @@ async def insert_like(conn: AsyncConnection, moment_id: int, user_id: int, creat
     )
 
 
-async def delete_like(conn: AsyncConnection, moment_id: int, user_id: int) -> None:
+async def delete_like(conn: AsyncConnection, moment_id: int, user_id: int) -> bool:
+    """Take the like back; whether there was one."""
     ml = moment_likes.c
-    await conn.execute(
+    result = await conn.execute(
         sa.delete(moment_likes).where(ml.moment_id == moment_id, ml.user_id == user_id)
     )
+    return bool(result.rowcount)
 
 
 async def list_likes(

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from guanxi.web.schemas.accounts import UserOut
 from guanxi.web.schemas.fields import In, Text
+from guanxi.web.schemas.media import MediaRefOut
 
 
 class AudienceIn(In):
@@ -57,6 +58,9 @@ class MomentOut(BaseModel):
     text: str
     place: str
     media_ids: list[str]
+    media: list[MediaRefOut] = Field(
+        description="The uploads of media_ids, in the same order, with kind, size and dimensions."
+    )
     audience: AudienceOut | None = Field(description="Shown to the author only.")
     created_at: str
     likes: list[LikeOut]

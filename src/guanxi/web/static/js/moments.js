@@ -92,7 +92,7 @@ function momentCard(m, refresh) {
     h("div.moment-body", {},
       h("a.moment-author", { href: `#/moments/${encodeURIComponent(author)}` }, nameOf(author)),
       m.text ? h("p.moment-text", {}, m.text) : null,
-      m.media_ids.length ? grid(m.media_ids) : null,
+      m.media.length ? grid(m.media) : null,
       m.place ? h("p.place", {}, "📍 " + m.place) : null,
       h("div.moment-meta", {}, h("time", { dateTime: m.created_at }, agoTime(m.created_at)),
         isMine && m.audience ? h("span.muted", {}, " · " + audienceLabel(m.audience)) : null,
@@ -119,17 +119,18 @@ function audienceLabel(audience) {
   return audience.kind === "private" ? "Private" : "All friends";
 }
 
-function grid(ids) {
-  const n = ids.length;
+function grid(refs) {
+  if (refs.length === 1 && refs[0].kind === "video") {
+    const video = h("video.video", { controls: true, preload: "metadata", attrs: { "aria-label": "Video" } });
+    mediaUrl(refs[0].id).then((url) => { video.src = url; }, () => {});
+    return h("div.moment-video", {}, video);
+  }
+  const n = refs.length;
   const cls = n === 1 ? "one" : n === 2 || n === 4 ? "two" : "three";
-  return h(`div.photo-grid.${cls}`, {}, ids.slice(0, 9).map((id) => {
+  return h(`div.photo-grid.${cls}`, {}, refs.slice(0, 9).map((ref) => {
     const img = h("img", { alt: "Photo", attrs: { loading: "lazy" } });
-    mediaUrl(id, "thumbnail").then((url) => { img.src = url; }, () => {
-      const video = h("video", { controls: true, preload: "metadata", attrs: { "aria-label": "Video" } });
-      mediaUrl(id).then((url) => { video.src = url; });
-      img.parentElement.replaceWith(video);
-    });
-    return h("button.grid-cell", { type: "button", attrs: { "aria-label": "Open photo" }, on: { click: () => openPhoto({ id }) } }, img);
+    mediaUrl(ref.id, "thumbnail").then((url) => { img.src = url; }, () => { img.alt = "Photo (could not load)"; });
+    return h("button.grid-cell", { type: "button", attrs: { "aria-label": "Open photo" }, on: { click: () => openPhoto(ref) } }, img);
   }));
 }
 
