@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from guanxi.client import ApiError, GuanxiClient
 from guanxi.settings import Settings
 from tests.conftest import PASSWORD, befriend, free_port
+from tests.media_files import image
 
 SENDS = 200
 
@@ -129,3 +131,40 @@ async def test_acknowledged_messages_survive_kill_9(process: ServerProcess) -> N
     assert replayed == seqs
     await mei.close()
     await lei.close()
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found: set[int] = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists()}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+async def test_media_worker_processes_end_with_a_killed_server(process: ServerProcess) -> None:
+    """Uploads are rendered in worker processes; after kill -9 of the server they exit too,
+    rather than piling up with every restart."""
+    mei = GuanxiClient(process.url, timeout=30)
+    await mei.register("mei", PASSWORD, "林美")
+    item = await mei.upload_media(image("PNG", (30, 20)), "a.png")
+    assert (item["width"], item["height"]) == (30, 20)
+    assert process.process is not None
+    workers = _children(process.process.pid)
+    assert workers, "no worker process rendered the upload"
+    await process.kill()
+    for _ in range(100):
+        if not _alive(workers):
+            break
+        await asyncio.sleep(0.1)
+    assert not _alive(workers)
+    await mei.close()

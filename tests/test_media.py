@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
+import os
 import random
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -324,3 +327,32 @@ async def test_bad_uploads(make_user: UserFactory, server: RunningServer) -> Non
 
 def test_a_media_client_is_standalone() -> None:
     assert GuanxiClient.upload_media.__doc__
+
+
+# -- worker processes ---------------------------------------------------------------------
+
+
+async def test_uploads_go_on_when_a_worker_process_dies(make_user: UserFactory) -> None:
+    """Images are rendered in worker processes; one killed (as the OOM killer would) breaks
+    the pool, and the next upload runs in a new one."""
+    mei = await make_user("mei")
+    first = await mei.upload_media(image("PNG", (30, 20)), "a.png")
+    workers = multiprocessing.active_children()
+    assert workers, "the image was not rendered in a worker process"
+    for worker in workers:
+        os.kill(worker.pid or 0, signal.SIGKILL)
+        worker.join(5)
+    again = await mei.upload_media(image("PNG", (40, 10)), "b.png")
+    assert [(x["width"], x["height"]) for x in (first, again)] == [(30, 20), (40, 10)]
+    assert (await mei.download_bytes(again["id"], "thumbnail"))[:4] == b"RIFF"
+
+
+@pytest.mark.parametrize("settings", [{"media_processes": 0}], indirect=True)
+async def test_without_worker_processes_uploads_render_in_threads(
+    make_user: UserFactory, settings: Settings
+) -> None:
+    mei = await make_user("mei")
+    before = set(multiprocessing.active_children())
+    item = await mei.upload_media(jpeg_with_gps((300, 200), orientation=1), "gps.jpg")
+    assert (item["width"], item["height"]) == (300, 200)
+    assert set(multiprocessing.active_children()) == before

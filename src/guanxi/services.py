@@ -57,6 +57,7 @@ class Services:
         if self.indexer is not None:
             await self.indexer.stop()
         await self.db.stop()
+        self.media.close()
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

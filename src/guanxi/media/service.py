@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import secrets
 import unicodedata
@@ -24,6 +23,7 @@ from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, VIDEO, Blob, Media, P
 from guanxi.media.probe import HEAD, contradicts, probe_av, sniff_image
 from guanxi.media.spool import Spool
 from guanxi.media.storage import MediaStorage
+from guanxi.media.workers import MediaWorkers
 from guanxi.settings import Settings
 
 FILENAME_MAX = 255
@@ -47,7 +47,12 @@ class MediaService:
         self.clock = clock
         self.settings = settings
         self.storage = storage
+        self.workers = MediaWorkers(settings.media_processes)
         self.referrers: list[MediaReferrer] = []
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self.workers.close()
 
     def add_referrer(self, referrer: MediaReferrer) -> None:
         """Let another domain (messages, moments) vouch that a user may see an item."""
@@ -110,12 +115,12 @@ class MediaService:
         if image is not None:
             _check_declared(declared, IMAGE, image)
             max_pixels = self.settings.media_image_max_pixels
-            rendered = await asyncio.to_thread(render, spool.path, max_pixels)
+            rendered = await self.workers.run(render, spool.path, max_pixels)
             served = await self.storage.put_bytes(rendered.served)
             preview = await self.storage.put_bytes(rendered.preview)
             thumbnail = await self.storage.put_bytes(rendered.thumbnail)
             return _template(rendered.probe, served, len(rendered.served), preview, thumbnail)
-        probe = await asyncio.to_thread(probe_av, spool.path, spool.head)
+        probe = await self.workers.run(probe_av, spool.path, spool.head)
         _check_declared(declared, probe.kind, probe.mime)
         if probe.kind == FILE:  # a document is sent as it is, its own metadata with it
             return _template(probe, spool.sha256, spool.size, None, None)
@@ -129,10 +134,10 @@ class MediaService:
         taken out can change an estimate (an MP3 without a Xing header is timed by its size)."""
         target = self.storage.staging_dir() / f"clean-{uuid.uuid4().hex}"
         try:
-            cleaned = await asyncio.to_thread(clean, spool.path, probe.mime, target)
+            cleaned = await self.workers.run(clean, spool.path, probe.mime, target)
             if cleaned is None:
                 return spool.sha256, spool.size, probe.duration_ms
-            served = await asyncio.to_thread(_probe_file, cleaned.path)
+            served = await self.workers.run(_probe_file, cleaned.path)
             await self.storage.put_file(cleaned.path, cleaned.sha256)
             return cleaned.sha256, cleaned.size, served.duration_ms
         except ValueError as error:

@@ -1,0 +1,77 @@
+"""Where uploads are decoded, re-encoded and cleaned: worker processes, off the server's core.
+
+Decoding a photo and encoding its three copies takes ~0.1–0.3 s of CPU, much of it holding
+Python's GIL (Pillow's Python side, mutagen, the container walkers); in a thread of the server
+process it stalls every chat that process serves. A small pool of worker processes does it
+instead, started on the first upload ("spawn": a fork of a server with threads running is
+unsafe), so an upload costs the server only the streaming to disk and the database write.
+
+`GUANXI_MEDIA_PROCESSES` sets the pool's size; 0 runs the work in threads of the server
+process (no child processes). A worker that dies (killed, out of memory) breaks the pool: the
+pool is then made again and the job run once more before the upload fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+T = TypeVar("T")
+PARENT_CHECK_SECONDS = 1.0
+
+
+class MediaWorkers:
+    """Runs plain module-level functions (picklable arguments and results) in a process pool."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        if self.processes <= 0:
+            return await asyncio.to_thread(fn, *args)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor(), fn, *args)
+        except BrokenProcessPool:
+            self._discard()
+            return await loop.run_in_executor(self._executor(), fn, *args)
+
+    def close(self) -> None:
+        """Stop the worker processes (they finish what they are doing)."""
+        self._discard()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                self.processes,
+                mp_context=context,
+                initializer=_follow_parent,
+                initargs=(os.getpid(),),
+            )
+        return self._pool
+
+    def _discard(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _follow_parent(parent_pid: int) -> None:
+    """In each worker: exit when the server is gone. A worker waits on a queue whose write end
+    it holds itself, so it would never see the server die (kill -9 included) and would stay."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
