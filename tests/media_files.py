@@ -134,6 +134,14 @@ def mp4(handler: bytes = b"vide", seconds: float = 2.5, brand: bytes = b"isom") 
     return ftyp + _box(b"mdat", b"\0" * 2000) + _box(b"moov", mvhd, trak)
 
 
+def mp4_lasting(seconds: int) -> bytes:
+    """An MP4 whose mvhd (version 1: a 64-bit duration) says it lasts `seconds`."""
+    mvhd = _box(b"mvhd", b"\x01" + b"\0" * 19 + struct.pack(">IQ", 1, seconds))
+    hdlr = _box(b"hdlr", b"\0" * 8 + b"vide" + b"\0" * 12 + b"track\0")
+    ftyp = _box(b"ftyp", b"isom\0\0\0\0isommp41")
+    return ftyp + _box(b"moov", mvhd, _box(b"trak", _box(b"mdia", hdlr)))
+
+
 def _data(value: str) -> bytes:
     return _box(b"data", struct.pack(">II", 1, 0) + value.encode())
 
@@ -280,6 +288,13 @@ def ogg_opus(seconds: float = 1.5, comments: tuple[tuple[str, str], ...] = ()) -
         page.first, page.last = number == 0, number == len(pages) - 1
         out += page.write()
     return out
+
+
+def ogg_without_packets() -> bytes:
+    """One Ogg page, the first, holding no packet at all (no OpusHead, no Vorbis header)."""
+    page = OggPage()
+    page.serial, page.sequence, page.position, page.packets, page.first = 1, 0, 0, [], True
+    return bytes(page.write())
 
 
 # -- metadata added to a real recording ------------------------------------------------------

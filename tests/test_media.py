@@ -20,7 +20,17 @@ from PIL import Image
 from guanxi.client import ApiError, GuanxiClient
 from guanxi.settings import Settings
 from tests.conftest import RunningServer, UserFactory, befriend
-from tests.media_files import fixture, image, jpeg_with_gps, mp4, png_bomb, wav, webm
+from tests.media_files import (
+    fixture,
+    image,
+    jpeg_with_gps,
+    mp4,
+    mp4_lasting,
+    ogg_without_packets,
+    png_bomb,
+    wav,
+    webm,
+)
 
 
 @pytest.fixture
@@ -210,6 +220,34 @@ async def test_a_decompression_bomb_is_refused(make_user: UserFactory, settings:
     broken = await expect_error(mei.upload_media(b"\x89PNG\r\n\x1a\n" + b"junk" * 50), 422)
     assert broken.code == "bad_image"
     assert blobs(settings) == []
+
+
+DAMAGED_AV = [
+    ("nan.webm", webm(1, float("nan")), "video"),
+    ("inf.webm", webm(1, float("inf")), "video"),
+    ("aeons.webm", webm(2, 1e16), "voice"),
+    ("backwards.webm", webm(2, -5.0), "voice"),
+    ("aeons.mp4", mp4_lasting(2**64 - 1), "video"),
+    ("no-packets.ogg", ogg_without_packets(), "file"),
+]
+
+
+async def test_damaged_headers_give_no_duration_and_never_a_500(
+    make_user: UserFactory, settings: Settings
+) -> None:
+    """Found by fuzzing uploads: a duration of NaN, infinity or aeons (which no database
+    column holds), an Ogg page without packets, a GIF cut short. Each was a 500."""
+    mei = await make_user("mei")
+    for name, data, kind in DAMAGED_AV:
+        item = await mei.upload_media(data, name)
+        assert (item["kind"], item["duration"]) == (kind, None), name
+    ogg = await expect_error(mei.upload_media(ogg_without_packets(), "a.ogg", "audio/ogg"), 422)
+    assert ogg.code == "type_mismatch"
+    gif = image("GIF")
+    for cut in (b"!", b","):  # the trailer ";" replaced by the start of another block
+        error = await expect_error(mei.upload_media(gif[:-1] + cut, "cut.gif"), 422)
+        assert error.code == "bad_image"
+    assert len(blobs(settings)) == len(DAMAGED_AV)
 
 
 @pytest.mark.parametrize(

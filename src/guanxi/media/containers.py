@@ -6,6 +6,7 @@ file is mapped into memory (`Buffer`), so a walk reads only the bytes it looks a
 
 from __future__ import annotations
 
+import math
 import mmap
 import struct
 from collections.abc import Iterator
@@ -173,8 +174,13 @@ def _read_segment(walker: Walker, segment: Element, found: Container) -> int:
         elif element.id == TRACKS:
             found.tracks |= _track_types(walker, element)
     if duration is not None:
-        found.duration_ms = int(duration * scale / 1_000_000)
+        found.duration_ms = _float_ms(duration * scale / 1_000_000)
     return scale
+
+
+def _float_ms(ms: float) -> int | None:
+    """A Duration is a float: NaN or infinity (a damaged header) is no duration."""
+    return int(ms) if math.isfinite(ms) else None
 
 
 def _info(walker: Walker, info: Element, scale: int) -> tuple[int, float | None]:

@@ -4,6 +4,7 @@ or other metadata (orientation applied), a preview and a thumbnail."""
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,13 @@ from guanxi.media.models import IMAGE, Probe
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 THUMBNAIL, PREVIEW = 320, 1280
 KEPT_INFO = ("icc_profile", "transparency", "duration", "loop", "background")
-BROKEN = (
+BROKEN = (  # what Pillow raises on a damaged file (a GIF cut after "!" or ",": the last two)
     OSError,
     SyntaxError,
     ValueError,
     EOFError,
+    IndexError,
+    struct.error,
     UnidentifiedImageError,
     Image.DecompressionBombError,
     Image.DecompressionBombWarning,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import mutagen
@@ -22,7 +23,9 @@ IMAGE_MAGIC = (
     (b"GIF89a", "image/gif"),
 )
 EBML_MAGIC = b"\x1a\x45\xdf\xa3"
-MUTAGEN_ERRORS = (mutagen.MutagenError, ValueError, OverflowError, EOFError)
+# what mutagen raises on a damaged file (an Ogg page without packets: IndexError)
+MUTAGEN_ERRORS = (mutagen.MutagenError, ValueError, OverflowError, EOFError, IndexError)
+MAX_DURATION_MS = 366 * 86_400_000  # no recording lasts a year: a header saying so is damaged
 FILE_MAGIC = ((b"%PDF-", "application/pdf"), (b"PK\x03\x04", "application/zip"))
 
 
@@ -70,16 +73,15 @@ def _audio(path: Path, kinds: tuple[type[mutagen.FileType], ...], mime: str) -> 
         with path.open("rb") as handle:
             return _file(handle.read(HEAD))
     length = getattr(found.info, "length", None)
-    duration = int(length * 1000) if length else None
-    return Probe(VOICE, mime, duration_ms=duration)
+    return Probe(VOICE, mime, duration_ms=_duration(length * 1000) if length else None)
 
 
 def _from_mp4(container: Container, brand: bytes) -> Probe:
     if "video" in container.tracks:
         mime = "video/quicktime" if brand == b"qt  " else "video/mp4"
-        return Probe(VIDEO, mime, duration_ms=container.duration_ms)
+        return Probe(VIDEO, mime, duration_ms=_duration(container.duration_ms))
     if "audio" in container.tracks or brand in (b"M4A ", b"M4B "):
-        return Probe(VOICE, "audio/mp4", duration_ms=container.duration_ms)
+        return Probe(VOICE, "audio/mp4", duration_ms=_duration(container.duration_ms))
     return Probe(FILE, "application/octet-stream")
 
 
@@ -88,10 +90,18 @@ def _from_webm(container: Container) -> Probe:
         return Probe(FILE, "application/octet-stream")
     suffix = "webm" if container.doctype == "webm" else "x-matroska"
     if "video" in container.tracks:
-        return Probe(VIDEO, f"video/{suffix}", duration_ms=container.duration_ms)
+        return Probe(VIDEO, f"video/{suffix}", duration_ms=_duration(container.duration_ms))
     if "audio" in container.tracks:
-        return Probe(VOICE, f"audio/{suffix}", duration_ms=container.duration_ms)
+        return Probe(VOICE, f"audio/{suffix}", duration_ms=_duration(container.duration_ms))
     return Probe(FILE, "application/octet-stream")
+
+
+def _duration(ms: float | None) -> int | None:
+    """The duration a header states, in whole ms; None for one no recording has (negative,
+    not a number, a year or more), which would not fit the database either."""
+    if ms is None or not math.isfinite(ms) or not 0 <= ms < MAX_DURATION_MS:
+        return None
+    return int(ms)
 
 
 def family(kind: str) -> str:
