@@ -357,6 +357,14 @@ async def test_bad_uploads(make_user: UserFactory, server: RunningServer) -> Non
         assert wrong_field.status_code == 422
         as_json = await http.post("/media", json={"file": "abc"}, headers=auth)
         assert as_json.status_code == 422
+        long = "b" * 300  # more than the multipart parser takes (it was a 500)
+        part = 'Content-Disposition: form-data; name="file"; filename="a"\r\n\r\nabc'
+        answer = await http.post(
+            "/media",
+            content=f"--{long}\r\n{part}\r\n--{long}--\r\n".encode(),
+            headers={**auth, "Content-Type": f"multipart/form-data; boundary={long}"},
+        )
+        assert (answer.status_code, answer.json()["error"]["code"]) == (422, "bad_multipart")
         assert (await http.get("/media/%2e%2e%2fguanxi.db", headers=auth)).status_code in (
             404,
             422,

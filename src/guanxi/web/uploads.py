@@ -35,8 +35,9 @@ class MultipartUpload:
         self._skipped = 0
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        parser = MultipartParser(self._boundary(), self._callbacks())
-        try:
+        boundary = self._boundary()
+        try:  # the parser refuses a boundary of more than 256 bytes
+            parser = MultipartParser(boundary, self._callbacks())
             async for body in self.request.stream():
                 parser.write(body)
                 for piece in self._ready:
