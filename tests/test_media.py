@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import multiprocessing
+import operator
 import os
 import random
 import signal
@@ -18,6 +19,8 @@ import pytest
 from PIL import Image
 
 from guanxi.client import ApiError, GuanxiClient
+from guanxi.errors import InvalidInput
+from guanxi.media.workers import MediaWorkers
 from guanxi.settings import Settings
 from tests.conftest import RunningServer, UserFactory, befriend
 from tests.media_files import (
@@ -402,3 +405,16 @@ async def test_without_worker_processes_uploads_render_in_threads(
     item = await mei.upload_media(jpeg_with_gps((300, 200), orientation=1), "gps.jpg")
     assert (item["width"], item["height"]) == (300, 200)
     assert set(multiprocessing.active_children()) == before
+
+
+async def test_a_job_that_kills_its_worker_twice_is_refused() -> None:
+    """A worker dying on a job (a crafted file crashing a decoder, memory running out) is
+    retried once in a new pool; a second death refuses that job, and the pool works on."""
+    workers = MediaWorkers(1)
+    try:
+        with pytest.raises(InvalidInput) as caught:
+            await workers.run(os._exit, 3)
+        assert caught.value.code == "unprocessable_media"
+        assert await workers.run(operator.add, 2, 3) == 5
+    finally:
+        workers.close()

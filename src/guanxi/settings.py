@@ -66,12 +66,12 @@ class Settings(BaseSettings):
         100_000_000, description="Largest voice, video or file upload, in bytes (413 beyond)."
     )
     media_processes: int = Field(
-        default_factory=lambda: max(1, (os.cpu_count() or 2) - 1),
+        default_factory=lambda: os.cpu_count() or 1,
         ge=0,
         le=64,
-        description="Worker processes that decode, re-encode and clean uploads, off the"
-        " server's own process (default: one fewer than the CPU cores, at least 1); 0 does"
-        " that work in threads of the server process.",
+        description="Worker processes that decode, re-encode and clean uploads, at a lower"
+        " CPU priority than the server (default: one per CPU core); 0 does that work in"
+        " threads of the server process.",
     )
     media_image_max_pixels: int = Field(
         50_000_000,

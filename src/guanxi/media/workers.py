@@ -5,15 +5,19 @@ Python's GIL (Pillow's Python side, mutagen, the container walkers); in a thread
 process it stalls every chat that process serves. A small pool of worker processes does it
 instead, started on the first upload ("spawn": a fork of a server with threads running is
 unsafe), so an upload costs the server only the streaming to disk and the database write.
+The workers run at a lower priority (nice 10): they use whatever CPU the server leaves idle,
+and when both want a core the server's event loop gets it.
 
 `GUANXI_MEDIA_PROCESSES` sets the pool's size; 0 runs the work in threads of the server
 process (no child processes). A worker that dies (killed, out of memory) breaks the pool: the
-pool is then made again and the job run once more before the upload fails.
+pool is then made again and the job run once more; a second death on the same job refuses
+the upload (422 unprocessable_media).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -23,8 +27,11 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from guanxi.errors import InvalidInput
+
 T = TypeVar("T")
 PARENT_CHECK_SECONDS = 1.0
+WORKER_NICENESS = 10  # the server's event loop comes first when both want a core
 
 
 class MediaWorkers:
@@ -38,11 +45,16 @@ class MediaWorkers:
         if self.processes <= 0:
             return await asyncio.to_thread(fn, *args)
         loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self._executor(), fn, *args)
-        except BrokenProcessPool:
-            self._discard()
-            return await loop.run_in_executor(self._executor(), fn, *args)
+        for attempt in range(2):
+            try:
+                return await loop.run_in_executor(self._executor(), fn, *args)
+            except BrokenProcessPool:
+                self._discard()
+                if attempt:  # it died on this input twice: the input is the likely cause
+                    raise InvalidInput(
+                        "The upload could not be processed.", "unprocessable_media"
+                    ) from None
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Stop the worker processes (they finish what they are doing)."""
@@ -54,7 +66,7 @@ class MediaWorkers:
             self._pool = ProcessPoolExecutor(
                 self.processes,
                 mp_context=context,
-                initializer=_follow_parent,
+                initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
         return self._pool
@@ -65,9 +77,12 @@ class MediaWorkers:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _follow_parent(parent_pid: int) -> None:
-    """In each worker: exit when the server is gone. A worker waits on a queue whose write end
-    it holds itself, so it would never see the server die (kill -9 included) and would stay."""
+def _start_worker(parent_pid: int) -> None:
+    """In each worker: yield the CPU to the server (a lower priority), and exit when the
+    server is gone. A worker waits on a queue whose write end it holds itself, so it would
+    never see the server die (kill -9 included) and would stay."""
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
 
     def watch() -> None:
         while os.getppid() == parent_pid:
