@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from guanxi import errors
 from guanxi.web.responses import JSONOut
 
 log = logging.getLogger(__name__)
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.InvalidInput: 422,
@@ -57,7 +59,7 @@ async def _validation(_: Request, exc: Exception) -> JSONOut:
     return error_response(422, "invalid_input", validation_message(exc.errors()))
 
 
-async def _http(_: Request, exc: Exception) -> JSONOut:
+async def _http(request: Request, exc: Exception) -> JSONOut:
     assert isinstance(exc, HTTPException)
     code = {
         404: "not_found",
@@ -65,7 +67,29 @@ async def _http(_: Request, exc: Exception) -> JSONOut:
         401: "unauthorized",
         413: "too_large",
     }.get(exc.status_code, "http_error")
-    return error_response(exc.status_code, code, str(exc.detail))
+    answer = error_response(exc.status_code, code, str(exc.detail))
+    answer.headers.update(exc.headers or {})
+    if exc.status_code == 405:  # RFC 9110: name every method the path has
+        allowed = _allowed_methods(request)
+        if allowed:
+            answer.headers["Allow"] = ", ".join(allowed)
+    return answer
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods /openapi.json lists for the request's path. Starlette's own Allow names
+    only the first route that matched the path, and GET and PATCH /me are two routes."""
+    app = request.app
+    table: list[tuple[re.Pattern[str], list[str]]] | None = getattr(app.state, "allow", None)
+    if table is None:
+        table = []
+        for template, item in app.openapi().get("paths", {}).items():
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+            methods = sorted(m.upper() for m in item if m.upper() in HTTP_METHODS)
+            table.append((re.compile(pattern), methods))
+        app.state.allow = table
+    path = request.url.path
+    return sorted({m for pattern, methods in table if pattern.fullmatch(path) for m in methods})
 
 
 async def _unexpected(_: Request, exc: Exception) -> JSONOut:

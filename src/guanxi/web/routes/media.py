@@ -30,8 +30,15 @@ UPLOAD_BODY = {
     }
 }
 DOWNLOAD: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The bytes.", "content": {"application/octet-stream": {}}},
-    206: {"description": "The requested range."},
+    200: {
+        "description": "The bytes, with the item's own type (image/jpeg, audio/ogg, …; previews"
+        " and thumbnails image/webp).",
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    206: {
+        "description": "The requested range.",
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+    },
     304: {"description": "Not modified (If-None-Match matched the ETag)."},
     416: {"description": "The range lies outside the file."},
 }
