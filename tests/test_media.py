@@ -4,6 +4,7 @@ disguises, Range and ETag, limits, media messages."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import multiprocessing
@@ -391,9 +392,10 @@ async def test_uploads_go_on_when_a_worker_process_dies(make_user: UserFactory) 
     for worker in workers:
         os.kill(worker.pid or 0, signal.SIGKILL)
         worker.join(5)
-    again = await mei.upload_media(image("PNG", (40, 10)), "b.png")
-    assert [(x["width"], x["height"]) for x in (first, again)] == [(30, 20), (40, 10)]
-    assert (await mei.download_bytes(again["id"], "thumbnail"))[:4] == b"RIFF"
+    sizes = [(40, 10), (41, 11), (42, 12)]  # at once: each meets the broken pool
+    again = await asyncio.gather(*(mei.upload_media(image("PNG", s), "b.png") for s in sizes))
+    assert [(x["width"], x["height"]) for x in (first, *again)] == [(30, 20), *sizes]
+    assert (await mei.download_bytes(again[0]["id"], "thumbnail"))[:4] == b"RIFF"
 
 
 @pytest.mark.parametrize("settings", [{"media_processes": 0}], indirect=True)
@@ -404,7 +406,7 @@ async def test_without_worker_processes_uploads_render_in_threads(
     before = set(multiprocessing.active_children())
     item = await mei.upload_media(jpeg_with_gps((300, 200), orientation=1), "gps.jpg")
     assert (item["width"], item["height"]) == (300, 200)
-    assert set(multiprocessing.active_children()) == before
+    assert set(multiprocessing.active_children()) <= before  # no worker was started
 
 
 async def test_a_job_that_kills_its_worker_twice_is_refused() -> None:

@@ -46,10 +46,11 @@ class MediaWorkers:
             return await asyncio.to_thread(fn, *args)
         loop = asyncio.get_running_loop()
         for attempt in range(2):
+            pool = self._executor()
             try:
-                return await loop.run_in_executor(self._executor(), fn, *args)
+                return await loop.run_in_executor(pool, fn, *args)
             except BrokenProcessPool:
-                self._discard()
+                self._discard(pool)  # not a newer pool another job made meanwhile
                 if attempt:  # it died on this input twice: the input is the likely cause
                     raise InvalidInput(
                         "The upload could not be processed.", "unprocessable_media"
@@ -58,7 +59,8 @@ class MediaWorkers:
 
     def close(self) -> None:
         """Stop the worker processes (they finish what they are doing)."""
-        self._discard()
+        if self._pool is not None:
+            self._discard(self._pool)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -71,10 +73,10 @@ class MediaWorkers:
             )
         return self._pool
 
-    def _discard(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        if self._pool is pool:
+            self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _start_worker(parent_pid: int) -> None:
