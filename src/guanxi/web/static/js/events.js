@@ -10,7 +10,9 @@ export class EventStream {
     this.stopped = false;
     this.connections = 0;
     this.online = () => this.reconnectNow();
+    this.offline = () => this.goOffline();
     window.addEventListener("online", this.online);
+    window.addEventListener("offline", this.offline);
   }
 
   start() {
@@ -21,6 +23,7 @@ export class EventStream {
   stop() {
     this.stopped = true;
     window.removeEventListener("online", this.online);
+    window.removeEventListener("offline", this.offline);
     clearTimeout(this.retry);
     clearInterval(this.pinger);
     if (this.socket) this.socket.close(1000);
@@ -29,6 +32,15 @@ export class EventStream {
   /** Close the socket as a network failure would; it reconnects by itself. */
   drop() {
     if (this.socket) this.socket.close(4000);
+  }
+
+  /** The browser says the network is gone: show it at once, and wait for it to come back
+   *  (the "online" event) instead of retrying into nothing. */
+  goOffline() {
+    if (this.stopped) return;
+    clearTimeout(this.retry);
+    if (this.socket) this.socket.close(4000);
+    else this.onStatus("offline");
   }
 
   reconnectNow() {
@@ -95,6 +107,7 @@ export class EventStream {
     if (this.stopped) return;
     if (code === 4401) return this.onUnauthorized();
     this.onStatus("offline");
+    if (navigator.onLine === false) return;  // the "online" event reconnects
     const wait = code === 4408 ? 0 : this.delay;
     this.delay = Math.min(this.delay * 2, 8000);
     this.retry = setTimeout(() => this.open(), wait);
