@@ -23,11 +23,12 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.db.like import LIKE_ESCAPE, like_pattern
 from guanxi.moments import feed_postgres, feed_sqlite
 from guanxi.moments.models import Position
 
 TEMPLATES = {"sqlite": feed_sqlite.TEMPLATE, "postgresql": feed_postgres.TEMPLATE}
-CONTAINS = "AND lower(x.text) LIKE :pattern ESCAPE '/'"
+CONTAINS = f"AND lower(x.text) LIKE :pattern ESCAPE '{LIKE_ESCAPE}'"
 EARLIEST = -(2**63)  # the time bound of a scope without one: before any BIGINT time
 LATEST = (2**63 - 1, 2**63 - 1)  # the cursor of a first page: after any (created_at, id)
 FIRST_TAKE = 2  # moments per author in the first pass (at least)
@@ -104,7 +105,7 @@ async def _read(
         return []
     params: dict[str, Any] = {"scopes": spans_json(spans), "take": take, "limit": limit}
     if text:
-        params["pattern"] = contains_pattern(text)
+        params["pattern"] = like_pattern(text.lower())
     query = statement(conn.dialect.name, bool(text))
     return list((await conn.execute(query, params)).all())
 
@@ -134,9 +135,3 @@ def spans_json(spans: Sequence[Span]) -> str:
             for span in spans
         ]
     ).decode()
-
-
-def contains_pattern(text: str) -> str:
-    """A LIKE pattern (escape character `/`) for the lower-cased text anywhere."""
-    escaped = text.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%{escaped}%"

@@ -14,9 +14,3 @@ import sqlalchemy as sa
 class Match:
     condition: sa.ColumnElement[Any]
     start_from_matches: bool
-
-
-def like_pattern(q: str) -> str:
-    """A LIKE pattern for `q` anywhere, with LIKE's own wildcards taken literally."""
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"

@@ -5,8 +5,11 @@ The planner chooses between that index and the user's conversations by its stati
 from __future__ import annotations
 
 from guanxi.conversations.tables import messages
-from guanxi.search.match import Match, like_pattern
+from guanxi.db.like import LIKE_ESCAPE, like_pattern
+from guanxi.search.match import Match
 
 
 def text_contains(q: str) -> Match:
-    return Match(messages.c.text.ilike(like_pattern(q), escape="\\"), start_from_matches=False)
+    return Match(
+        messages.c.text.ilike(like_pattern(q), escape=LIKE_ESCAPE), start_from_matches=False
+    )

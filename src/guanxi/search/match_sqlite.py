@@ -13,7 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from guanxi.conversations.tables import messages
-from guanxi.search.match import Match, like_pattern
+from guanxi.db.like import LIKE_ESCAPE, like_pattern
+from guanxi.search.match import Match
 
 TRIGRAM = 3
 SEARCH_SCHEMA = "search_index"
@@ -22,7 +23,9 @@ messages_fts = sa.table("messages_fts", sa.column("rowid"), sa.column("text"), s
 
 def text_contains(q: str) -> Match:
     if len(q) < TRIGRAM:
-        return Match(messages.c.text.like(like_pattern(q), escape="\\"), start_from_matches=False)
+        return Match(
+            messages.c.text.like(like_pattern(q), escape=LIKE_ESCAPE), start_from_matches=False
+        )
     phrase = '"' + q.replace('"', '""') + '"'
     hits = sa.select(messages_fts.c.rowid).where(messages_fts.c.text.match(phrase))
     return Match(messages.c.id.in_(hits), start_from_matches=True)
