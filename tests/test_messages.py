@@ -155,7 +155,7 @@ async def test_edit_by_the_sender_only(
     mei, lei, chat = pair
     sent = await mei.send(chat, "明天见")
     assert sent["edited"] is False
-    clock.advance(600)  # editing has no time window
+    clock.advance(600)  # well within the edit window (24 hours)
     edited = await mei.edit(chat, sent["seq"], "后天见")
     assert edited["edited"] is True
     assert edited["edited_at"] is not None

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     recall_window_seconds: int = Field(
         120, description="How long after sending a sender may recall a message."
     )
+    edit_window_seconds: int = Field(
+        86_400, description="How long after sending a sender may edit a message."
+    )
+    edit_max_times: int = Field(10, description="How many times one message may be edited.")
     friend_requests_per_day: int = Field(
         30, description="Friend requests one user may send in 24 hours."
     )

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from guanxi.conversations import store_members
+from guanxi.conversations import rules, store_members
 from guanxi.conversations.models import DIRECT, Member
 from guanxi.errors import Forbidden, NotFound
 from guanxi.relationships import store as relationships_store
@@ -54,3 +54,16 @@ async def check_may_message(conn: AsyncConnection, sender_id: int, peer_id: int)
         raise Forbidden("You cannot message this person.", "blocked")
     if friendship_sides != 2:
         raise Forbidden("You can message only your friends; send a request.", "not_friends")
+
+
+async def check_direct_ties(conn: AsyncConnection, conversation: Any, user_id: int) -> None:
+    """In a direct chat, whatever reaches the other side needs the ties a message needs."""
+    if conversation.kind == DIRECT:
+        await check_may_message(conn, user_id, rules.direct_peer(conversation.direct_key, user_id))
+
+
+async def may_reach_peer(conn: AsyncConnection, conversation: Any, user_id: int) -> bool:
+    """Whether a direct chat's peer may learn of the user's activity (read receipts)."""
+    peer = rules.direct_peer(conversation.direct_key, user_id)
+    friendship_sides, blocks = await relationships_store.count_ties(conn, user_id, peer)
+    return friendship_sides == 2 and not blocks

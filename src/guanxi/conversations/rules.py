@@ -98,3 +98,9 @@ def mentioned_handles(text: str) -> list[str]:
 def direct_key(a: int, b: int) -> str:
     low, high = sorted((a, b))
     return f"{low}:{high}"
+
+
+def direct_peer(key: str, user_id: int) -> int:
+    """The other side of a direct chat, from its key (a chat with oneself is one's own)."""
+    low, _, high = key.partition(":")
+    return int(high) if int(low) == user_id else int(low)

@@ -11,7 +11,13 @@ from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import Principal
 from guanxi.clock import Clock
 from guanxi.conversations import rules, store_conversations, store_members, store_messages
-from guanxi.conversations.access import access_active, access_member, check_may_message
+from guanxi.conversations.access import (
+    access_active,
+    access_member,
+    check_direct_ties,
+    check_may_message,
+    may_reach_peer,
+)
 from guanxi.conversations.hydrate import hydrate, load_message, quote
 from guanxi.conversations.models import DIRECT, GROUP, Member, Message
 from guanxi.db.database import Database, Tx
@@ -186,13 +192,30 @@ class MessageService:
     ) -> Message:
         async def unit(tx: Tx) -> Message:
             conversation, row = await self._own_message(tx.conn, me, conversation_id, seq)
+            await check_direct_ties(tx.conn, conversation, me.user.id)
+            self._check_editable(row)
             checked = rules.check_message(row.kind, text, self.settings.message_max_chars)
             mentions = await self._mentions(tx.conn, conversation.kind, conversation_id, checked)
-            values = {"text": checked, "mentions": mentions, "edited_at": self.clock.now_ms()}
+            values = {
+                "text": checked,
+                "mentions": mentions,
+                "edited_at": self.clock.now_ms(),
+                "edit_count": row.edit_count + 1,
+            }
             await store_messages.update_message(tx.conn, row.id, values)
             return await self._announce(tx, conversation_id, seq, "message.edited")
 
         return await self.db.write(unit)
+
+    def _check_editable(self, row: Any) -> None:
+        """Edits only within the edit window, and only so many times per message."""
+        if self.clock.now_ms() - row.created_at > self.settings.edit_window_seconds * 1000:
+            raise Forbidden("Too late to edit this message.", "edit_window_passed")
+        if row.edit_count >= self.settings.edit_max_times:
+            raise Forbidden(
+                f"A message may be edited at most {self.settings.edit_max_times} times.",
+                "edit_limit_reached",
+            )
 
     async def recall(self, me: Principal, conversation_id: int, seq: int) -> Message:
         async def unit(tx: Tx) -> Message:
@@ -249,7 +272,9 @@ class MessageService:
         rules.check_emoji(emoji)
 
         async def unit(tx: Tx) -> Message:
-            _, member = await access_active(tx.conn, conversation_id, me.user.id)
+            conversation, member = await access_active(tx.conn, conversation_id, me.user.id)
+            if add:  # taking one's own reaction back stays possible, as a recall does
+                await check_direct_ties(tx.conn, conversation, me.user.id)
             row = await self._visible_row(tx.conn, member, conversation_id, seq)
             if row.recalled_at is not None:
                 raise Conflict("This message was recalled.", "recalled")
@@ -297,15 +322,20 @@ class MessageService:
             await store_members.update_member(
                 tx.conn, conversation_id, me.user.id, {"last_read_seq": seq}
             )
-            everyone = await store_members.list_active_member_ids(tx.conn, conversation_id)
-            recipients = everyone if conversation.kind == DIRECT else [me.user.id]
+            receipt = conversation.kind == DIRECT and await may_reach_peer(
+                tx.conn, conversation, me.user.id
+            )
             await self.events.record(
                 tx,
                 "conversation.read",
                 {"conversation_id": conversation_id, "handle": me.user.handle, "seq": seq},
-                recipients=recipients,
-                conversation_id=conversation_id if conversation.kind == DIRECT else None,
-                user_id=None if conversation.kind == DIRECT else me.user.id,
+                recipients=(
+                    await store_members.list_active_member_ids(tx.conn, conversation_id)
+                    if receipt
+                    else [me.user.id]
+                ),
+                conversation_id=conversation_id if receipt else None,
+                user_id=None if receipt else me.user.id,
             )
             return seq
 

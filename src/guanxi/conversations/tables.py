@@ -52,6 +52,7 @@ messages = sa.Table(
     sa.Column("mentions", sa.JSON, nullable=False),
     sa.Column("media_id", sa.String(80), nullable=True),
     sa.Column("edited_at", sa.BigInteger, nullable=True),
+    sa.Column("edit_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("recalled_at", sa.BigInteger, nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
