@@ -24,6 +24,13 @@ from guanxi.web.app import create_app
 PG_URL = os.environ.get("GUANXI_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("GUANXI_TEST_REDIS_URL")
 PASSWORD = "correct horse battery"
+# Argon2 at its lowest cost: a test suite registers hundreds of users. Production keeps the
+# default cost (`guanxi serve` refuses a lower one).
+FAST_HASHING = {
+    "password_hash_time_cost": 1,
+    "password_hash_memory_kib": 8,
+    "password_hash_parallelism": 1,
+}
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +77,9 @@ def settings(template: str, tmp_path: Path) -> Iterator[Settings]:
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(template + suffix):
                 shutil.copy(template + suffix, data_dir / ("guanxi.db" + suffix))
-        yield Settings(data_dir=data_dir, redis_url=REDIS_URL, redis_channel=_channel())
+        yield Settings(
+            data_dir=data_dir, redis_url=REDIS_URL, redis_channel=_channel(), **FAST_HASHING
+        )
         return
     name = f"gx_test_{uuid.uuid4().hex[:10]}"
     _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -79,6 +88,7 @@ def settings(template: str, tmp_path: Path) -> Iterator[Settings]:
         database_url=_pg_url(name),
         redis_url=REDIS_URL,
         redis_channel=_channel(),
+        **FAST_HASHING,
     )
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

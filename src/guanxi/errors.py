@@ -40,7 +40,13 @@ class Conflict(DomainError):
 
 
 class RateLimited(DomainError):
+    """Too much, too fast: try again after `retry_after` seconds (sent as `Retry-After`)."""
+
     code = "rate_limited"
+
+    def __init__(self, message: str, code: str | None = None, retry_after: int = 1) -> None:
+        super().__init__(message, code)
+        self.retry_after = max(1, retry_after)
 
 
 class TooLarge(DomainError):

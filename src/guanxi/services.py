@@ -26,6 +26,7 @@ from guanxi.search.match_sqlite import SEARCH_SCHEMA
 from guanxi.search.service import SearchService
 from guanxi.settings import Settings
 from guanxi.stream.service import StreamService
+from guanxi.threads import ThreadPool
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Services:
     media: MediaService
     stream: StreamService
     search: SearchService
+    files: ThreadPool  # file reads and writes: media blobs, the search index
     indexer: SearchIndexer | None = None  # SQLite's search index (PostgreSQL indexes itself)
 
     async def start(self) -> None:
@@ -58,6 +60,8 @@ class Services:
             await self.indexer.stop()
         await self.db.stop()
         self.media.close()
+        self.accounts.close()
+        self.files.close()
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
@@ -65,8 +69,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     url = settings.effective_database_url()
     indexer = None
     attach = None
+    files = ThreadPool("guanxi-files", settings.file_io_threads)
     if is_sqlite(url):
-        indexer = SearchIndexer(sqlite_file(url))
+        indexer = SearchIndexer(sqlite_file(url), files)
         attach = (str(indexer.file.path), SEARCH_SCHEMA)
     db = Database(url, batch_max=settings.write_batch_max, attach=attach)
     if indexer is not None:
@@ -74,7 +79,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     hub = Hub()
     broker = make_broker(hub, settings.redis_url, settings.redis_channel)
     events = EventLog(broker, clock)
-    media = MediaService(db, clock, settings, LocalMediaStore(settings.data_dir / "media"))
+    media = MediaService(db, clock, settings, LocalMediaStore(settings.data_dir / "media", files))
     media.add_referrer(MessageMediaReferrer())
     media.add_referrer(MomentMediaReferrer(clock))
     moments = MomentService(db, clock, settings, events, StoredMedia())
@@ -93,5 +98,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         media=media,
         stream=StreamService(db, hub),
         search=SearchService(db, settings, moments, indexer),
+        files=files,
         indexer=indexer,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -54,6 +54,41 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(
         300, description="Window for counting failed logins, in seconds."
     )
+    password_hash_threads: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 1) // 2),
+        ge=1,
+        le=64,
+        description="Threads that hash and check passwords (default: half the CPU cores, at"
+        " least one); they are apart from the threads that read files, so a flood of logins"
+        " cannot hold up downloads or search.",
+    )
+    password_hash_queue: int = Field(
+        16,
+        ge=0,
+        description="Password checks that may wait for a hashing thread; past that, logins and"
+        " registrations answer 429 with Retry-After.",
+    )
+    password_hash_time_cost: int = Field(
+        3,
+        ge=1,
+        description="Argon2id passes over memory per password hash. The default is the"
+        " production cost: `guanxi serve` refuses a lower one (tests turn it down).",
+    )
+    password_hash_memory_kib: int = Field(
+        65_536,
+        ge=8,
+        description="Argon2id memory per password hash, in KiB. The default (64 MiB) is the"
+        " production cost: `guanxi serve` refuses a lower one.",
+    )
+    password_hash_parallelism: int = Field(
+        4, ge=1, le=64, description="Argon2id lanes per password hash."
+    )
+    file_io_threads: int = Field(
+        8,
+        ge=1,
+        le=256,
+        description="Threads that read and write media files and the search index's file.",
+    )
     session_cache_seconds: int = Field(
         10,
         description="How long a worker trusts a token it has checked without asking the database"
@@ -82,6 +117,12 @@ class Settings(BaseSettings):
         description="Most pixels (width × height) an uploaded image may have; more is refused"
         " as a possible decompression bomb (422).",
     )
+
+    @model_validator(mode="after")
+    def _argon2_memory_fits_lanes(self) -> Settings:
+        if self.password_hash_memory_kib < 8 * self.password_hash_parallelism:
+            raise ValueError("password_hash_memory_kib must be at least 8 × parallelism")
+        return self
 
     def sqlite_path(self) -> Path:
         return self.data_dir / "guanxi.db"

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from guanxi.accounts import rules, store
 from guanxi.accounts.login_limiter import LoginLimiter
 from guanxi.accounts.models import Principal, User
+from guanxi.accounts.passwords import Passwords
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Conflict, NotFound, RateLimited, Unauthorized
@@ -26,9 +23,8 @@ class AccountService:
         self.db = db
         self.broker = broker
         self.clock = clock
-        self.hasher = PasswordHasher()
+        self.passwords = Passwords(settings)
         self.limiter = LoginLimiter(clock, settings.login_attempts, settings.login_window_seconds)
-        self._dummy_hash: str | None = None
         self._cache_ms = settings.session_cache_seconds * 1000
         self._sessions: dict[str, tuple[int, Principal]] = {}
 
@@ -38,7 +34,7 @@ class AccountService:
         handle = rules.check_handle(handle)
         rules.check_password(password)
         display_name = rules.check_display_name(display_name)
-        password_hash = await asyncio.to_thread(self.hasher.hash, password)
+        password_hash = await self.passwords.hash(password)
         token = new_token()
 
         async def unit(tx: Tx) -> User:
@@ -81,31 +77,25 @@ class AccountService:
             raise RateLimited("Too many failed logins; wait a few minutes.", "too_many_logins")
         async with self.db.read() as conn:
             found = await store.get_password_hash(conn, handle)
-        if not await self._verify(found[1] if found else None, password) or found is None:
+        if not await self.passwords.verify(found[1] if found else None, password) or not found:
             self.limiter.failed(handle, address)
             raise Unauthorized("Wrong handle or password.", "bad_credentials")
         self.limiter.succeeded(handle, address)
         token = new_token()
-        user_id = found[0]
+        user_id, old_hash = found
+        new_hash = None
+        if old_hash is not None and self.passwords.needs_rehash(old_hash):
+            new_hash = await self.passwords.hash(password)
 
         async def unit(tx: Tx) -> User:
             await self._open_session(tx, user_id, token, device)
+            if new_hash is not None:
+                await store.update_user(tx.conn, user_id, password_hash=new_hash)
             user = await store.get_user(tx.conn, user_id)
             assert user is not None
             return user
 
         return await self.db.write(unit), token
-
-    async def _verify(self, password_hash: str | None, password: str) -> bool:
-        if password_hash is None:  # spend the same time as a real check
-            if self._dummy_hash is None:
-                self._dummy_hash = await asyncio.to_thread(self.hasher.hash, "not-a-password")
-            password_hash = self._dummy_hash
-            password = password + "\0"
-        try:
-            return await asyncio.to_thread(self.hasher.verify, password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
 
     async def _open_session(self, tx: Tx, user_id: int, token: str, device: str) -> None:
         await store.insert_session(
@@ -171,6 +161,9 @@ class AccountService:
         user = await self.db.write(unit)
         self._forget(lambda p: p.user.id == principal.user.id)
         return user
+
+    def close(self) -> None:
+        self.passwords.close()
 
     async def count_users(self) -> int:
         async with self.db.read() as conn:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from guanxi.accounts.passwords import below_production_cost
 from guanxi.cli.demo import PASSWORD, PEOPLE, seed_if_empty
 from guanxi.cli.options import DataDir, settings_with
 from guanxi.clock import Clock
@@ -33,6 +34,9 @@ def serve(
 ) -> None:
     """Run the server: one process, SQLite in the data folder unless GUANXI_DATABASE_URL is set."""
     settings = settings_with(host=host, port=port, data_dir=data_dir)
+    if weak := below_production_cost(settings):
+        typer.echo(f"error: {', '.join(weak)} is below the production cost.", err=True)
+        raise typer.Exit(2)
     upgrade(settings)
     if demo:
         _demo(settings)

@@ -7,8 +7,10 @@ hops cost far more than the work; a message send of ten statements took ~8 ms, a
 
 This module offers the same small interface aiosqlite does, but every call except commit
 completes at once (the coroutine never suspends): the loop is blocked for the few microseconds
-of each statement. A commit waits for its fsync (one per batch: see database.py) on a worker
-thread, so the loop is free meanwhile. Registered as the SQLAlchemy dialect `sqlite+guanxi`.
+of each statement. A commit waits for its fsync (one per batch: see database.py) on a thread
+of the connection's own (never asyncio's shared pool, where a flood of other blocking work
+would hold every send up), so the loop is free meanwhile. Registered as the SQLAlchemy
+dialect `sqlite+guanxi`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
     SQLiteDialect_aiosqlite,
 )
+
+from guanxi.threads import ThreadPool
 
 
 class InlineCursor:
@@ -103,6 +107,7 @@ class InlineConnection:
         self._conn = conn
         self._connection: sqlite3.Connection | None = conn
         self._tx = _RunNow()
+        self._commits = ThreadPool("guanxi-sqlite-commit", 1)  # started by the first commit
 
     @property
     def isolation_level(self) -> str | None:
@@ -121,17 +126,16 @@ class InlineConnection:
         """The one call that waits on the disk (the fsync): done on a worker thread, so the
         loop goes on reading requests, which then form the next batch. Nothing else uses this
         connection meanwhile: the writer awaits its commit, and readers only ever roll back."""
-        await asyncio.to_thread(self._conn.commit)
+        await self._commits.run(self._conn.commit)
 
     async def rollback(self) -> None:
         self._conn.rollback()
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._conn.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
+        self._commits.close()
         if self._connection is not None:
             self._conn.close()
             self._connection = None

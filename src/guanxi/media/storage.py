@@ -7,7 +7,6 @@ sent). An S3-compatible store implements the same few calls.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import re
@@ -15,6 +14,8 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
+
+from guanxi.threads import ThreadPool
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 CHUNK = 256 * 1024
@@ -41,8 +42,9 @@ class MediaStorage(Protocol):
 
 
 class LocalMediaStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, files: ThreadPool) -> None:
         self.root = root
+        self.files = files  # its own threads: a flood of logins cannot hold up a download
 
     def staging_dir(self) -> Path:
         folder = self.root / "tmp"
@@ -55,13 +57,13 @@ class LocalMediaStore:
         return self.root / "blobs" / sha256[:2] / sha256[2:4] / sha256
 
     async def put_file(self, source: Path, sha256: str) -> None:
-        await asyncio.to_thread(self._put_file, source, self.path(sha256))
+        await self.files.run(self._put_file, source, self.path(sha256))
 
     async def put_bytes(self, data: bytes) -> str:
         sha256 = hashlib.sha256(data).hexdigest()
         if not await self.exists(sha256):
             staged = self.staging_dir() / uuid.uuid4().hex
-            await asyncio.to_thread(staged.write_bytes, data)
+            await self.files.run(staged.write_bytes, data)
             await self.put_file(staged, sha256)
         return sha256
 
@@ -75,7 +77,7 @@ class LocalMediaStore:
         with self.path(sha256).open("rb") as handle:
             handle.seek(start)
             while length > 0:
-                chunk = await asyncio.to_thread(handle.read, min(CHUNK, length))
+                chunk = await self.files.run(handle.read, min(CHUNK, length))
                 if not chunk:
                     return
                 length -= len(chunk)

@@ -1,7 +1,8 @@
 """Keeps SQLite's search index (index_sqlite.py) up to date, off the event loop's thread.
 
 After a write commits, the indexer is poked; a moment later (so that a burst of sends is taken
-in as one batch) it runs `IndexFile.step` on a worker thread until nothing is left. A search
+in as one batch) it runs `IndexFile.step` on a thread of the file pool (threads.py) until
+nothing is left. A search
 first calls `catch_up()`, so it sees everything committed before it began: the index lags the
 messages by a few milliseconds, a search never does.
 """
@@ -14,20 +15,22 @@ import logging
 from pathlib import Path
 
 from guanxi.search.index_sqlite import IndexFile
+from guanxi.threads import ThreadPool
 
 log = logging.getLogger(__name__)
 GATHER_SECONDS = 0.02  # let a burst of commits pile up before indexing them together
 
 
 class SearchIndexer:
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, files: ThreadPool) -> None:
         self.file = IndexFile(database)
+        self.files = files
         self._lock = asyncio.Lock()
         self._poked = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await asyncio.to_thread(self.file.open)
+        await self.files.run(self.file.open)
         await self.catch_up()
         self._task = asyncio.create_task(self._run(), name="guanxi-search-indexer")
 
@@ -47,7 +50,7 @@ class SearchIndexer:
     async def catch_up(self) -> None:
         """Return once everything committed before this call is in the index."""
         async with self._lock:
-            while await asyncio.to_thread(self.file.step):
+            while await self.files.run(self.file.step):
                 pass
 
     async def _run(self) -> None:

@@ -51,7 +51,10 @@ def validation_message(problems: Sequence[Any]) -> str:
 
 async def _domain(_: Request, exc: Exception) -> JSONOut:
     assert isinstance(exc, errors.DomainError)
-    return error_response(domain_status(exc), exc.code, exc.message)
+    answer = error_response(domain_status(exc), exc.code, exc.message)
+    if isinstance(exc, errors.RateLimited):
+        answer.headers["Retry-After"] = str(exc.retry_after)
+    return answer
 
 
 async def _validation(_: Request, exc: Exception) -> JSONOut:
