@@ -20,6 +20,7 @@ from guanxi.db.migrate import upgrade
 from guanxi.services import build_services
 from guanxi.settings import Settings
 from guanxi.web.app import create_app
+from guanxi.web.proxies import UVICORN_PROXY_HEADERS
 
 PG_URL = os.environ.get("GUANXI_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("GUANXI_TEST_REDIS_URL")
@@ -111,7 +112,12 @@ class RunningServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            proxy_headers=UVICORN_PROXY_HEADERS,  # as `guanxi serve` runs it
         )
         self.server = uvicorn.Server(config)
         self.task: asyncio.Task[None] | None = None

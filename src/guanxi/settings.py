@@ -49,10 +49,38 @@ class Settings(BaseSettings):
         30, description="Friend requests one user may send in 24 hours."
     )
     login_attempts: int = Field(
-        10, description="Failed logins allowed per handle and address within the login window."
+        5,
+        ge=1,
+        description="Failed logins for one handle (from any address) before each further try"
+        " waits: 1 s, then twice as long each time, up to login_max_delay_seconds.",
+    )
+    login_max_delay_seconds: int = Field(
+        300,
+        ge=1,
+        description="Longest wait between tries for a handle with many failed logins; a"
+        " delay, never a lock, so an attacker cannot keep the owner out for longer.",
     )
     login_window_seconds: int = Field(
-        300, description="Window for counting failed logins, in seconds."
+        300, ge=1, description="Window for counting failed logins per address and overall."
+    )
+    login_address_failures: int = Field(
+        30,
+        ge=1,
+        description="Failed logins from one address within the login window; more answer 429,"
+        " except for handles that logged in from that address before (a shared school or"
+        " office address is not locked for everyone).",
+    )
+    login_global_failures: int = Field(
+        1000,
+        ge=1,
+        description="Failed logins from all addresses together within the login window; more"
+        " answer 429, except for handles that logged in from the caller's address before.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Addresses or networks (comma-separated, e.g. `127.0.0.1,10.0.0.0/8`) of"
+        " reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty"
+        " (the default): no proxy is trusted and the address is the connecting peer's.",
     )
     password_hash_threads: int = Field(
         default_factory=lambda: max(1, (os.cpu_count() or 1) // 2),

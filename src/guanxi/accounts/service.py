@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from guanxi.accounts import rules, store
@@ -17,6 +18,8 @@ from guanxi.realtime.envelope import Envelope
 from guanxi.realtime.hub import SESSION_ENDED
 from guanxi.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 class AccountService:
     def __init__(self, db: Database, clock: Clock, settings: Settings, broker: Broker) -> None:
@@ -24,7 +27,7 @@ class AccountService:
         self.broker = broker
         self.clock = clock
         self.passwords = Passwords(settings)
-        self.limiter = LoginLimiter(clock, settings.login_attempts, settings.login_window_seconds)
+        self.limiter = LoginLimiter(clock, settings)
         self._cache_ms = settings.session_cache_seconds * 1000
         self._sessions: dict[str, tuple[int, Principal]] = {}
 
@@ -73,19 +76,24 @@ class AccountService:
     async def login(
         self, handle: str, password: str, address: str, device: str = ""
     ) -> tuple[User, str]:
-        if not self.limiter.allowed(handle, address):
-            raise RateLimited("Too many failed logins; wait a few minutes.", "too_many_logins")
-        async with self.db.read() as conn:
-            found = await store.get_password_hash(conn, handle)
-        if not await self.passwords.verify(found[1] if found else None, password) or not found:
+        try:
+            self.limiter.begin(handle, address)
+        except RateLimited:
+            log.warning("login refused, too many failures: handle=%r address=%s", handle, address)
+            raise
+        try:
+            found = await self._check_password(handle, password)
+        except BaseException:
+            self.limiter.abandoned(handle)
+            raise
+        if found is None:
             self.limiter.failed(handle, address)
+            log.warning("login failed: handle=%r address=%s", handle, address)
             raise Unauthorized("Wrong handle or password.", "bad_credentials")
         self.limiter.succeeded(handle, address)
         token = new_token()
         user_id, old_hash = found
-        new_hash = None
-        if old_hash is not None and self.passwords.needs_rehash(old_hash):
-            new_hash = await self.passwords.hash(password)
+        new_hash = await self._rehash(old_hash, password)
 
         async def unit(tx: Tx) -> User:
             await self._open_session(tx, user_id, token, device)
@@ -95,7 +103,29 @@ class AccountService:
             assert user is not None
             return user
 
-        return await self.db.write(unit), token
+        user = await self.db.write(unit)
+        log.info("login succeeded: handle=%r address=%s", handle, address)
+        return user, token
+
+    async def _rehash(self, password_hash: str, password: str) -> str | None:
+        """A new hash at today's cost if the stored one was made at another (skipped when
+        the hashing threads are busy: it is tried again at the next login)."""
+        if not self.passwords.needs_rehash(password_hash):
+            return None
+        try:
+            return await self.passwords.hash(password)
+        except RateLimited:
+            return None
+
+    async def _check_password(self, handle: str, password: str) -> tuple[int, str] | None:
+        """The user's id and password hash if the password is theirs, else None."""
+        async with self.db.read() as conn:
+            found = await store.get_password_hash(conn, handle)
+        password_hash = found[1] if found else None
+        if not await self.passwords.verify(password_hash, password) or found is None:
+            return None
+        assert password_hash is not None
+        return found[0], password_hash
 
     async def _open_session(self, tx: Tx, user_id: int, token: str, device: str) -> None:
         await store.insert_session(

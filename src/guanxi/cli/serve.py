@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from typing import Annotated
 
 import typer
@@ -16,6 +17,7 @@ from guanxi.clock import Clock
 from guanxi.db.migrate import upgrade
 from guanxi.settings import Settings
 from guanxi.web.app import create_app
+from guanxi.web.proxies import UVICORN_PROXY_HEADERS
 
 GC_THRESHOLDS = (100_000, 50, 1_000)  # young, middle, old: see tune_collector
 
@@ -44,6 +46,7 @@ def serve(
     typer.echo(f"guanxi serving on http://{settings.host}:{settings.port}/ ({where})")
     typer.echo(f"API docs: http://{settings.host}:{settings.port}/docs")
     app = create_app(settings)
+    log_to_stderr()
     tune_collector()
     uvicorn.run(
         app,
@@ -52,7 +55,14 @@ def serve(
         log_level="warning",
         ws_max_size=settings.max_body_bytes,
         ws_per_message_deflate=False,  # frames are small: compressing costs more than it saves
+        proxy_headers=UVICORN_PROXY_HEADERS,
     )
+
+
+def log_to_stderr() -> None:
+    """Warnings from everything, and guanxi's own notes (logins, failed and successful)."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("guanxi").setLevel(logging.INFO)
 
 
 def tune_collector() -> None:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from guanxi import __version__
 from guanxi.services import Services, build_services
@@ -14,6 +14,7 @@ from guanxi.settings import Settings
 from guanxi.web import socket
 from guanxi.web.errors import install_error_handlers
 from guanxi.web.limits import BodyLimitMiddleware
+from guanxi.web.proxies import trust_proxies
 from guanxi.web.routes import (
     accounts,
     client,
@@ -34,8 +35,12 @@ class GuanxiApp(FastAPI):
     """FastAPI, except that a message send goes straight to `SendPath` (web/send_path.py)."""
 
     send_path: SendPath | None = None
+    entry: ASGIApp | None = None  # `dispatch`, behind trusted proxies' headers (web/proxies.py)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await (self.entry or self.dispatch)(scope, receive, send)
+
+    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.send_path is not None:
             conversation_id = self.send_path.conversation_of(scope)
             if conversation_id is not None:
@@ -78,6 +83,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         upload_limits={API + media.UPLOAD_PATH: upload_limit},
     )
     app.send_path = SendPath(services, settings.max_body_bytes)
+    app.entry = trust_proxies(app.dispatch, settings)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
