@@ -9,6 +9,7 @@ from guanxi.clock import Clock
 from guanxi.conversations.media_refs import MessageMediaReferrer
 from guanxi.conversations.service import ConversationService
 from guanxi.conversations.service_messages import MessageService
+from guanxi.db.data_folder import secure_data_folder
 from guanxi.db.database import Database
 from guanxi.db.dialects import is_sqlite, sqlite_file
 from guanxi.eventlog.service import EventLog
@@ -49,17 +50,20 @@ class Services:
     indexer: SearchIndexer | None = None  # SQLite's search index (PostgreSQL indexes itself)
 
     async def start(self) -> None:
+        secure_data_folder(self.settings.data_dir)
         await self.db.start()
         if self.indexer is not None:
             await self.indexer.start()
         await self.broker.start()
+        await self.media.start()
+        secure_data_folder(self.settings.data_dir)  # the files the database just made
 
     async def stop(self) -> None:
+        await self.media.stop()
         await self.broker.stop()
         if self.indexer is not None:
             await self.indexer.stop()
         await self.db.stop()
-        self.media.close()
         self.accounts.close()
         self.files.close()
 

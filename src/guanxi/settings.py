@@ -145,6 +145,23 @@ class Settings(BaseSettings):
         description="Most pixels (width × height) an uploaded image may have; more is refused"
         " as a possible decompression bomb (422).",
     )
+    media_grace_seconds: int = Field(
+        86_400,
+        ge=0,
+        description="How long an upload may wait to be sent or posted, and how long bytes an"
+        " upload just stored are left alone; after it, media no message or moment carries (never"
+        " used, recalled, deleted) is deleted with its files.",
+    )
+    media_collect_interval_seconds: float = Field(
+        300,
+        ge=0,
+        description="Seconds between runs of the media collector (0: it never runs).",
+    )
+    media_collect_batch: int = Field(
+        500,
+        ge=1,
+        description="Most items, and blob folders, one run of the media collector looks at.",
+    )
 
     @model_validator(mode="after")
     def _argon2_memory_fits_lanes(self) -> Settings:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations import store_messages
+from guanxi.conversations.tables import messages
+from guanxi.media.access import carried_by
 
 
 class MessageMediaReferrer:
@@ -12,3 +14,7 @@ class MessageMediaReferrer:
 
     async def can_see(self, conn: AsyncConnection, user_id: int, media_id: str) -> bool:
         return await store_messages.exists_visible_media(conn, user_id, media_id)
+
+    async def referenced(self, conn: AsyncConnection, media_ids: list[str]) -> set[str]:
+        """The items some message carries (a recalled message carries none)."""
+        return await carried_by(conn, messages.c.media_id, media_ids)

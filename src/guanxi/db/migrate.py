@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from guanxi.db.data_folder import secure_data_folder
 from guanxi.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -20,7 +21,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(settings: Settings, revision: str = "head") -> None:
-    """Create the data folder (for SQLite) and apply every migration not yet applied."""
+    """Create the data folder (for SQLite; owner-only) and apply every migration not yet
+    applied."""
     if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        secure_data_folder(settings.data_dir)
     command.upgrade(alembic_config(settings.effective_database_url()), revision)
+    if not settings.database_url:
+        secure_data_folder(settings.data_dir)  # the database file it may have made

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import secrets
 import unicodedata
@@ -18,6 +19,7 @@ from guanxi.errors import InvalidInput, NotFound
 from guanxi.media import store
 from guanxi.media.access import MediaReferrer
 from guanxi.media.clean_av import clean
+from guanxi.media.collector import MediaCollector
 from guanxi.media.images import render
 from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, VIDEO, Blob, Media, Probe
 from guanxi.media.probe import HEAD, contradicts, probe_av, sniff_image
@@ -49,6 +51,17 @@ class MediaService:
         self.storage = storage
         self.workers = MediaWorkers(settings.media_processes)
         self.referrers: list[MediaReferrer] = []
+        self.collector = MediaCollector(db, clock, settings, storage, self.referrers)
+
+    async def start(self) -> None:
+        """Make the store's folders (owner-only) and start collecting unused media."""
+        await asyncio.to_thread(self.storage.prepare)
+        self.collector.start()
+
+    async def stop(self) -> None:
+        """Stop the collector and the worker processes."""
+        await self.collector.stop()
+        self.close()
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -82,31 +95,32 @@ class MediaService:
         return await self.db.write(unit)
 
     async def _store(self, owner_id: int, spool: Spool, source: UploadSource) -> Media:
-        async with self.db.read() as conn:
-            earlier = await store.get_media_by_sha256(conn, spool.sha256)
-        if earlier is not None and await self.storage.exists(earlier.served_sha256):
-            _check_declared(source.declared_type, earlier.kind, earlier.mime)
-            template = earlier
+        template = await self._earlier(owner_id, spool.sha256)
+        if template is not None:
+            _check_declared(source.declared_type, template.kind, template.mime)
         else:
             template = await self._describe(spool, source.declared_type)
-        await self.storage.put_file(spool.path, spool.sha256)
-        return Media(
+        return dataclasses.replace(
+            template,
             id=secrets.token_urlsafe(16),
             owner_id=owner_id,
             sha256=spool.sha256,
-            kind=template.kind,
-            mime=template.mime,
             size=spool.size,
             filename=clean_filename(source.filename),
-            width=template.width,
-            height=template.height,
-            duration_ms=template.duration_ms,
-            served_sha256=template.served_sha256,
-            served_size=template.served_size,
-            thumbnail_sha256=template.thumbnail_sha256,
-            preview_sha256=template.preview_sha256,
             created_at=self.clock.now_ms(),
         )
+
+    async def _earlier(self, owner_id: int, sha256: str) -> Media | None:
+        """The owner's own earlier upload of the same bytes, if its blobs are still there
+        (touched, so the collector leaves them until this upload's row exists)."""
+        async with self.db.read() as conn:
+            earlier = await store.get_media_by_owner_sha256(conn, owner_id, sha256)
+        if earlier is None:
+            return None
+        for blob in (earlier.served_sha256, earlier.preview_sha256, earlier.thumbnail_sha256):
+            if blob is not None and not await self.storage.touch(blob):
+                return None
+        return earlier
 
     async def _describe(self, spool: Spool, declared: str) -> Media:
         """Probe the content; store the clean copy to serve (and an image's preview and
@@ -123,6 +137,7 @@ class MediaService:
         probe = await self.workers.run(probe_av, spool.path, spool.head)
         _check_declared(declared, probe.kind, probe.mime)
         if probe.kind == FILE:  # a document is sent as it is, its own metadata with it
+            await self.storage.put_file(spool.path, spool.sha256)
             return _template(probe, spool.sha256, spool.size, None, None)
         served, served_size, duration_ms = await self._clean(spool, probe)
         probe = dataclasses.replace(probe, duration_ms=duration_ms)
@@ -130,12 +145,14 @@ class MediaService:
 
     async def _clean(self, spool: Spool, probe: Probe) -> tuple[str, int, int | None]:
         """Store a voice note's or video's copy without metadata: its hash, size and duration
-        (the upload's own when it carries none). The duration is the served copy's: a tag
-        taken out can change an estimate (an MP3 without a Xing header is timed by its size)."""
+        (the upload itself when it carries none; the upload is never stored beside a clean
+        copy). The duration is the served copy's: a tag taken out can change an estimate (an
+        MP3 without a Xing header is timed by its size)."""
         target = self.storage.staging_dir() / f"clean-{uuid.uuid4().hex}"
         try:
             cleaned = await self.workers.run(clean, spool.path, probe.mime, target)
             if cleaned is None:
+                await self.storage.put_file(spool.path, spool.sha256)
                 return spool.sha256, spool.size, probe.duration_ms
             served = await self.workers.run(_probe_file, cleaned.path)
             await self.storage.put_file(cleaned.path, cleaned.sha256)

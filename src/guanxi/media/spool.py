@@ -5,11 +5,13 @@ the first byte past it."""
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from pathlib import Path
 
 from guanxi.errors import TooLarge
 from guanxi.media.probe import HEAD, sniff_image
+from guanxi.media.storage import FILE_MODE
 
 SNIFF = 12  # bytes enough to tell an image by its magic
 
@@ -22,7 +24,8 @@ class Spool:
         self.head = b""
         self.size = 0
         self._hash = hashlib.sha256()
-        self._file = self.path.open("wb")
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        self._file = os.fdopen(descriptor, "wb")
 
     @property
     def sha256(self) -> str:

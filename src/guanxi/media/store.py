@@ -24,9 +24,18 @@ async def get_media(conn: AsyncConnection, media_id: str) -> Media | None:
     return Media.from_row(row) if row is not None else None
 
 
-async def get_media_by_sha256(conn: AsyncConnection, sha256: str) -> Media | None:
-    """Any earlier upload of the same bytes (its probe and variants can be reused)."""
-    query = sa.select(media).where(m.sha256 == sha256).order_by(m.created_at).limit(1)
+async def get_media_by_owner_sha256(
+    conn: AsyncConnection, owner_id: int, sha256: str
+) -> Media | None:
+    """The owner's own earlier upload of the same bytes (its probe and variants can be
+    reused). Never another user's: reusing theirs would answer faster and tell the uploader
+    that someone else holds the file."""
+    query = (
+        sa.select(media)
+        .where(m.owner_id == owner_id, m.sha256 == sha256)
+        .order_by(m.created_at)
+        .limit(1)
+    )
     row = (await conn.execute(query)).first()
     return Media.from_row(row) if row is not None else None
 
@@ -37,3 +46,33 @@ async def list_media(conn: AsyncConnection, media_ids: Iterable[str]) -> dict[st
         return {}
     rows: list[Any] = list((await conn.execute(sa.select(media).where(m.id.in_(wanted)))).all())
     return {row.id: Media.from_row(row) for row in rows}
+
+
+async def list_media_created_before(
+    conn: AsyncConnection, before_ms: int, after: tuple[int, str] | None, limit: int
+) -> list[Media]:
+    """Items uploaded before `before_ms`, oldest first, after the position `after`
+    (created_at, id) of an earlier page."""
+    query = sa.select(media).where(m.created_at < before_ms)
+    if after is not None:
+        query = query.where(sa.tuple_(m.created_at, m.id) > sa.tuple_(*after))
+    query = query.order_by(m.created_at, m.id).limit(limit)
+    return [Media.from_row(row) for row in (await conn.execute(query)).all()]
+
+
+async def delete_media(conn: AsyncConnection, media_ids: Iterable[str]) -> None:
+    wanted = list(set(media_ids))
+    if wanted:
+        await conn.execute(sa.delete(media).where(m.id.in_(wanted)))
+
+
+async def list_used_blobs(conn: AsyncConnection, hashes: Iterable[str]) -> set[str]:
+    """Which of these blobs some item still serves (as itself, a preview or a thumbnail)."""
+    wanted = list(set(hashes))
+    if not wanted:
+        return set()
+    used: set[str] = set()
+    for column in (m.served_sha256, m.preview_sha256, m.thumbnail_sha256):
+        query = sa.select(column).where(column.in_(wanted)).distinct()
+        used.update((await conn.execute(query)).scalars())
+    return used

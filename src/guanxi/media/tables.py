@@ -25,5 +25,9 @@ media = sa.Table(
     sa.Column("preview_sha256", sa.String(64), nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Index("ix_media_owner", "owner_id"),
-    sa.Index("ix_media_sha256", "sha256"),
+    sa.Index("ix_media_owner_sha256", "owner_id", "sha256"),
+    sa.Index("ix_media_created", "created_at", "id"),
+    sa.Index("ix_media_served", "served_sha256"),
+    sa.Index("ix_media_preview", "preview_sha256"),
+    sa.Index("ix_media_thumbnail", "thumbnail_sha256"),
 )

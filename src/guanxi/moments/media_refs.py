@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.clock import Clock
+from guanxi.media.access import carried_by
 from guanxi.moments import store
 from guanxi.moments.access import can_see
+from guanxi.moments.tables import moment_media
 
 
 class MomentMediaReferrer:
@@ -21,3 +23,7 @@ class MomentMediaReferrer:
             if await can_see(conn, user_id, row, now):
                 return True
         return False
+
+    async def referenced(self, conn: AsyncConnection, media_ids: list[str]) -> set[str]:
+        """The items some moment carries (a deleted moment's rows are gone)."""
+        return await carried_by(conn, moment_media.c.media_id, media_ids)
