@@ -96,6 +96,16 @@ class GuanxiClient:
             return None
         return response.json()
 
+    async def _pages(self, path: str, limit: int = 100) -> AsyncIterator[dict[str, Any]]:
+        """Every page of a list, following `next_cursor` until it is null."""
+        cursor: str | None = None
+        while True:
+            page: dict[str, Any] = await self.call("GET", path, cursor=cursor, limit=limit)
+            yield page
+            cursor = page.get("next_cursor")
+            if cursor is None:
+                return
+
     # -- accounts -----------------------------------------------------------------------
 
     async def register(self, handle: str, password: str, display_name: str) -> dict[str, Any]:
@@ -137,7 +147,21 @@ class GuanxiClient:
         return result
 
     async def friend_requests(self) -> dict[str, Any]:
-        result: dict[str, Any] = await self.call("GET", "/friend-requests")
+        """Every pending request, both ways (all pages): `{"incoming": […], "outgoing": […]}`."""
+        found: dict[str, Any] = {"incoming": [], "outgoing": []}
+        async for page in self._pages("/friend-requests"):
+            found["incoming"] += page["incoming"]
+            found["outgoing"] += page["outgoing"]
+        return found
+
+    async def friend_requests_page(
+        self, cursor: str | None = None, limit: int | None = None, direction: str | None = None
+    ) -> dict[str, Any]:
+        """One page, newest first: `{"incoming", "outgoing", "next_cursor"}`; `direction`
+        `incoming` or `outgoing` pages one side only."""
+        result: dict[str, Any] = await self.call(
+            "GET", "/friend-requests", cursor=cursor, limit=limit, direction=direction
+        )
         return result
 
     async def accept(
@@ -157,8 +181,12 @@ class GuanxiClient:
         await self.call("POST", f"/friend-requests/{request_id}/decline")
 
     async def friends(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = (await self.call("GET", "/friends"))["friends"]
-        return result
+        """Every friend (all pages), sorted by remark or display name."""
+        return [f async for page in self._pages("/friends") for f in page["friends"]]
+
+    async def friends_page(self, cursor: str | None = None, limit: int | None = None) -> Any:
+        """One page: `{"friends": […], "next_cursor": …}`."""
+        return await self.call("GET", "/friends", cursor=cursor, limit=limit)
 
     async def update_friend(self, handle: str, **changes: Any) -> dict[str, Any]:
         result: dict[str, Any] = await self.call("PATCH", f"/friends/{handle}", changes)
@@ -190,8 +218,24 @@ class GuanxiClient:
         return result
 
     async def conversations(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = (await self.call("GET", "/conversations"))["conversations"]
-        return result
+        """My whole chat list (all pages), latest activity first."""
+        return [c async for page in self._pages("/conversations") for c in page["conversations"]]
+
+    async def conversations_page(self, cursor: str | None = None, limit: int | None = None) -> Any:
+        """One page of my chat list: `{"conversations": […], "next_cursor": …}`."""
+        return await self.call("GET", "/conversations", cursor=cursor, limit=limit)
+
+    async def members(self, conversation_id: int) -> list[dict[str, Any]]:
+        """Every active member (all pages), in the order they joined: `[{user, role}]`."""
+        path = f"/conversations/{conversation_id}/members"
+        return [m async for page in self._pages(path) for m in page["members"]]
+
+    async def members_page(
+        self, conversation_id: int, cursor: str | None = None, limit: int | None = None
+    ) -> Any:
+        """One page of members: `{"members": […], "next_cursor": …}`."""
+        path = f"/conversations/{conversation_id}/members"
+        return await self.call("GET", path, cursor=cursor, limit=limit)
 
     async def conversation(self, conversation_id: int) -> dict[str, Any]:
         result: dict[str, Any] = await self.call("GET", f"/conversations/{conversation_id}")

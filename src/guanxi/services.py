@@ -87,14 +87,17 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     media.add_referrer(MessageMediaReferrer())
     media.add_referrer(MomentMediaReferrer(clock))
     moments = MomentService(db, clock, settings, events, StoredMedia())
+    accounts = AccountService(db, clock, settings, broker)
+    relationships = RelationshipService(db, clock, settings, events)
+    accounts.on_rename(relationships.display_name_changed)
     return Services(
         settings=settings,
         clock=clock,
         db=db,
         hub=hub,
         broker=broker,
-        accounts=AccountService(db, clock, settings, broker),
-        relationships=RelationshipService(db, clock, settings, events),
+        accounts=accounts,
+        relationships=relationships,
         conversations=ConversationService(db, clock, settings, events),
         messages=MessageService(db, clock, settings, events),
         moments=moments,

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     )
     message_max_chars: int = Field(5000, description="Longest text message, in characters.")
     group_max_members: int = Field(500, description="Most members a group chat may have.")
+    conversations_per_user_max: int = Field(
+        2000,
+        ge=1,
+        description="Most conversations (direct chats and groups) one person may be in at once;"
+        " opening, creating or joining one more answers 409 too_many_conversations. Keeps the"
+        " work of listing one person's chats bounded.",
+    )
     recall_window_seconds: int = Field(
         120, description="How long after sending a sender may recall a message."
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts import rules, store
 from guanxi.accounts.login_limiter import LoginLimiter
@@ -19,6 +21,7 @@ from guanxi.realtime.hub import SESSION_ENDED
 from guanxi.settings import Settings
 
 log = logging.getLogger(__name__)
+RenameHook = Callable[[AsyncConnection, User], Awaitable[None]]
 
 
 class AccountService:
@@ -30,6 +33,12 @@ class AccountService:
         self.limiter = LoginLimiter(clock, settings)
         self._cache_ms = settings.session_cache_seconds * 1000
         self._sessions: dict[str, tuple[int, Principal]] = {}
+        self._rename_hooks: list[RenameHook] = []
+
+    def on_rename(self, hook: RenameHook) -> None:
+        """Run `hook` inside the unit that changes a display name (domains above accounts keep
+        copies of it, such as where a friend sorts in a friend list)."""
+        self._rename_hooks.append(hook)
 
     async def register(
         self, handle: str, password: str, display_name: str, device: str = ""
@@ -186,7 +195,11 @@ class AccountService:
                 user = await store.get_user(tx.conn, principal.user.id)
                 assert user is not None
                 return user
-            return await store.update_user(tx.conn, principal.user.id, **values)
+            user = await store.update_user(tx.conn, principal.user.id, **values)
+            if "display_name" in values:
+                for hook in self._rename_hooks:
+                    await hook(tx.conn, user)
+            return user
 
         user = await self.db.write(unit)
         self._forget(lambda p: p.user.id == principal.user.id)

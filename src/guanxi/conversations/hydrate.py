@@ -53,9 +53,26 @@ def message_from_row(
 async def hydrate(conn: AsyncConnection, conversation_id: int, rows: list[Any]) -> list[Message]:
     reply_seqs = [r.reply_to_seq for r in rows if r.reply_to_seq is not None]
     replied = {
-        r.seq: quote(r)
+        (conversation_id, r.seq): quote(r)
         for r in await store_messages.list_messages_by_seq(conn, conversation_id, reply_seqs)
     }
+    return await _with_reactions_and_media(conn, rows, replied)
+
+
+async def hydrate_across(conn: AsyncConnection, rows: list[Any]) -> list[Message]:
+    """As hydrate, for messages of several conversations (a chat list page's last messages):
+    a fixed number of statements however many conversations."""
+    quoting = [r.id for r in rows if r.reply_to_seq is not None]
+    replied = {
+        (r.conversation_id, r.seq): quote(r)
+        for r in await store_messages.list_quoted(conn, quoting)
+    }
+    return await _with_reactions_and_media(conn, rows, replied)
+
+
+async def _with_reactions_and_media(
+    conn: AsyncConnection, rows: list[Any], replied: dict[tuple[int, int], dict[str, Any]]
+) -> list[Message]:
     by_message: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for message_id, emoji, handle in await store_messages.list_reactions(
         conn, [r.id for r in rows]
@@ -65,7 +82,9 @@ async def hydrate(conn: AsyncConnection, conversation_id: int, rows: list[Any]) 
     return [
         message_from_row(
             row,
-            replied.get(row.reply_to_seq) if row.reply_to_seq is not None else None,
+            replied.get((row.conversation_id, row.reply_to_seq))
+            if row.reply_to_seq is not None
+            else None,
             [Reaction(e, h) for e, h in by_message[row.id].items()],
             media.get(row.media_id) if row.media_id is not None else None,
         )

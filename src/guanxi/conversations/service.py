@@ -16,9 +16,14 @@ from guanxi.conversations.access import (
     access_member,
     check_may_message,
 )
+from guanxi.conversations.chat_list import chat_list_page, decode_cursor
+from guanxi.conversations.member_list import members_cursor, members_page
 from guanxi.conversations.models import DIRECT, GROUP, Conversation, Member
-from guanxi.conversations.views import conversation_view, list_views
+from guanxi.conversations.room import check_room
+from guanxi.conversations.views import conversation_view
 from guanxi.db.database import Database, Tx
+from guanxi.db.keyset import Page
+from guanxi.db.turns import Turns
 from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
 from guanxi.eventlog import store as eventlog_store
 from guanxi.eventlog.service import EventLog
@@ -32,6 +37,7 @@ class ConversationService:
         self.clock = clock
         self.settings = settings
         self.events = events
+        self.turns = Turns()
 
     async def open_direct(self, me: Principal, handle: str) -> tuple[Conversation, bool]:
         """The direct chat with a friend, created on first use. True when it is new."""
@@ -45,6 +51,7 @@ class ConversationService:
             if existing is not None:
                 return await self._view(tx.conn, existing, me.user.id), False
             await check_may_message(tx.conn, me.user.id, peer.id)
+            await self._check_room(tx.conn, [me.user, peer], me)
             conversation_id = await self._create(tx, DIRECT, "", None, key, [me.user, peer])
             return await self._view(tx.conn, conversation_id, me.user.id), True
 
@@ -61,6 +68,7 @@ class ConversationService:
                     f"A group has at most {self.settings.group_max_members} members.",
                     "group_full",
                 )
+            await self._check_room(tx.conn, members, me)
             conversation_id = await self._create(tx, GROUP, name, me.user.id, None, members)
             return await self._view(tx.conn, conversation_id, me.user.id)
 
@@ -117,9 +125,26 @@ class ConversationService:
             users.append(user)
         return users
 
-    async def list_conversations(self, me: Principal) -> list[Conversation]:
-        async with self.db.read() as conn:
-            return await list_views(conn, me.user.id)
+    async def _check_room(self, conn: AsyncConnection, joining: list[User], me: Principal) -> None:
+        await check_room(conn, joining, me.user.id, self.settings.conversations_per_user_max)
+
+    async def list_conversations(
+        self, me: Principal, cursor: str | None, limit: int
+    ) -> Page[Conversation]:
+        """A page of my chat list, latest activity first."""
+        before = decode_cursor(cursor)
+        async with self.turns.of(me.user.id), self.db.read() as conn:
+            return await chat_list_page(conn, me.user.id, before, limit)
+
+    async def list_members(
+        self, me: Principal, conversation_id: int, cursor: str | None, limit: int
+    ) -> Page[tuple[User, str]]:
+        """A page of a conversation's members, in the order they joined (active members only:
+        someone who left sees no one joining or leaving after them)."""
+        after = members_cursor(cursor)
+        async with self.turns.of(me.user.id), self.db.read() as conn:
+            await access_active(conn, conversation_id, me.user.id)
+            return await members_page(conn, conversation_id, after, limit)
 
     async def get_conversation(self, me: Principal, conversation_id: int) -> Conversation:
         async with self.db.read() as conn:
@@ -176,6 +201,7 @@ class ConversationService:
         return await self.db.write(unit)
 
     async def _join(self, tx: Tx, conversation: Any, joining: list[User], me: Principal) -> None:
+        await self._check_room(tx.conn, joining, me)
         now = self.clock.now_ms()
         head = await eventlog_store.get_head(tx.conn)
         for user in joining:

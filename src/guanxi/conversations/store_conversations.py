@@ -69,13 +69,19 @@ async def next_seq(conn: AsyncConnection, conversation_id: int, now: int) -> int
     return int(await _NEXT_SEQ.scalar(conn, {"cid": conversation_id, "now": now}))
 
 
-async def list_conversations_of(conn: AsyncConnection, user_id: int) -> list[sa.Row[Any]]:
-    """The user's active conversations with their membership, latest activity first."""
+async def list_conversations_of(
+    conn: AsyncConnection, user_id: int, before: tuple[int, int] | None, limit: int
+) -> list[sa.Row[Any]]:
+    """A page of the user's active conversations with their membership, latest activity
+    first: those whose (updated_at, id) comes after `before` in that order."""
     m = conversation_members.c
+    c = conversations.c
     query = (
         sa.select(conversations, m.last_read_seq, m.joined_seq)
-        .join(conversation_members, m.conversation_id == conversations.c.id)
+        .join(conversation_members, m.conversation_id == c.id)
         .where(m.user_id == user_id, m.left_seq.is_(None))
-        .order_by(conversations.c.updated_at.desc(), conversations.c.id.desc())
     )
+    if before is not None:
+        query = query.where(sa.tuple_(c.updated_at, c.id) < sa.tuple_(*before))
+    query = query.order_by(c.updated_at.desc(), c.id.desc()).limit(limit)
     return list((await conn.execute(query)).all())

@@ -109,6 +109,50 @@ async def list_active_members(conn: AsyncConnection, conversation_id: int) -> li
     return list((await conn.execute(query)).all())
 
 
+async def list_active_members_page(
+    conn: AsyncConnection, conversation_id: int, after: tuple[int, int] | None, limit: int
+) -> list[Any]:
+    """A page of active members in the order they joined: those after `after`
+    (joined_at, user_id)."""
+    query = sa.select(m.user_id, m.role, m.joined_at).where(
+        m.conversation_id == conversation_id, m.left_seq.is_(None)
+    )
+    if after is not None:
+        query = query.where(sa.tuple_(m.joined_at, m.user_id) > sa.tuple_(*after))
+    query = query.order_by(m.joined_at, m.user_id).limit(limit)
+    return list((await conn.execute(query)).all())
+
+
+async def list_other_members(
+    conn: AsyncConnection, conversation_ids: list[int], user_id: int
+) -> dict[int, int]:
+    """For each conversation given, one active member other than the user (a direct chat's
+    peer), in one statement."""
+    if not conversation_ids:
+        return {}
+    query = sa.select(m.conversation_id, sa.func.min(m.user_id)).where(
+        m.conversation_id.in_(conversation_ids), m.user_id != user_id, m.left_seq.is_(None)
+    )
+    rows = (await conn.execute(query.group_by(m.conversation_id))).all()
+    return {int(cid): int(uid) for cid, uid in rows}
+
+
+async def list_users_in_at_least(
+    conn: AsyncConnection, user_ids: list[int], conversations: int
+) -> list[int]:
+    """Which of these users are active members of `conversations` conversations or more.
+    Bounded work: the cap on conversations per user keeps each user's count below it."""
+    if not user_ids:
+        return []
+    query = (
+        sa.select(m.user_id)
+        .where(m.user_id.in_(set(user_ids)), m.left_seq.is_(None))
+        .group_by(m.user_id)
+        .having(sa.func.count() >= conversations)
+    )
+    return [int(uid) for uid in (await conn.execute(query)).scalars()]
+
+
 async def count_active_members(conn: AsyncConnection, conversation_id: int) -> int:
     query = sa.select(sa.func.count()).where(
         m.conversation_id == conversation_id, m.left_seq.is_(None)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import users
-from guanxi.conversations.tables import conversation_members, messages, reactions
+from guanxi.conversations.tables import conversation_members, conversations, messages, reactions
 from guanxi.db.prepared import Prepared
 
 msg = messages.c
@@ -114,6 +114,9 @@ async def update_message(conn: AsyncConnection, message_id: int, values: dict[st
     await conn.execute(sa.update(messages).where(msg.id == message_id).values(values))
 
 
+UNREAD_COUNT_MAX = 999  # an unread count stops here ("999+"): counting is bounded work
+
+
 async def count_unread(
     conn: AsyncConnection,
     conversation_id: int,
@@ -121,8 +124,9 @@ async def count_unread(
     reader_id: int,
     until_seq: int | None = None,
 ) -> int:
-    """Others' messages after the read marker (and, for a past member, up to leaving)."""
-    query = sa.select(sa.func.count()).where(
+    """Others' messages after the read marker (and, for a past member, up to leaving),
+    counted up to UNREAD_COUNT_MAX."""
+    query = sa.select(sa.literal(1)).where(
         msg.conversation_id == conversation_id,
         msg.seq > after_seq,
         msg.sender_id != reader_id,
@@ -130,7 +134,62 @@ async def count_unread(
     )
     if until_seq is not None:
         query = query.where(msg.seq <= until_seq)
-    return int((await conn.execute(query)).scalar_one())
+    counted = sa.select(sa.func.count()).select_from(query.limit(UNREAD_COUNT_MAX).subquery())
+    return int((await conn.execute(counted)).scalar_one())
+
+
+async def count_unread_of(
+    conn: AsyncConnection, reader_id: int, conversation_ids: list[int]
+) -> dict[int, int]:
+    """count_unread for each of the reader's conversations given, in one statement."""
+    if not conversation_ids:
+        return {}
+    member = conversation_members.c
+    unread = (
+        sa.select(sa.literal(1))
+        .where(
+            msg.conversation_id == member.conversation_id,
+            msg.seq > member.last_read_seq,
+            sa.or_(member.left_seq.is_(None), msg.seq <= member.left_seq),
+            msg.sender_id != reader_id,
+            msg.recalled_at.is_(None),
+        )
+        .limit(UNREAD_COUNT_MAX)
+        .correlate(conversation_members)
+        .subquery()
+    )
+    counted = sa.select(sa.func.count()).select_from(unread).scalar_subquery()
+    query = sa.select(member.conversation_id, counted).where(
+        member.user_id == reader_id, member.conversation_id.in_(conversation_ids)
+    )
+    return {int(cid): int(n) for cid, n in (await conn.execute(query)).all()}
+
+
+async def list_last_messages(
+    conn: AsyncConnection, conversation_ids: list[int]
+) -> list[sa.Row[Any]]:
+    """Each conversation's last message (at its `last_seq`), in one statement."""
+    if not conversation_ids:
+        return []
+    c = conversations.c
+    query = WITH_SENDER.join(
+        conversations, sa.and_(c.id == msg.conversation_id, c.last_seq == msg.seq)
+    ).where(c.id.in_(conversation_ids))
+    return list((await conn.execute(query)).all())
+
+
+async def list_quoted(conn: AsyncConnection, message_ids: list[int]) -> list[sa.Row[Any]]:
+    """The messages these messages reply to (in their own conversations), in one statement."""
+    if not message_ids:
+        return []
+    quoting = messages.alias("quoting")
+    query = WITH_SENDER.join(
+        quoting,
+        sa.and_(
+            quoting.c.conversation_id == msg.conversation_id, quoting.c.reply_to_seq == msg.seq
+        ),
+    ).where(quoting.c.id.in_(message_ids))
+    return list((await conn.execute(query)).all())
 
 
 async def insert_reaction(

@@ -8,6 +8,7 @@ from guanxi.db.metadata import metadata
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 REF = sa.BigInteger
+ACTIVE = sa.text("left_seq IS NULL")
 
 conversations = sa.Table(
     "conversations",
@@ -36,6 +37,22 @@ conversation_members = sa.Table(
     sa.Column("left_event", sa.BigInteger, nullable=True),
     sa.Column("last_read_seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_conversation_members_user", "user_id"),
+    # active memberships only: the chat list and the cap per user; member pages and counts
+    sa.Index(
+        "ix_conversation_members_user_active",
+        "user_id",
+        "conversation_id",
+        sqlite_where=ACTIVE,
+        postgresql_where=ACTIVE,
+    ),
+    sa.Index(
+        "ix_conversation_members_active",
+        "conversation_id",
+        "joined_at",
+        "user_id",
+        sqlite_where=ACTIVE,
+        postgresql_where=ACTIVE,
+    ),
 )
 
 messages = sa.Table(

@@ -35,36 +35,12 @@ async def conversation_view(
         )
         last = await _last_visible(conn, row, member.joined_seq, member.left_seq)
         seen_up_to = member.left_seq
-    return _conversation(row, users, members, peer, last, unread, last_read, seen_up_to=seen_up_to)
+    return conversation_of(
+        row, users, members, peer, last, unread, last_read, seen_up_to=seen_up_to
+    )
 
 
-async def list_views(conn: AsyncConnection, user_id: int) -> list[Conversation]:
-    """The user's chat list, latest activity first, without the member lists."""
-    rows = await store_conversations.list_conversations_of(conn, user_id)
-    ids = [r.id for r in rows]
-    counts = await store_members.count_active_members_of(conn, ids)
-    direct_peers = await _direct_peers(conn, [r for r in rows if r.kind == DIRECT], user_id)
-    views: list[Conversation] = []
-    for row in rows:
-        unread = await store_messages.count_unread(conn, row.id, row.last_read_seq, user_id)
-        last = await _last_visible(conn, row, row.joined_seq, None)
-        users = await accounts_store.list_users(conn, _owner(row))
-        views.append(
-            _conversation(
-                row,
-                users,
-                [],
-                direct_peers.get(row.id),
-                last,
-                unread,
-                row.last_read_seq,
-                member_count=counts.get(row.id, 0),
-            )
-        )
-    return views
-
-
-def _conversation(
+def conversation_of(
     row: Any,
     users: dict[int, User],
     members: list[tuple[User, str]],
@@ -104,17 +80,6 @@ def _peer(row: Any, members: list[User], viewer_id: int | None) -> User | None:
     if row.kind != DIRECT or viewer_id is None:
         return None
     return next((u for u in members if u.id != viewer_id), None)
-
-
-async def _direct_peers(conn: AsyncConnection, rows: list[Any], user_id: int) -> dict[int, User]:
-    peers: dict[int, User] = {}
-    for row in rows:
-        ids = [i for i in await store_members.list_active_member_ids(conn, row.id) if i != user_id]
-        if ids:
-            user = await accounts_store.get_user(conn, ids[0])
-            if user is not None:
-                peers[row.id] = user
-    return peers
 
 
 async def _last_visible(

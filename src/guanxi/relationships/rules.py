@@ -35,3 +35,12 @@ def check_tags(tags: list[str]) -> list[str]:
         if tag not in cleaned:
             cleaned.append(tag)
     return cleaned
+
+
+def sort_key(remark: str, display_name: str) -> str:
+    """Where a friend sorts in one's friend list: by remark, else display name, ignoring case.
+    Kept in the friendship row (`sort_key`) so a page of friends is one index range."""
+    return (remark or display_name).casefold()[:SORT_KEY_MAX]
+
+
+SORT_KEY_MAX = 200

@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import Principal, User
 from guanxi.clock import Clock
+from guanxi.db import keyset
 from guanxi.db.database import Database, Tx
+from guanxi.db.keyset import Page
 from guanxi.errors import Conflict, InvalidInput, NotFound, RateLimited
 from guanxi.eventlog.service import EventLog
 from guanxi.relationships import rules, store
@@ -17,6 +19,8 @@ from guanxi.relationships.models import Friend, FriendRequest, Profile
 from guanxi.settings import Settings
 
 DAY_MS = 86_400_000
+REQUESTS = "friend_requests"  # the names of the lists their cursors belong to
+FRIENDS = "friends"
 
 
 class RelationshipService:
@@ -74,13 +78,27 @@ class RelationshipService:
         ):
             raise RateLimited("You sent too many friend requests today.", "too_many_requests")
 
-    async def list_friend_requests(self, me: Principal) -> list[FriendRequest]:
+    async def list_friend_requests(
+        self, me: Principal, cursor: str | None, limit: int, direction: str | None = None
+    ) -> Page[FriendRequest]:
+        """A page of my pending requests, newest first: those sent to me (`incoming`), by me
+        (`outgoing`), or both (None) — each side read as one bounded index range."""
+        before = int(keyset.decode(cursor, REQUESTS, (int,))[0]) if cursor else None
+        sides = [d == "incoming" for d in ("incoming", "outgoing") if direction in (None, d)]
         async with self.db.read() as conn:
-            rows = await store.list_pending(conn, me.user.id)
+            rows = [
+                row
+                for incoming in sides
+                for row in await store.list_pending(
+                    conn, me.user.id, incoming=incoming, before_id=before, limit=limit + 1
+                )
+            ]
+            rows.sort(key=lambda r: r.id, reverse=True)
+            page = keyset.page_of(rows[: limit + 1], limit, REQUESTS, lambda r: (r.id,))
             users = await accounts_store.list_users(
-                conn, [r.from_user_id for r in rows] + [r.to_user_id for r in rows]
+                conn, [r.from_user_id for r in page.items] + [r.to_user_id for r in page.items]
             )
-        return [_request_from_row(r, users) for r in rows]
+        return Page([_request_from_row(r, users) for r in page.items], page.next_cursor)
 
     async def accept(
         self, me: Principal, request_id: int, role: str, remark: str, tags: list[str]
@@ -101,6 +119,7 @@ class RelationshipService:
                 remark=remark,
                 tags=tags,
                 created_at=now,
+                sort_key=rules.sort_key(remark, request.sender.display_name),
             )
             await store.insert_friendship(
                 tx.conn,
@@ -110,6 +129,7 @@ class RelationshipService:
                 remark="",
                 tags=[],
                 created_at=now,
+                sort_key=rules.sort_key("", request.recipient.display_name),
             )
             accepted = {**request.to_wire(), "status": "accepted"}
             await self._tell_both(tx, "friend_request.accepted", {"request": accepted}, request)
@@ -152,12 +172,20 @@ class RelationshipService:
 
     # -- friends -----------------------------------------------------------------------
 
-    async def list_friends(self, me: Principal) -> list[Friend]:
+    async def list_friends(self, me: Principal, cursor: str | None, limit: int) -> Page[Friend]:
+        """A page of my friends, sorted by remark (or display name), ignoring case."""
+        after = keyset.decode(cursor, FRIENDS, (str, int)) if cursor else None
         async with self.db.read() as conn:
-            rows = await store.list_friendships(conn, me.user.id)
-            users = await accounts_store.list_users(conn, [r.friend_id for r in rows])
-        friends = [Friend.from_row(users[r.friend_id], r) for r in rows]
-        return sorted(friends, key=lambda f: (f.remark or f.user.display_name).casefold())
+            rows = await store.list_friendships_page(
+                conn, me.user.id, (str(after[0]), int(after[1])) if after else None, limit + 1
+            )
+            page = keyset.page_of(rows, limit, FRIENDS, lambda r: (r.sort_key, r.friend_id))
+            users = await accounts_store.list_users(conn, [r.friend_id for r in page.items])
+        return Page([Friend.from_row(users[r.friend_id], r) for r in page.items], page.next_cursor)
+
+    async def display_name_changed(self, conn: AsyncConnection, user: User) -> None:
+        """Called in the unit that renames `user`: re-sort them in their friends' lists."""
+        await store.update_sort_keys_about(conn, user.id, rules.sort_key("", user.display_name))
 
     async def update_friend(self, me: Principal, handle: str, changes: dict[str, Any]) -> Friend:
         values = _checked_friend_changes(changes)
@@ -166,6 +194,8 @@ class RelationshipService:
             friend = await self._visible_user(tx.conn, me.user.id, handle)
             if await store.get_friendship(tx.conn, me.user.id, friend.id) is None:
                 raise NotFound("This person is not your friend.")
+            if "remark" in values:
+                values["sort_key"] = rules.sort_key(values["remark"], friend.display_name)
             if values:
                 await store.update_friendship(tx.conn, me.user.id, friend.id, values)
             row = await store.get_friendship(tx.conn, me.user.id, friend.id)

@@ -53,13 +53,16 @@ async def count_requests_since(conn: AsyncConnection, from_id: int, since: int) 
     return int((await conn.execute(query)).scalar_one())
 
 
-async def list_pending(conn: AsyncConnection, user_id: int) -> list[sa.Row[Any]]:
+async def list_pending(
+    conn: AsyncConnection, user_id: int, *, incoming: bool, before_id: int | None, limit: int
+) -> list[sa.Row[Any]]:
+    """Pending requests to (or from) the user, newest first, with ids below `before_id`."""
     fr = friend_requests.c
-    query = (
-        sa.select(friend_requests)
-        .where(fr.status == PENDING, sa.or_(fr.from_user_id == user_id, fr.to_user_id == user_id))
-        .order_by(fr.id.desc())
-    )
+    side = fr.to_user_id if incoming else fr.from_user_id
+    query = sa.select(friend_requests).where(side == user_id, fr.status == PENDING)
+    if before_id is not None:
+        query = query.where(fr.id < before_id)
+    query = query.order_by(fr.id.desc()).limit(limit)
     return list((await conn.execute(query)).all())
 
 
@@ -95,6 +98,7 @@ async def insert_friendship(
     remark: str,
     tags: list[str],
     created_at: int,
+    sort_key: str,
 ) -> None:
     await conn.execute(
         sa.insert(friendships).values(
@@ -104,6 +108,7 @@ async def insert_friendship(
             remark=remark,
             tags=tags,
             created_at=created_at,
+            sort_key=sort_key,
         )
     )
 
@@ -117,6 +122,29 @@ async def get_friendship(conn: AsyncConnection, user_id: int, friend_id: int) ->
 async def list_friendships(conn: AsyncConnection, user_id: int) -> list[sa.Row[Any]]:
     query = sa.select(friendships).where(friendships.c.user_id == user_id)
     return list((await conn.execute(query)).all())
+
+
+async def list_friendships_page(
+    conn: AsyncConnection, user_id: int, after: tuple[str, int] | None, limit: int
+) -> list[sa.Row[Any]]:
+    """A page of the user's side of their friendships in sort_key order, after `after`
+    (sort_key, friend_id)."""
+    f = friendships.c
+    query = sa.select(friendships).where(f.user_id == user_id)
+    if after is not None:
+        query = query.where(sa.tuple_(f.sort_key, f.friend_id) > sa.tuple_(*after))
+    query = query.order_by(f.sort_key, f.friend_id).limit(limit)
+    return list((await conn.execute(query)).all())
+
+
+async def update_sort_keys_about(conn: AsyncConnection, friend_id: int, sort_key: str) -> None:
+    """A friend's new display name: re-sort them in the lists of those with no remark on them."""
+    f = friendships.c
+    await conn.execute(
+        sa.update(friendships)
+        .where(f.friend_id == friend_id, f.remark == "")
+        .values(sort_key=sort_key)
+    )
 
 
 async def update_friendship(

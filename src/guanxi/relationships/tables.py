@@ -20,7 +20,8 @@ friend_requests = sa.Table(
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Column("answered_at", sa.BigInteger, nullable=True),
-    sa.Index("ix_friend_requests_to", "to_user_id", "status"),
+    sa.Index("ix_friend_requests_to", "to_user_id", "status", "id"),
+    sa.Index("ix_friend_requests_from_status", "from_user_id", "status", "id"),
     sa.Index("ix_friend_requests_from", "from_user_id", "created_at"),
 )
 
@@ -35,6 +36,9 @@ friendships = sa.Table(
     sa.Column("hide_my_moments", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("hide_their_moments", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("sort_key", sa.String(200), nullable=False, server_default=""),
+    sa.Index("ix_friendships_sorted", "user_id", "sort_key", "friend_id"),
+    sa.Index("ix_friendships_friend", "friend_id"),
 )
 
 blocks = sa.Table(

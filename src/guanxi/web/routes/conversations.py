@@ -9,12 +9,19 @@ from fastapi import APIRouter, Response
 from guanxi.errors import InvalidInput
 from guanxi.web.auth import Me, Svc
 from guanxi.web.responses import JSONOut
-from guanxi.web.routes.params import HandlePath, IdPath
+from guanxi.web.routes.params import (
+    PAGE_DEFAULT,
+    CursorQuery,
+    HandlePath,
+    IdPath,
+    LimitQuery,
+)
 from guanxi.web.schemas.conversations import (
     ConversationIn,
     ConversationOut,
     ConversationPage,
     ConversationPatchIn,
+    MemberPage,
     MemberRoleIn,
     MembersIn,
 )
@@ -41,9 +48,12 @@ async def open_conversation(body: ConversationIn, me: Me, svc: Svc) -> JSONOut:
 
 
 @router.get("/conversations", response_model=ConversationPage)
-async def list_conversations(me: Me, svc: Svc) -> dict[str, Any]:
-    views = await svc.conversations.list_conversations(me)
-    return {"conversations": [c.to_wire() for c in views]}
+async def list_conversations(
+    me: Me, svc: Svc, cursor: CursorQuery = None, limit: LimitQuery = PAGE_DEFAULT
+) -> JSONOut:
+    page = await svc.conversations.list_conversations(me, cursor, limit)
+    wire = [c.to_wire() for c in page.items]
+    return JSONOut({"conversations": wire, "next_cursor": page.next_cursor})
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
@@ -57,6 +67,19 @@ async def update_conversation(
 ) -> dict[str, Any]:
     changes = body.model_dump(exclude_none=True)
     return (await svc.conversations.update_conversation(me, conversation_id, changes)).to_wire()
+
+
+@router.get("/conversations/{conversation_id}/members", response_model=MemberPage)
+async def list_members(
+    conversation_id: IdPath,
+    me: Me,
+    svc: Svc,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = PAGE_DEFAULT,
+) -> JSONOut:
+    page = await svc.conversations.list_members(me, conversation_id, cursor, limit)
+    members = [{"user": user.to_wire(), "role": role} for user, role in page.items]
+    return JSONOut({"members": members, "next_cursor": page.next_cursor})
 
 
 @router.post("/conversations/{conversation_id}/members", response_model=ConversationOut)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from guanxi.moments.service import MomentDraft
 from guanxi.web.auth import Me, Svc
-from guanxi.web.routes.params import HandlePath, IdPath
+from guanxi.web.routes.params import PAGE_DEFAULT, HandlePath, IdPath
 from guanxi.web.schemas.moments import CommentIn, CommentOut, MomentIn, MomentOut, MomentPage
 
 router = APIRouter(tags=["moments"])
@@ -31,7 +31,7 @@ async def feed(me: Me, svc: Svc, cursor: Cursor = None, limit: Limit = 20) -> di
 
 @router.get("/users/{handle}/moments", response_model=MomentPage)
 async def user_moments(
-    handle: HandlePath, me: Me, svc: Svc, cursor: Cursor = None, limit: Limit = 20
+    handle: HandlePath, me: Me, svc: Svc, cursor: Cursor = None, limit: Limit = PAGE_DEFAULT
 ) -> dict[str, Any]:
     return (await svc.moments.user_moments(me, handle, cursor, limit)).to_wire()
 

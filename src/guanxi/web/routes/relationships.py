@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from guanxi.web.auth import Me, Svc
-from guanxi.web.routes.params import HandlePath, IdPath
+from guanxi.web.responses import JSONOut
+from guanxi.web.routes.params import (
+    PAGE_DEFAULT,
+    CursorQuery,
+    HandlePath,
+    IdPath,
+    LimitQuery,
+)
 from guanxi.web.schemas.relationships import (
     AcceptIn,
     BlockPage,
@@ -29,12 +36,24 @@ async def send_friend_request(body: FriendRequestIn, me: Me, svc: Svc) -> dict[s
 
 
 @router.get("/friend-requests", response_model=FriendRequestPage)
-async def list_friend_requests(me: Me, svc: Svc) -> dict[str, Any]:
-    requests = await svc.relationships.list_friend_requests(me)
-    return {
-        "incoming": [r.to_wire() for r in requests if r.recipient.id == me.user.id],
-        "outgoing": [r.to_wire() for r in requests if r.sender.id == me.user.id],
-    }
+async def list_friend_requests(
+    me: Me,
+    svc: Svc,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = PAGE_DEFAULT,
+    direction: Annotated[
+        Literal["incoming", "outgoing"] | None,
+        Query(description="Only requests sent to you, or only those you sent; default both."),
+    ] = None,
+) -> JSONOut:
+    page = await svc.relationships.list_friend_requests(me, cursor, limit, direction)
+    return JSONOut(
+        {
+            "incoming": [r.to_wire() for r in page.items if r.recipient.id == me.user.id],
+            "outgoing": [r.to_wire() for r in page.items if r.sender.id == me.user.id],
+            "next_cursor": page.next_cursor,
+        }
+    )
 
 
 @router.post("/friend-requests/{request_id}/accept", response_model=FriendOut)
@@ -50,8 +69,11 @@ async def decline(request_id: IdPath, me: Me, svc: Svc) -> Response:
 
 
 @router.get("/friends", response_model=FriendPage)
-async def list_friends(me: Me, svc: Svc) -> dict[str, Any]:
-    return {"friends": [f.to_wire() for f in await svc.relationships.list_friends(me)]}
+async def list_friends(
+    me: Me, svc: Svc, cursor: CursorQuery = None, limit: LimitQuery = PAGE_DEFAULT
+) -> JSONOut:
+    page = await svc.relationships.list_friends(me, cursor, limit)
+    return JSONOut({"friends": [f.to_wire() for f in page.items], "next_cursor": page.next_cursor})
 
 
 @router.patch("/friends/{handle}", response_model=FriendOut)

@@ -109,6 +109,12 @@ class ConversationOut(BaseModel):
 
 class ConversationPage(BaseModel):
     conversations: list[ConversationOut]
+    next_cursor: str | None = Field(description="The next page's cursor; null on the last.")
+
+
+class MemberPage(BaseModel):
+    members: list[MemberOut]
+    next_cursor: str | None = Field(description="The next page's cursor; null on the last.")
 
 
 class ReadOut(BaseModel):

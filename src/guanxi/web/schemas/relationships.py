@@ -41,6 +41,7 @@ class FriendRequestOut(BaseModel):
 class FriendRequestPage(BaseModel):
     incoming: list[FriendRequestOut]
     outgoing: list[FriendRequestOut]
+    next_cursor: str | None = Field(description="The next page's cursor; null on the last.")
 
 
 class FriendOut(BaseModel):
@@ -55,6 +56,7 @@ class FriendOut(BaseModel):
 
 class FriendPage(BaseModel):
     friends: list[FriendOut]
+    next_cursor: str | None = Field(description="The next page's cursor; null on the last.")
 
 
 class ProfileOut(BaseModel):

@@ -1,0 +1,70 @@
+"""The chat list, a page at a time: latest activity first, each conversation with its last
+message and the reader's unread count.
+
+A page costs a fixed number of statements however many conversations it holds (the page,
+unread counts, last messages and what they quote, reactions, media, peers, member counts,
+users), and each statement is bounded: by the page size, by UNREAD_COUNT_MAX per
+conversation, and by the cap on conversations per user for the one that orders them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.accounts import store as accounts_store
+from guanxi.conversations import store_conversations, store_members, store_messages
+from guanxi.conversations.hydrate import hydrate_across
+from guanxi.conversations.models import DIRECT, Conversation, Message
+from guanxi.conversations.views import conversation_of
+from guanxi.db import keyset
+from guanxi.db.keyset import Page, let_others_run
+
+LIST = "conversations"
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, int] | None:
+    """The (updated_at, id) a page continues after."""
+    return keyset.decode_pair(cursor, LIST)
+
+
+async def chat_list_page(
+    conn: AsyncConnection, user_id: int, before: tuple[int, int] | None, limit: int
+) -> Page[Conversation]:
+    rows = await store_conversations.list_conversations_of(conn, user_id, before, limit + 1)
+    page = keyset.page_of(rows, limit, LIST, lambda r: (r.updated_at, r.id))
+    ids = [r.id for r in page.items]
+    await let_others_run()
+    counts = await store_members.count_active_members_of(conn, ids)
+    unread = await store_messages.count_unread_of(conn, user_id, ids)
+    await let_others_run()
+    peers = await store_members.list_other_members(
+        conn, [r.id for r in page.items if r.kind == DIRECT], user_id
+    )
+    owners = [r.owner_id for r in page.items if r.owner_id is not None]
+    users = await accounts_store.list_users(conn, [*owners, *peers.values()])
+    await let_others_run()
+    last = await _last_messages(conn, page.items)
+    await let_others_run()
+    views = [
+        conversation_of(
+            row,
+            users,
+            [],
+            users.get(peers[row.id]) if row.id in peers else None,
+            last.get(row.id),
+            unread.get(row.id, 0),
+            row.last_read_seq,
+            member_count=counts.get(row.id, 0),
+        )
+        for row in page.items
+    ]
+    return Page(views, page.next_cursor)
+
+
+async def _last_messages(conn: AsyncConnection, rows: list[Any]) -> dict[int, Message]:
+    """Each conversation's last message the member may see (none before they joined)."""
+    ids = [r.id for r in rows if r.last_seq > r.joined_seq]
+    found = await hydrate_across(conn, await store_messages.list_last_messages(conn, ids))
+    return {m.conversation_id: m for m in found}
