@@ -2,8 +2,9 @@
 
 import { avatar, clear, h, iconButton } from "./dom.js";
 import { shortTime } from "./format.js";
-import { convTitle, nameOf, on, sortedConversations, state } from "./state.js";
+import { convTitle, loadMoreConversations, nameOf, on, sortedConversations, state } from "./state.js";
 import { createGroup } from "./groups.js";
+import { pager } from "./pager.js";
 
 export function preview(message) {
   if (!message) return "";
@@ -16,10 +17,11 @@ export function renderChatList(pane) {
   const filter = h("input.search-input", { type: "search", placeholder: "Search chats", attrs: { "aria-label": "Search chats" } });
   const list = h("ul.conv-list", { attrs: { "aria-label": "Chats" } });
   const empty = h("p.list-empty", { hidden: true }, "No chats yet. Add a friend in Contacts, or create a group.");
+  const more = pager("More chats", loadMoreConversations);
   clear(pane,
     h("header.pane-head", {}, h("div.pane-title", {}, h("h2", {}, "Chats")),
       h("div.pane-actions", {}, iconButton("plus", "New group", () => createGroup()))),
-    h("div.list-search", {}, filter), empty, list);
+    h("div.list-search", {}, filter), empty, h("div.list-scroll", {}, list, more.el));
 
   const draw = () => {
     const active = location.hash.match(/^#\/chats\/(\d+)/);
@@ -28,11 +30,12 @@ export function renderChatList(pane) {
     const convs = sortedConversations().filter((c) => !needle || convTitle(c).toLowerCase().includes(needle));
     clear(list, convs.map((c) => item(c, c.id === activeId)));
     empty.hidden = state.convs.size > 0;
+    more.show(Boolean(state.convsCursor));
   };
   filter.addEventListener("input", draw);
   window.addEventListener("hashchange", draw);
   draw();
-  return [on("convs", draw), on("friends", draw), () => window.removeEventListener("hashchange", draw)];
+  return [on("convs", draw), on("friends", draw), () => window.removeEventListener("hashchange", draw), more.dispose];
 }
 
 function item(conv, active) {

@@ -5,7 +5,8 @@ import { ApiError, call } from "./api.js";
 import { avatar, clear, h, icon, toast } from "./dom.js";
 import { ROLES, roleLabel } from "./format.js";
 import { navigate, paneHeader } from "./shell.js";
-import { loadBlocks, loadConversations, loadFriends, loadRequests, nameOf, on, rememberUser, state } from "./state.js";
+import { loadBlocks, loadConversations, loadFriends, loadMoreRequests, loadRequests, nameOf, on, rememberUser, state } from "./state.js";
+import { pager } from "./pager.js";
 
 const err = (e) => (e instanceof ApiError ? e.message : "The server cannot be reached.");
 
@@ -25,7 +26,7 @@ export function renderContactList(pane) {
     const n = state.requests.incoming.length;
     clear(newFriends, h("span.avatar.tool", { attrs: { "aria-hidden": "true" } }, icon("plus")),
       h("span.conv-main", {}, h("span.conv-title", {}, "New friends"), h("span.conv-preview", {}, "Find people by handle · requests")),
-      n ? h("span.unread", {}, String(n)) : null);
+      n ? h("span.unread", {}, state.requests.cursor ? `${n}+` : String(n)) : null);
     const friends = [...state.friends.values()].sort((a, b) => nameOf(a.user.handle).localeCompare(nameOf(b.user.handle)));
     const active = decodeURIComponent((location.hash.match(/^#\/contacts\/u\/(.+)$/) || [])[1] || "");
     clear(list, friends.length ? friends.map((f) => h("li", {}, h(`a.conv-item${f.user.handle === active ? ".active" : ""}`, { href: `#/contacts/u/${encodeURIComponent(f.user.handle)}` },
@@ -45,11 +46,15 @@ export function renderNewFriends(pane) {
     h("label", { htmlFor: "find-handle" }, "Find people by handle"),
     h("div.inline", {}, handle, h("button.primary", { type: "submit" }, "Search")));
   const requests = h("div");
-  clear(pane, paneHeader("New friends", "contacts"), h("div.page", {}, find, result, requests));
-  const draw = () => clear(requests, incoming(), outgoing());
+  const more = pager("More requests", loadMoreRequests);
+  clear(pane, paneHeader("New friends", "contacts"), h("div.page", {}, find, result, requests, more.el));
+  const draw = () => {
+    clear(requests, incoming(), outgoing());
+    more.show(Boolean(state.requests.cursor));
+  };
   draw();
   handle.focus();
-  return [on("requests", draw)];
+  return [on("requests", draw), more.dispose];
 }
 
 async function lookUp(handle, box) {

@@ -3,7 +3,8 @@
 import { ApiError, call } from "./api.js";
 import { avatar, clear, h, iconButton, modal, toast } from "./dom.js";
 import { paneHeader, navigate } from "./shell.js";
-import { loadConversation, myRole, nameOf, on, state } from "./state.js";
+import { loadConversation, myRole, nameOf, on, rememberUser, state } from "./state.js";
+import { PAGE, pager } from "./pager.js";
 
 function friendPicker(exclude = new Set()) {
   const friends = [...state.friends.values()].filter((f) => !exclude.has(f.user.handle));
@@ -40,20 +41,24 @@ export function createGroup(preselect = []) {
 
 export function renderGroupInfo(pane, id) {
   let shown = null;
+  let more = null;
   const render = (conv) => {
     if (conv.kind !== "group") return navigate(`chats/${id}`);
     shown = conv;
     const role = myRole(conv);
     const manager = role === "owner" || role === "admin";
+    if (more) more.dispose();
+    const section = members(conv, role, manager);
+    more = section.more;
     clear(pane, paneHeader("Group info", `chats/${id}`, [], conv.name),
-      h("div.page", {}, settings(conv, manager), members(conv, role, manager),
+      h("div.page", {}, settings(conv, manager), section.el,
         h("section.card", {}, h("button.danger.wide", { type: "button", on: { click: () => leave(conv) } }, "Leave group"))));
   };
   const editing = () => pane.contains(document.activeElement) && document.activeElement.closest("form");
   const off = on("conv", (c) => { if (c.id === id && !editing()) render(c); });
   loadConversation(id).then((c) => { if (shown !== c) render(c); },
     () => clear(pane, paneHeader("Group", `chats/${id}`), h("p.empty-detail", {}, "Not found.")));
-  return [off];
+  return [off, () => more && more.dispose()];
 }
 
 function settings(conv, manager) {
@@ -73,17 +78,30 @@ function settings(conv, manager) {
     manager ? h("button.primary", { type: "submit" }, "Save") : h("p.muted", {}, "Only the owner and admins can change these."));
 }
 
+/** The members, a page at a time (in the order they joined). */
 function members(conv, role, manager) {
-  const list = (conv.members || []).map((m) => {
-    const handle = m.user.handle;
-    const removable = manager && handle !== state.me.handle && m.role !== "owner" && (role === "owner" || m.role === "member");
-    return h("li.member", {}, avatar(nameOf(handle), handle, ".small"),
-      h("span.member-name", {}, nameOf(handle), h("small.muted", {}, ` @${handle}`)),
-      m.role !== "member" ? h("span.chip", {}, m.role) : null,
-      removable ? h("button.link.danger-text", { type: "button", attrs: { "aria-label": `Remove ${nameOf(handle)}` }, on: { click: () => remove(conv, handle) } }, "Remove") : null);
+  const list = h("ul.member-list");
+  let cursor = null;
+  const more = pager("More members", async () => {
+    const page = await call("GET", `/conversations/${conv.id}/members`, undefined, { cursor, limit: PAGE });
+    list.append(...page.members.map((m) => member(conv, m, role, manager)));
+    cursor = page.next_cursor;
+    return Boolean(cursor);
   });
-  return h("section.card", {}, h("div.card-head", {}, h("h3", {}, `Members (${(conv.members || []).length})`),
-    manager ? iconButton("plus", "Add members", () => addMembers(conv)) : null), h("ul.member-list", {}, list));
+  more.load();
+  const count = conv.member_count || (conv.members || []).length;
+  const el = h("section.card", {}, h("div.card-head", {}, h("h3", {}, `Members (${count})`),
+    manager ? iconButton("plus", "Add members", () => addMembers(conv)) : null), list, more.el);
+  return { el, more };
+}
+
+function member(conv, m, role, manager) {
+  const handle = rememberUser(m.user).handle;
+  const removable = manager && handle !== state.me.handle && m.role !== "owner" && (role === "owner" || m.role === "member");
+  return h("li.member", {}, avatar(nameOf(handle), handle, ".small"),
+    h("span.member-name", {}, nameOf(handle), h("small.muted", {}, ` @${handle}`)),
+    m.role !== "member" ? h("span.chip", {}, m.role) : null,
+    removable ? h("button.link.danger-text", { type: "button", attrs: { "aria-label": `Remove ${nameOf(handle)}` }, on: { click: () => remove(conv, handle) } }, "Remove") : null);
 }
 
 async function remove(conv, handle) {

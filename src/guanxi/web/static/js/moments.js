@@ -6,6 +6,7 @@ import { avatar, clear, h, icon, iconButton, modal, toast } from "./dom.js";
 import { agoTime } from "./format.js";
 import { openPhoto } from "./media.js";
 import { paneHeader } from "./shell.js";
+import { PAGE, pager } from "./pager.js";
 import { nameOf, on, rememberUser, state } from "./state.js";
 
 const err = (e) => (e instanceof ApiError ? e.message : "The server cannot be reached.");
@@ -14,24 +15,24 @@ const AUDIENCES = { all: "All friends", only: "Only friends tagged…", except: 
 export function renderMoments(pane, handle) {
   const cards = new Map();
   const list = h("div.feed", { attrs: { "aria-label": "Moments" } });
-  const more = h("button.secondary.wide", { type: "button", hidden: true }, "Load more");
+  const more = pager("Load more", () => page());
   let cursor = null;
   const mine = !handle || handle === state.me.handle;
   const title = handle ? `${nameOf(handle)}'s moments` : "Moments";
   const post = mine ? h("button.primary", { type: "button", on: { click: () => compose(() => reload()) } }, icon("camera"), " Post") : null;
   const who = handle || state.me.handle;
   const cover = h("div.moments-cover", {}, h("div.cover-name", {}, h("strong", {}, nameOf(who)), avatar(nameOf(who), who, ".large")));
-  clear(pane, paneHeader(title, handle ? `contacts/u/${encodeURIComponent(handle)}` : null, post ? [post] : []), h("div.page.feed-page", {}, cover, list, more));
+  clear(pane, paneHeader(title, handle ? `contacts/u/${encodeURIComponent(handle)}` : null, post ? [post] : []), h("div.page.feed-page", {}, cover, list, more.el));
 
   async function page() {
     const path = handle ? `/users/${encodeURIComponent(handle)}/moments` : "/moments/feed";
     try {
-      const result = await call("GET", path, undefined, { cursor, limit: 20 });
+      const result = await call("GET", path, undefined, { cursor, limit: handle ? PAGE : 20 });
       for (const m of result.moments) show(m);
       cursor = result.next_cursor;
-      more.hidden = !cursor;
       if (cards.size === 0) list.replaceChildren(h("p.list-empty", {}, handle ? "Nothing to see here." : "No moments yet. Share one!"));
     } catch (e) { list.replaceChildren(h("p.list-empty", {}, err(e))); }
+    return Boolean(cursor);
   }
 
   function show(moment) {
@@ -52,12 +53,12 @@ export function renderMoments(pane, handle) {
     cursor = null;
     cards.clear();
     list.replaceChildren();
-    page();
+    more.show(false);
+    more.load();
   }
 
-  more.addEventListener("click", page);
-  page();
-  return [on("event", (e) => { if (e.moment_id && cards.has(e.moment_id)) refresh(e.moment_id); })];
+  more.load();
+  return [on("event", (e) => { if (e.moment_id && cards.has(e.moment_id)) refresh(e.moment_id); }), more.dispose];
 }
 
 function momentCard(m, refresh) {

@@ -2,6 +2,7 @@
 // Messages are keyed by conversation and seq, so whatever arrives twice is kept once.
 
 import { call } from "./api.js";
+import { PAGE } from "./pager.js";
 
 const listeners = new Map();
 
@@ -19,9 +20,10 @@ export const state = {
   me: null,
   users: new Map(),
   friends: new Map(),
-  requests: { incoming: [], outgoing: [] },
+  requests: { incoming: [], outgoing: [], cursor: null },
   blocked: new Set(),
   convs: new Map(),
+  convsCursor: null, // the chat list's next page (null: every chat is here)
   chats: new Map(),
   peerRead: new Map(),
   online: "connecting",
@@ -31,7 +33,8 @@ export function reset() {
   state.me = null;
   for (const key of ["users", "friends", "convs", "chats", "peerRead"]) state[key].clear();
   state.blocked.clear();
-  state.requests = { incoming: [], outgoing: [] };
+  state.requests = { incoming: [], outgoing: [], cursor: null };
+  state.convsCursor = null;
 }
 
 export function rememberUser(user) {
@@ -109,15 +112,36 @@ function rememberConversation(conv) {
   return conv;
 }
 
+/** The chat list's first page. Chats loaded from later pages stay; one the first page
+ * should hold but does not (a group I left) goes. */
 export async function loadConversations() {
-  const { conversations } = await call("GET", "/conversations");
+  const page = await call("GET", "/conversations", undefined, { limit: PAGE });
   const seen = new Set();
-  for (const conv of conversations) {
+  for (const conv of page.conversations) {
     rememberConversation(conv);
     seen.add(conv.id);
   }
-  for (const id of [...state.convs.keys()]) if (!seen.has(id)) state.convs.delete(id);
+  const last = page.conversations[page.conversations.length - 1];
+  for (const [id, conv] of [...state.convs]) {
+    if (!seen.has(id) && (!page.next_cursor || !last || listedBefore(conv, last))) state.convs.delete(id);
+  }
+  state.convsCursor = page.next_cursor;
   emit("convs");
+}
+
+/** The chat list's next page; true while more remain. Chats that moved to the top meanwhile
+ * came as events (a new message), so nothing is missed. */
+export async function loadMoreConversations() {
+  if (!state.convsCursor) return false;
+  const page = await call("GET", "/conversations", undefined, { cursor: state.convsCursor, limit: PAGE });
+  for (const conv of page.conversations) if (!state.convs.has(conv.id)) rememberConversation(conv);
+  state.convsCursor = page.next_cursor;
+  emit("convs");
+  return Boolean(page.next_cursor);
+}
+
+function listedBefore(a, b) { // the server's order: latest activity, then id, first
+  return a.updated_at > b.updated_at || (a.updated_at === b.updated_at && a.id > b.id);
 }
 
 export async function loadConversation(id) {
@@ -127,23 +151,39 @@ export async function loadConversation(id) {
   return conv;
 }
 
+/** Every friend, page after page: every screen names people by my remark for them. */
 export async function loadFriends() {
-  const { friends } = await call("GET", "/friends");
-  state.friends.clear();
-  for (const friend of friends) {
-    rememberUser(friend.user);
-    state.friends.set(friend.user.handle, friend);
-  }
+  const friends = new Map();
+  let cursor = null;
+  do {
+    const page = await call("GET", "/friends", undefined, { cursor, limit: 100 });
+    for (const friend of page.friends) friends.set(rememberUser(friend.user).handle, friend);
+    cursor = page.next_cursor;
+  } while (cursor);
+  state.friends = friends;
   emit("friends");
 }
 
+/** The newest pending requests both ways; loadMoreRequests() pages on. */
 export async function loadRequests() {
-  state.requests = await call("GET", "/friend-requests");
-  for (const r of [...state.requests.incoming, ...state.requests.outgoing]) {
+  state.requests = rememberRequests(await call("GET", "/friend-requests", undefined, { limit: PAGE }), { incoming: [], outgoing: [] });
+  emit("requests");
+}
+
+export async function loadMoreRequests() {
+  const { cursor } = state.requests;
+  if (!cursor) return false;
+  state.requests = rememberRequests(await call("GET", "/friend-requests", undefined, { cursor, limit: PAGE }), state.requests);
+  emit("requests");
+  return Boolean(state.requests.cursor);
+}
+
+function rememberRequests(page, known) {
+  for (const r of [...page.incoming, ...page.outgoing]) {
     rememberUser(r.from);
     rememberUser(r.to);
   }
-  emit("requests");
+  return { incoming: [...known.incoming, ...page.incoming], outgoing: [...known.outgoing, ...page.outgoing], cursor: page.next_cursor };
 }
 
 export async function loadBlocks() {
