@@ -353,6 +353,29 @@ async def test_friend_requests_page_both_ways_and_one_way(make_user: UserFactory
     assert await error_of(me.friend_requests_page(cursor=bad)) == (422, "bad_cursor")
 
 
+async def test_blocks_page_latest_first(make_user: UserFactory) -> None:
+    me = await make_user("mei")
+    handles = [f"b{i:02}" for i in range(5)]
+    for handle in handles:
+        await make_user(handle)
+        await me.block(handle)
+        await asyncio.sleep(0.002)  # each block at its own millisecond
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = await me.blocked_page(cursor=cursor, limit=2)
+        assert len(page["blocked"]) <= 2
+        seen += [u["handle"] for u in page["blocked"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == list(reversed(handles))
+    await me.unblock("b02")
+    assert [u["handle"] for u in await me.blocked()] == ["b04", "b03", "b01", "b00"]
+    assert await error_of(me.blocked_page(cursor=forge("blocks", "x", 1))) == (422, "bad_cursor")
+    assert (await error_of(me.blocked_page(limit=101)))[0] == 422
+
+
 # -- one person's moments ---------------------------------------------------------------------
 
 

@@ -202,8 +202,12 @@ class GuanxiClient:
         await self.call("DELETE", f"/blocks/{handle}")
 
     async def blocked(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = (await self.call("GET", "/blocks"))["blocked"]
-        return result
+        """Everyone I blocked (all pages), the latest first."""
+        return [u async for page in self._pages("/blocks") for u in page["blocked"]]
+
+    async def blocked_page(self, cursor: str | None = None, limit: int | None = None) -> Any:
+        """One page: `{"blocked": […], "next_cursor": …}`."""
+        return await self.call("GET", "/blocks", cursor=cursor, limit=limit)
 
     # -- conversations ------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from guanxi.settings import Settings
 DAY_MS = 86_400_000
 REQUESTS = "friend_requests"  # the names of the lists their cursors belong to
 FRIENDS = "friends"
+BLOCKS = "blocks"
 
 
 class RelationshipService:
@@ -241,11 +242,14 @@ class RelationshipService:
 
         await self.db.write(unit)
 
-    async def list_blocked(self, me: Principal) -> list[User]:
+    async def list_blocked(self, me: Principal, cursor: str | None, limit: int) -> Page[User]:
+        """A page of the people I blocked, the latest first."""
+        before = keyset.decode_pair(cursor, BLOCKS)
         async with self.db.read() as conn:
-            ids = await store.list_blocked(conn, me.user.id)
-            users = await accounts_store.list_users(conn, ids)
-        return sorted(users.values(), key=lambda u: u.handle)
+            rows = await store.list_blocked(conn, me.user.id, before, limit + 1)
+            page = keyset.page_of(rows, limit, BLOCKS, lambda r: (r.created_at, r.blocked_id))
+            users = await accounts_store.list_users(conn, [r.blocked_id for r in page.items])
+        return Page([users[r.blocked_id] for r in page.items], page.next_cursor)
 
     async def view_profile(self, me: Principal, handle: str) -> Profile:
         async with self.db.read() as conn:

@@ -207,9 +207,17 @@ async def delete_block(conn: AsyncConnection, blocker: int, blocked: int) -> Non
     await conn.execute(sa.delete(blocks).where(b.user_id == blocker, b.blocked_id == blocked))
 
 
-async def list_blocked(conn: AsyncConnection, blocker: int) -> list[int]:
-    query = sa.select(blocks.c.blocked_id).where(blocks.c.user_id == blocker)
-    return [int(x) for x in (await conn.execute(query)).scalars()]
+async def list_blocked(
+    conn: AsyncConnection, blocker: int, before: tuple[int, int] | None, limit: int
+) -> list[Any]:
+    """A page of the blocker's blocks, newest first: those before `before`
+    (created_at, blocked_id)."""
+    b = blocks.c
+    query = sa.select(b.blocked_id, b.created_at).where(b.user_id == blocker)
+    if before is not None:
+        query = query.where(sa.tuple_(b.created_at, b.blocked_id) < sa.tuple_(*before))
+    query = query.order_by(b.created_at.desc(), b.blocked_id.desc()).limit(limit)
+    return list((await conn.execute(query)).all())
 
 
 async def list_friendships_about(

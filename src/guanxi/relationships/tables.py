@@ -47,4 +47,5 @@ blocks = sa.Table(
     sa.Column("user_id", USER, sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("blocked_id", USER, sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Index("ix_blocks_user_time", "user_id", "created_at", "blocked_id"),
 )

@@ -5,6 +5,7 @@
   one index range; `ix_friendships_friend` finds the rows to re-sort when a name changes.
 - `ix_friend_requests_to` gains `id`, and `ix_friend_requests_from_status` is new: a page of
   pending requests either way is one index range, newest first.
+- `ix_blocks_user_time`: a page of the people one blocked, newest first, is one range.
 - Partial indexes over active memberships (`left_seq IS NULL`): by user (the chat list, the
   cap on conversations per user) and by conversation in join order (member pages and member
   counts read only the index).
@@ -37,6 +38,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_friend_requests_from_status", "friend_requests", ["from_user_id", "status", "id"]
     )
+    op.create_index("ix_blocks_user_time", "blocks", ["user_id", "created_at", "blocked_id"])
     op.create_index(
         "ix_conversation_members_user_active",
         "conversation_members",
@@ -71,6 +73,7 @@ def _fill_sort_keys() -> None:
 def downgrade() -> None:
     op.drop_index("ix_conversation_members_active", table_name="conversation_members")
     op.drop_index("ix_conversation_members_user_active", table_name="conversation_members")
+    op.drop_index("ix_blocks_user_time", table_name="blocks")
     op.drop_index("ix_friend_requests_from_status", table_name="friend_requests")
     op.drop_index("ix_friend_requests_to", table_name="friend_requests")
     op.create_index("ix_friend_requests_to", "friend_requests", ["to_user_id", "status"])

@@ -89,8 +89,11 @@ async def remove_friend(handle: HandlePath, me: Me, svc: Svc) -> Response:
 
 
 @router.get("/blocks", response_model=BlockPage)
-async def list_blocks(me: Me, svc: Svc) -> dict[str, Any]:
-    return {"blocked": [u.to_wire() for u in await svc.relationships.list_blocked(me)]}
+async def list_blocks(
+    me: Me, svc: Svc, cursor: CursorQuery = None, limit: LimitQuery = PAGE_DEFAULT
+) -> JSONOut:
+    page = await svc.relationships.list_blocked(me, cursor, limit)
+    return JSONOut({"blocked": [u.to_wire() for u in page.items], "next_cursor": page.next_cursor})
 
 
 @router.put("/blocks/{handle}", status_code=204)

@@ -68,3 +68,4 @@ class ProfileOut(BaseModel):
 
 class BlockPage(BaseModel):
     blocked: list[UserOut]
+    next_cursor: str | None = Field(description="The next page's cursor; null on the last.")

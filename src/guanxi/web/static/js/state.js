@@ -187,8 +187,14 @@ function rememberRequests(page, known) {
 }
 
 export async function loadBlocks() {
-  const { blocked } = await call("GET", "/blocks");
-  state.blocked = new Set(blocked.map((u) => rememberUser(u).handle));
+  const blocked = new Set();
+  let cursor = null;
+  do { // all of them, page after page: every screen asks whether someone is blocked
+    const page = await call("GET", "/blocks", undefined, { cursor, limit: 100 });
+    for (const user of page.blocked) blocked.add(rememberUser(user).handle);
+    cursor = page.next_cursor;
+  } while (cursor);
+  state.blocked = blocked;
   emit("friends");
 }
 
