@@ -5,33 +5,20 @@ logged in from that address before; every login logged without its password."""
 from __future__ import annotations
 
 import logging
-import time
-from typing import Any
 
 import httpx
 import pytest
 
 from guanxi.clock import FixedClock
-from guanxi.settings import Settings
+from tests import configured as per_test
+from tests.configured import configured
 from tests.conftest import PASSWORD, RunningServer, UserFactory
 
 WRONG = "not the password"
 PROXY = {"trusted_proxies": "127.0.0.1"}
 
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(time.time_ns() // 1_000_000)
-
-
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    changes: dict[str, Any] = getattr(request, "param", {})
-    return settings.model_copy(update=changes)
-
-
-def limits(**changes: Any) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize("settings", [changes], indirect=True)
+clock = per_test.clock  # fixtures: a FixedClock, settings changed by @configured
+settings = per_test.settings
 
 
 async def login(
@@ -55,7 +42,7 @@ async def mei_has_logged_in_from(
     assert (await login(server, "mei", PASSWORD, via=address)).status_code == 201
 
 
-@limits(login_address_failures=3, login_attempts=100)
+@configured(login_address_failures=3, login_attempts=100)
 async def test_x_forwarded_for_is_not_believed_without_a_trusted_proxy(
     server: RunningServer,
 ) -> None:
@@ -64,7 +51,7 @@ async def test_x_forwarded_for_is_not_believed_without_a_trusted_proxy(
     assert await statuses(server, tries) == [401, 401, 401, 429]
 
 
-@limits(login_address_failures=3, login_attempts=100, **PROXY)
+@configured(login_address_failures=3, login_attempts=100, **PROXY)
 async def test_a_trusted_proxy_names_the_address(server: RunningServer) -> None:
     tries = [(f"guess{i}", f"203.0.113.{i}") for i in range(4)]
     assert await statuses(server, tries) == [401, 401, 401, 401]
@@ -72,7 +59,7 @@ async def test_a_trusted_proxy_names_the_address(server: RunningServer) -> None:
     assert await statuses(server, same) == [401, 401, 401, 429]
 
 
-@limits(login_attempts=3, **PROXY)
+@configured(login_attempts=3, **PROXY)
 async def test_an_account_waits_longer_after_each_failure_from_any_address(
     server: RunningServer, make_user: UserFactory, clock: FixedClock
 ) -> None:
@@ -93,7 +80,7 @@ async def test_an_account_waits_longer_after_each_failure_from_any_address(
     assert await statuses(server, tries) == [401, 401, 401]
 
 
-@limits(login_attempts=3, login_max_delay_seconds=5, **PROXY)
+@configured(login_attempts=3, login_max_delay_seconds=5, **PROXY)
 async def test_the_account_delay_never_grows_past_its_maximum(
     server: RunningServer, make_user: UserFactory, clock: FixedClock
 ) -> None:
@@ -106,7 +93,7 @@ async def test_the_account_delay_never_grows_past_its_maximum(
     assert (await login(server, "mei", PASSWORD, via="198.51.100.9")).status_code == 201
 
 
-@limits(login_address_failures=3, login_attempts=100, **PROXY)
+@configured(login_address_failures=3, login_attempts=100, **PROXY)
 async def test_one_guesser_behind_a_shared_address_does_not_lock_out_the_others(
     server: RunningServer, make_user: UserFactory
 ) -> None:
@@ -120,7 +107,7 @@ async def test_one_guesser_behind_a_shared_address_does_not_lock_out_the_others(
     assert (await login(server, "mei", via=school)).status_code == 401
 
 
-@limits(login_global_failures=4, login_address_failures=100, login_attempts=100, **PROXY)
+@configured(login_global_failures=4, login_address_failures=100, login_attempts=100, **PROXY)
 async def test_failures_from_everywhere_together_are_limited(
     server: RunningServer, make_user: UserFactory
 ) -> None:
@@ -132,7 +119,7 @@ async def test_failures_from_everywhere_together_are_limited(
     assert (await login(server, "mei", PASSWORD, via=home)).status_code == 201
 
 
-@limits(**PROXY)
+@configured(**PROXY)
 async def test_logins_are_logged_with_handle_and_address_never_the_password(
     server: RunningServer, make_user: UserFactory, caplog: pytest.LogCaptureFixture
 ) -> None:

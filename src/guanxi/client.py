@@ -108,8 +108,12 @@ class GuanxiClient:
 
     # -- accounts -----------------------------------------------------------------------
 
-    async def register(self, handle: str, password: str, display_name: str) -> dict[str, Any]:
+    async def register(
+        self, handle: str, password: str, display_name: str, invite: str | None = None
+    ) -> dict[str, Any]:
         body = {"handle": handle, "password": password, "display_name": display_name}
+        if invite is not None:
+            body["invite"] = invite
         return self._signed_in(await self.call("POST", "/accounts", body))
 
     async def login(self, handle: str, password: str, device: str = "") -> dict[str, Any]:
@@ -124,6 +128,19 @@ class GuanxiClient:
     async def logout(self) -> None:
         await self.call("DELETE", "/sessions/current")
         self.token = None
+
+    async def sessions(self) -> list[dict[str, Any]]:
+        """My sessions (devices), most recently used first; `current` marks this one."""
+        result: list[dict[str, Any]] = (await self.call("GET", "/sessions"))["sessions"]
+        return result
+
+    async def end_session(self, session_id: int) -> None:
+        await self.call("DELETE", f"/sessions/{session_id}")
+
+    async def change_password(self, current_password: str, new_password: str) -> None:
+        """A new password; every other session of mine ends."""
+        body = {"current_password": current_password, "new_password": new_password}
+        await self.call("POST", "/me/password", body)
 
     async def me(self) -> dict[str, Any]:
         result: dict[str, Any] = await self.call("GET", "/me")

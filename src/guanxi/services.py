@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from guanxi.accounts.invites import InviteService
 from guanxi.accounts.service import AccountService
+from guanxi.accounts.service_lifecycle import AccountLifecycle
 from guanxi.clock import Clock
 from guanxi.conversations.media_refs import MessageMediaReferrer
 from guanxi.conversations.service import ConversationService
@@ -38,6 +40,8 @@ class Services:
     hub: Hub
     broker: Broker
     accounts: AccountService
+    lifecycle: AccountLifecycle
+    invites: InviteService
     relationships: RelationshipService
     conversations: ConversationService
     messages: MessageService
@@ -97,6 +101,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         hub=hub,
         broker=broker,
         accounts=accounts,
+        lifecycle=AccountLifecycle(accounts),
+        invites=InviteService(db, clock),
         relationships=relationships,
         conversations=ConversationService(db, clock, settings, events),
         messages=MessageService(db, clock, settings, events),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -89,6 +90,13 @@ class Settings(BaseSettings):
         " reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty"
         " (the default): no proxy is trusted and the address is the connecting peer's.",
     )
+    password_min_score: int = Field(
+        2,
+        ge=0,
+        le=4,
+        description="Least zxcvbn strength score (0-4) of a new password: 2 refuses common"
+        " passwords, keyboard walks and the handle with a few characters added.",
+    )
     password_hash_threads: int = Field(
         default_factory=lambda: max(1, (os.cpu_count() or 1) // 2),
         ge=1,
@@ -123,6 +131,24 @@ class Settings(BaseSettings):
         ge=1,
         le=256,
         description="Threads that read and write media files and the search index's file.",
+    )
+    session_idle_days: int = Field(
+        30,
+        ge=1,
+        description="A session (a device's login) ends after this many days without use;"
+        " each use moves the end on.",
+    )
+    sessions_per_user_max: int = Field(
+        100,
+        ge=1,
+        description="Most sessions one user may hold; a login past it ends the least recently"
+        " used one.",
+    )
+    registration: Literal["open", "invite", "closed"] = Field(
+        "open",
+        description="Who may register: anyone (`open`), only with an invite code from"
+        " `guanxi invite create` (`invite`), or nobody (`closed`: 403; accounts are made with"
+        " `guanxi user create`).",
     )
     session_cache_seconds: int = Field(
         10,

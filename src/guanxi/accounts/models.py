@@ -17,6 +17,8 @@ class User:
     is_placeholder: bool
     created_at: int
     moments_visible: str = "all"  # how far back friends see my moments: "3d", "6m", "all"
+    is_disabled: bool = False
+    is_deleted: bool = False
 
     @classmethod
     def from_row(cls, row: Any) -> User:
@@ -28,6 +30,8 @@ class User:
             bool(row.is_placeholder),
             row.created_at,
             row.moments_visible,
+            bool(row.is_disabled),
+            row.deleted_at is not None,
         )
 
     def to_wire(self) -> dict[str, Any]:
@@ -36,6 +40,7 @@ class User:
             "display_name": self.display_name,
             "bio": self.bio,
             "is_placeholder": self.is_placeholder,
+            "is_deleted": self.is_deleted,
             "created_at": iso(self.created_at),
         }
 
@@ -50,3 +55,36 @@ class Principal:
 
     user: User
     session_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Session:
+    """One device's login."""
+
+    id: int
+    user_id: int
+    device: str
+    address: str
+    created_at: int
+    last_used_at: int
+
+    @classmethod
+    def from_row(cls, row: Any) -> Session:
+        return cls(
+            id=row.id,
+            user_id=row.user_id,
+            device=row.device,
+            address=row.address,
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+        )
+
+    def to_wire(self, current_id: int) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "device": self.device,
+            "address": self.address,
+            "created_at": iso(self.created_at),
+            "last_used_at": iso(self.last_used_at),
+            "current": self.id == current_id,
+        }

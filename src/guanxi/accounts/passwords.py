@@ -7,13 +7,19 @@ A login for a handle that does not exist checks a dummy hash, so it costs the sa
 
 from __future__ import annotations
 
+import re
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
+from guanxi.errors import InvalidInput
 from guanxi.settings import Settings
 from guanxi.threads import BoundedThreadPool
 
 JOB_SECONDS = 0.1  # about one Argon2id hash at the production cost, for Retry-After
+STRENGTH_CHARS = 72  # zxcvbn's own limit; its matching grows fast with length
+NOT_LETTERS = re.compile(r"[\W_]+")
 
 
 class Passwords:
@@ -30,6 +36,7 @@ class Passwords:
             JOB_SECONDS,
         )
         self._dummy_hash: str | None = None
+        self.min_score = settings.password_min_score
 
     async def hash(self, password: str) -> str:
         return await self.pool.run(self.hasher.hash, password)
@@ -41,6 +48,22 @@ class Passwords:
             password_hash = await self._dummy()
             password = password + "\0"
         return await self.pool.run(self._verify, password_hash, password)
+
+    async def check_strength(self, password: str, *, handle: str, display_name: str) -> None:
+        """Refuse the handle (or the display name) as a password, and anything zxcvbn guesses
+        easily (common passwords, keyboard walks, repeats, dates, the handle with a few
+        characters added). zxcvbn is Python and takes up to ~60 ms, so it runs in the pool."""
+        if _letters(password) in {_letters(handle), _letters(display_name)} - {""}:
+            raise InvalidInput("A password must not be your handle or name.", "weak_password")
+        inputs = [handle, display_name, *handle.split("."), *display_name.split()]
+        result = await self.pool.run(zxcvbn, password[:STRENGTH_CHARS], inputs)
+        if result["score"] < self.min_score:
+            hint = result["feedback"]["warning"] or "It is easy to guess."
+            raise InvalidInput(
+                f"Choose a stronger password. {hint} A few uncommon words together are"
+                " strong and easy to remember.",
+                "weak_password",
+            )
 
     def needs_rehash(self, password_hash: str) -> bool:
         """Hashed with other Argon2 parameters than today's: hash again at the next login."""
@@ -62,6 +85,10 @@ class Passwords:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _letters(text: str) -> str:
+    return NOT_LETTERS.sub("", text.casefold())
 
 
 def below_production_cost(settings: Settings) -> list[str]:

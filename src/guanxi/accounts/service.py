@@ -8,16 +8,16 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts import rules, store
+from guanxi.accounts.invites import use_invite
 from guanxi.accounts.login_limiter import LoginLimiter
 from guanxi.accounts.models import Principal, User
 from guanxi.accounts.passwords import Passwords
+from guanxi.accounts.sessions import Sessions
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
-from guanxi.errors import Conflict, NotFound, RateLimited, Unauthorized
-from guanxi.ids import new_token, token_hash
+from guanxi.errors import Conflict, Forbidden, NotFound, RateLimited, Unauthorized
+from guanxi.ids import new_token
 from guanxi.realtime.broker import Broker
-from guanxi.realtime.envelope import Envelope
-from guanxi.realtime.hub import SESSION_ENDED
 from guanxi.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,12 +27,11 @@ RenameHook = Callable[[AsyncConnection, User], Awaitable[None]]
 class AccountService:
     def __init__(self, db: Database, clock: Clock, settings: Settings, broker: Broker) -> None:
         self.db = db
-        self.broker = broker
         self.clock = clock
+        self.registration = settings.registration
         self.passwords = Passwords(settings)
         self.limiter = LoginLimiter(clock, settings)
-        self._cache_ms = settings.session_cache_seconds * 1000
-        self._sessions: dict[str, tuple[int, Principal]] = {}
+        self.sessions = Sessions(db, clock, settings, broker)
         self._rename_hooks: list[RenameHook] = []
 
     def on_rename(self, hook: RenameHook) -> None:
@@ -41,15 +40,32 @@ class AccountService:
         self._rename_hooks.append(hook)
 
     async def register(
-        self, handle: str, password: str, display_name: str, device: str = ""
+        self,
+        handle: str,
+        password: str,
+        display_name: str,
+        device: str = "",
+        *,
+        address: str = "",
+        invite: str | None = None,
+        by_operator: bool = False,
     ) -> tuple[User, str]:
+        """A new account and its first session. `by_operator` (the command line) registers
+        whatever `GUANXI_REGISTRATION` says."""
+        if not by_operator and self.registration == "closed":
+            raise Forbidden("This community does not take new registrations.", "closed")
         handle = rules.check_handle(handle)
         rules.check_password(password)
         display_name = rules.check_display_name(display_name)
+        await self.passwords.check_strength(password, handle=handle, display_name=display_name)
         password_hash = await self.passwords.hash(password)
         token = new_token()
+        needs_invite = not by_operator and self.registration == "invite"
 
         async def unit(tx: Tx) -> User:
+            now = self.clock.now_ms()
+            if needs_invite:  # first: without a code, not even which handles exist is told
+                await use_invite(tx, invite, now)
             if await store.exists_handle(tx.conn, handle):
                 raise Conflict("That handle is taken.", "handle_taken")
             user = await store.insert_user(
@@ -57,12 +73,15 @@ class AccountService:
                 handle=handle,
                 display_name=display_name,
                 password_hash=password_hash,
-                created_at=self.clock.now_ms(),
+                created_at=now,
             )
-            await self._open_session(tx, user.id, token, device)
+            await self.sessions.open(tx, user.id, token, device, address)
             return user
 
-        return await self.db.write(unit), token
+        user = await self.db.write(unit)
+        self.limiter.succeeded(handle, address)
+        log.info("registered: handle=%r address=%s", handle, address)
+        return user, token
 
     async def create_placeholder(self, handle: str, display_name: str, origin: str) -> User:
         """Someone known only from imported history: no password, cannot log in."""
@@ -85,6 +104,26 @@ class AccountService:
     async def login(
         self, handle: str, password: str, address: str, device: str = ""
     ) -> tuple[User, str]:
+        user_id, old_hash = await self.check_login(handle, password, address)
+        token = new_token()
+        new_hash = await self._rehash(old_hash, password)
+
+        async def unit(tx: Tx) -> tuple[User, list[int]]:
+            dropped = await self.sessions.open(tx, user_id, token, device, address)
+            if new_hash is not None:
+                await store.update_user(tx.conn, user_id, password_hash=new_hash)
+            user = await store.get_user(tx.conn, user_id)
+            assert user is not None
+            return user, dropped
+
+        user, dropped = await self.db.write(unit)
+        self.sessions.ended(user_id, dropped)
+        log.info("login succeeded: handle=%r address=%s", handle, address)
+        return user, token
+
+    async def check_login(self, handle: str, password: str, address: str) -> tuple[int, str]:
+        """The user's id and password hash if the password is theirs and they may log in,
+        counted by the login limiter either way."""
         try:
             self.limiter.begin(handle, address)
         except RateLimited:
@@ -100,21 +139,11 @@ class AccountService:
             log.warning("login failed: handle=%r address=%s", handle, address)
             raise Unauthorized("Wrong handle or password.", "bad_credentials")
         self.limiter.succeeded(handle, address)
-        token = new_token()
-        user_id, old_hash = found
-        new_hash = await self._rehash(old_hash, password)
-
-        async def unit(tx: Tx) -> User:
-            await self._open_session(tx, user_id, token, device)
-            if new_hash is not None:
-                await store.update_user(tx.conn, user_id, password_hash=new_hash)
-            user = await store.get_user(tx.conn, user_id)
-            assert user is not None
-            return user
-
-        user = await self.db.write(unit)
-        log.info("login succeeded: handle=%r address=%s", handle, address)
-        return user, token
+        user_id, password_hash, disabled = found
+        if disabled:
+            log.warning("login of a disabled account: handle=%r address=%s", handle, address)
+            raise Forbidden("This account is disabled.", "account_disabled")
+        return user_id, password_hash
 
     async def _rehash(self, password_hash: str, password: str) -> str | None:
         """A new hash at today's cost if the stored one was made at another (skipped when
@@ -126,54 +155,22 @@ class AccountService:
         except RateLimited:
             return None
 
-    async def _check_password(self, handle: str, password: str) -> tuple[int, str] | None:
-        """The user's id and password hash if the password is theirs, else None."""
+    async def _check_password(self, handle: str, password: str) -> tuple[int, str, bool] | None:
+        """(id, password hash, disabled) if the password is the user's, else None."""
         async with self.db.read() as conn:
             found = await store.get_password_hash(conn, handle)
         password_hash = found[1] if found else None
         if not await self.passwords.verify(password_hash, password) or found is None:
             return None
         assert password_hash is not None
-        return found[0], password_hash
-
-    async def _open_session(self, tx: Tx, user_id: int, token: str, device: str) -> None:
-        await store.insert_session(
-            tx.conn,
-            user_id=user_id,
-            token_hash=token_hash(token),
-            device=device[:100],
-            created_at=self.clock.now_ms(),
-        )
+        return found[0], password_hash, found[2]
 
     async def logout(self, principal: Principal) -> None:
-        async def unit(tx: Tx) -> None:
-            await store.delete_session(tx.conn, principal.session_id)
-
-        await self.db.write(unit)
-        self._forget(lambda p: p.session_id == principal.session_id)
-        payload = {"session_id": principal.session_id}
-        self.broker.publish(Envelope(0, SESSION_ENDED, payload, (principal.user.id,)))
+        await self.sessions.end(principal.user.id, [principal.session_id])
 
     async def authenticate(self, token: str) -> Principal:
-        """Who holds this token. Checked tokens are trusted for `session_cache_seconds`."""
-        key = token_hash(token)
-        now = self.clock.now_ms()
-        cached = self._sessions.get(key)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        async with self.db.read() as conn:
-            found = await store.get_session_user(conn, key)
-        if found is None:
-            raise Unauthorized("Log in first: the token is missing, wrong or revoked.")
-        principal = Principal(found[1], found[0])
-        if len(self._sessions) > 100_000:
-            self._sessions.clear()
-        self._sessions[key] = (now + self._cache_ms, principal)
-        return principal
-
-    def _forget(self, which: Callable[[Principal], bool]) -> None:
-        for key in [k for k, (_, p) in self._sessions.items() if which(p)]:
-            del self._sessions[key]
+        """Who holds this token (sessions.py: expiry, cache)."""
+        return await self.sessions.authenticate(token)
 
     async def update_profile(
         self,
@@ -202,7 +199,7 @@ class AccountService:
             return user
 
         user = await self.db.write(unit)
-        self._forget(lambda p: p.user.id == principal.user.id)
+        self.sessions.forget(lambda p: p.user.id == principal.user.id)
         return user
 
     def close(self) -> None:

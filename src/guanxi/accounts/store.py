@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.models import User
-from guanxi.accounts.tables import sessions, users
+from guanxi.accounts.tables import users
 
 
 async def insert_user(
@@ -48,10 +48,21 @@ async def get_user_by_handle(conn: AsyncConnection, handle: str) -> User | None:
     return User.from_row(row) if row else None
 
 
-async def get_password_hash(conn: AsyncConnection, handle: str) -> tuple[int, str | None] | None:
-    query = sa.select(users.c.id, users.c.password_hash).where(users.c.handle == handle)
+async def get_password_hash(
+    conn: AsyncConnection, handle: str
+) -> tuple[int, str | None, bool] | None:
+    """(id, password hash, is disabled) of the user with this handle."""
+    query = sa.select(users.c.id, users.c.password_hash, users.c.is_disabled).where(
+        users.c.handle == handle
+    )
     row = (await conn.execute(query)).first()
-    return (row.id, row.password_hash) if row else None
+    return (row.id, row.password_hash, bool(row.is_disabled)) if row else None
+
+
+async def get_password_hash_by_id(conn: AsyncConnection, user_id: int) -> str | None:
+    query = sa.select(users.c.password_hash).where(users.c.id == user_id)
+    found: str | None = (await conn.execute(query)).scalar()
+    return found
 
 
 async def exists_handle(conn: AsyncConnection, handle: str) -> bool:
@@ -84,28 +95,3 @@ async def update_user(conn: AsyncConnection, user_id: int, **values: Any) -> Use
         sa.update(users).where(users.c.id == user_id).values(**values).returning(users)
     )
     return User.from_row(result.one())
-
-
-async def insert_session(
-    conn: AsyncConnection, *, user_id: int, token_hash: str, device: str, created_at: int
-) -> int:
-    result = await conn.execute(
-        sa.insert(sessions)
-        .values(user_id=user_id, token_hash=token_hash, device=device, created_at=created_at)
-        .returning(sessions.c.id)
-    )
-    return int(result.scalar_one())
-
-
-async def get_session_user(conn: AsyncConnection, token_hash: str) -> tuple[int, User] | None:
-    query = (
-        sa.select(sessions.c.id.label("session_id"), users)
-        .join(users, users.c.id == sessions.c.user_id)
-        .where(sessions.c.token_hash == token_hash)
-    )
-    row = (await conn.execute(query)).first()
-    return (row.session_id, User.from_row(row)) if row else None
-
-
-async def delete_session(conn: AsyncConnection, session_id: int) -> None:
-    await conn.execute(sa.delete(sessions).where(sessions.c.id == session_id))

@@ -20,6 +20,8 @@ users = sa.Table(
     sa.Column("origin", sa.String(200), nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Column("moments_visible", sa.String(3), nullable=False, server_default="all"),
+    sa.Column("is_disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("deleted_at", sa.BigInteger, nullable=True),  # the account was deleted then
 )
 
 sessions = sa.Table(
@@ -32,5 +34,22 @@ sessions = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("device", sa.String(100), nullable=False, server_default=""),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("last_used_at", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("address", sa.String(64), nullable=False, server_default=""),
     sa.Index("ix_sessions_user", "user_id"),
+)
+
+invites = sa.Table(
+    "invites",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column(
+        "created_by", sa.BigInteger, sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("note", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("expires_at", sa.BigInteger, nullable=True),
+    sa.Column("max_uses", sa.Integer, nullable=False),
+    sa.Column("uses", sa.Integer, nullable=False, server_default="0"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from guanxi.cli import db, serve, user
+from guanxi.cli import db, invite, serve, user
 
 app = typer.Typer(
     help="guanxi: a self-hostable social network service.",
@@ -14,3 +14,4 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(user.app, name="user")
+app.add_typer(invite.app, name="invite")

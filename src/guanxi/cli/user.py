@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -11,37 +13,70 @@ from guanxi.accounts.models import User
 from guanxi.cli.options import DataDir, settings_with
 from guanxi.db.migrate import upgrade
 from guanxi.errors import DomainError
-from guanxi.services import build_services
+from guanxi.services import Services, build_services
 from guanxi.settings import Settings
 
 app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+T = TypeVar("T")
+Handle = Annotated[str, typer.Argument(help="The account's handle.")]
+NewPassword = Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)]
 
 
 @app.command()
 def create(
     handle: Annotated[str, typer.Argument(help="The new user's handle, [a-z0-9_.]{3,32}.")],
     display_name: Annotated[str, typer.Option(help="Name shown to others.")] = "",
-    password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
-    ] = "",
+    password: NewPassword = "",
     data_dir: DataDir = None,
 ) -> None:
-    """Create an account (it can log in at once)."""
-    settings = settings_with(data_dir=data_dir)
-    upgrade(settings)
-    try:
-        user = asyncio.run(_create(settings, handle, password, display_name or handle))
-    except DomainError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(2) from exc
+    """Create an account (it can log in at once, whatever GUANXI_REGISTRATION says)."""
+
+    async def run(services: Services) -> User:
+        name = display_name or handle
+        user, _ = await services.accounts.register(handle, password, name, "cli", by_operator=True)
+        return user
+
+    user = with_services(data_dir, run)
     typer.echo(f"created {user.handle} ({user.display_name})")
 
 
-async def _create(settings: Settings, handle: str, password: str, display_name: str) -> User:
+@app.command("reset-password")
+def reset_password(handle: Handle, password: NewPassword = "", data_dir: DataDir = None) -> None:
+    """Set a new password for an account; every session of it ends."""
+    user = with_services(data_dir, lambda s: s.lifecycle.reset_password(handle, password))
+    typer.echo(f"new password set for {user.handle}; its sessions have ended")
+
+
+@app.command()
+def disable(handle: Handle, data_dir: DataDir = None) -> None:
+    """Disable an account: its sessions end and it cannot log in until enabled again."""
+    user = with_services(data_dir, lambda s: s.lifecycle.set_disabled(handle, True))
+    typer.echo(f"disabled {user.handle}")
+
+
+@app.command()
+def enable(handle: Handle, data_dir: DataDir = None) -> None:
+    """Enable a disabled account: it can log in again."""
+    user = with_services(data_dir, lambda s: s.lifecycle.set_disabled(handle, False))
+    typer.echo(f"enabled {user.handle}")
+
+
+def with_services(data_dir: Path | None, action: Callable[[Services], Awaitable[T]]) -> T:
+    """Run `action` with the services over the (upgraded) database; a domain error is
+    printed and exits with status 2."""
+    settings = settings_with(data_dir=data_dir)
+    upgrade(settings)
+    try:
+        return asyncio.run(_run(settings, action))
+    except DomainError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+
+
+async def _run(settings: Settings, action: Callable[[Services], Awaitable[T]]) -> T:
     services = build_services(settings)
     await services.start()
     try:
-        user, _ = await services.accounts.register(handle, password, display_name, "cli")
-        return user
+        return await action(services)
     finally:
         await services.stop()

@@ -35,7 +35,7 @@ async def events_socket(ws: WebSocket) -> None:
         return
     subscription = services.stream.subscribe(principal.user.id, principal.session_id)
     try:
-        await _serve(ws, services, subscription, cursor)
+        await _serve(ws, services, subscription, cursor, token)
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
@@ -70,7 +70,7 @@ async def _refuse(ws: WebSocket, exc: Exception) -> None:
 
 
 async def _serve(
-    ws: WebSocket, services: Services, subscription: Subscription, cursor: int | None
+    ws: WebSocket, services: Services, subscription: Subscription, cursor: int | None, token: str
 ) -> None:
     user_id = subscription.user_id
     if cursor is None:
@@ -78,7 +78,7 @@ async def _serve(
     else:
         last = await _replay(ws, services, user_id, cursor)
     await ws.send_text(orjson.dumps({"type": "ready", "cursor": last}).decode())
-    reader = asyncio.create_task(_read(ws))
+    reader = asyncio.create_task(_read(ws, services, token))
     reader.add_done_callback(lambda _: subscription.hang_up())
     try:
         await _pump(ws, subscription, last)
@@ -115,8 +115,11 @@ async def _pump(ws: WebSocket, subscription: Subscription, last: int) -> None:
         last = envelope.cursor
 
 
-async def _read(ws: WebSocket) -> None:
-    """Drain what the device sends (answering pings); return when it goes away."""
+async def _read(ws: WebSocket, services: Services, token: str) -> None:
+    """Drain what the device sends (answering pings); return when it goes away. A ping also
+    checks the session again (cached for `session_cache_seconds`): one ended where no
+    `session.ended` reaches this worker (`guanxi user disable` without Redis, expiry) closes
+    the socket within a ping."""
     while True:
         text = await ws.receive_text()
         try:
@@ -124,4 +127,9 @@ async def _read(ws: WebSocket) -> None:
         except orjson.JSONDecodeError:
             continue
         if isinstance(frame, dict) and frame.get("type") == "ping":
+            try:
+                await services.accounts.authenticate(token)
+            except Unauthorized:
+                await ws.close(code=4401)
+                return
             await ws.send_text('{"type":"pong"}')

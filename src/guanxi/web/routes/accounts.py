@@ -7,31 +7,69 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from guanxi.web.auth import Me, Svc
-from guanxi.web.routes.params import HandlePath
-from guanxi.web.schemas.accounts import LoginIn, MeOut, ProfileIn, RegisterIn, SessionOut
+from guanxi.web.routes.params import HandlePath, IdPath
+from guanxi.web.schemas.accounts import (
+    LoginIn,
+    MeOut,
+    PasswordChangeIn,
+    ProfileIn,
+    RegisterIn,
+    SessionListOut,
+    SessionOut,
+)
 from guanxi.web.schemas.relationships import ProfileOut
 
 router = APIRouter(tags=["accounts"])
 
 
+def client_address(request: Request) -> str:
+    """The peer's address, or the one a trusted proxy names (web/proxies.py)."""
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/accounts", status_code=201, response_model=SessionOut)
-async def register(body: RegisterIn, svc: Svc) -> dict[str, Any]:
+async def register(body: RegisterIn, request: Request, svc: Svc) -> dict[str, Any]:
     user, token = await svc.accounts.register(
-        body.handle, body.password, body.display_name, body.device
+        body.handle,
+        body.password,
+        body.display_name,
+        body.device,
+        address=client_address(request),
+        invite=body.invite,
     )
     return {"user": user.to_wire(), "token": token}
 
 
 @router.post("/sessions", status_code=201, response_model=SessionOut)
 async def login(body: LoginIn, request: Request, svc: Svc) -> dict[str, Any]:
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     user, token = await svc.accounts.login(body.handle, body.password, address, body.device)
     return {"user": user.to_wire(), "token": token}
+
+
+@router.get("/sessions", response_model=SessionListOut)
+async def list_sessions(me: Me, svc: Svc) -> dict[str, Any]:
+    sessions = await svc.lifecycle.list_sessions(me)
+    return {"sessions": [s.to_wire(me.session_id) for s in sessions]}
 
 
 @router.delete("/sessions/current", status_code=204)
 async def logout(me: Me, svc: Svc) -> Response:
     await svc.accounts.logout(me)
+    return Response(status_code=204)
+
+
+@router.delete("/sessions/{session_id}", status_code=204)
+async def end_session(session_id: IdPath, me: Me, svc: Svc) -> Response:
+    await svc.lifecycle.end_session(me, session_id)
+    return Response(status_code=204)
+
+
+@router.post("/me/password", status_code=204)
+async def change_password(body: PasswordChangeIn, request: Request, me: Me, svc: Svc) -> Response:
+    await svc.lifecycle.change_password(
+        me, body.current_password, body.new_password, client_address(request)
+    )
     return Response(status_code=204)
 
 

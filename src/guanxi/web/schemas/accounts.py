@@ -14,6 +14,9 @@ class RegisterIn(In):
     password: Text = Field(max_length=1024)
     display_name: Text = Field(max_length=200, examples=["林美"])
     device: Text = Field("", max_length=100)
+    invite: Text | None = Field(
+        None, max_length=100, description="An invite code, when registration is by invitation."
+    )
 
 
 class LoginIn(In):
@@ -35,6 +38,7 @@ class UserOut(BaseModel):
     display_name: str
     bio: str
     is_placeholder: bool
+    is_deleted: bool = False
     created_at: str
 
 
@@ -47,3 +51,23 @@ class MeOut(UserOut):
 class SessionOut(BaseModel):
     user: UserOut
     token: str
+
+
+class PasswordChangeIn(In):
+    current_password: Text = Field(max_length=1024)
+    new_password: Text = Field(max_length=1024)
+
+
+class DeviceSessionOut(BaseModel):
+    """One device's login, as its owner sees it."""
+
+    id: int
+    device: str
+    address: str
+    created_at: str
+    last_used_at: str
+    current: bool = Field(description="The session this call was made with.")
+
+
+class SessionListOut(BaseModel):
+    sessions: list[DeviceSessionOut]
