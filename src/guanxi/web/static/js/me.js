@@ -23,6 +23,7 @@ export function renderMe(pane, signOut) {
       h("div.field", {}, h("label", { htmlFor: "me-bio" }, "About me"), bio),
       h("button.primary", { type: "submit" }, "Save")),
     h("div.card.stack", {}, h("a.button.secondary", { href: `#/moments/${encodeURIComponent(me.handle)}` }, "My moments"),
+      h("a.button.secondary", { href: "#/me/security" }, "Password and devices"),
       h("button.danger", { type: "button", on: { click: signOut } }, "Log out"))));
   return [];
 }
