@@ -723,6 +723,20 @@ async def befriend_and_open(sender: User, receiver: User) -> int:
     return conversation_id
 
 
+async def make_group(members: list[User], handles: list[str], n: int) -> Json:
+    """The owner's group; members who are not the owner's friends accept their invitation."""
+    group: Json = await members[0].client.create_group("bench group", handles)
+    invited = {u["handle"] for u in group["invited"]}
+    await gather_limited(n, [accept_invitation(m) for m in members if m.handle in invited])
+    return group
+
+
+async def accept_invitation(member: User) -> None:
+    page = await member.client.group_invitations()
+    for invitation in page["invitations"]:
+        await member.client.accept_group_invitation(invitation["id"])
+
+
 async def do_setup(users: list[User], args: argparse.Namespace, pid: int | None) -> Json:
     """Accounts and logins, friend pairs with their direct chats, the group."""
     n = args.setup_concurrency
@@ -738,9 +752,7 @@ async def do_setup(users: list[User], args: argparse.Namespace, pid: int | None)
     if "group" in args.scenarios:
         members = users[: args.group_members]
         handles = [m.handle for m in members[1:]]
-        group = await timed(
-            setup, "group_room_s", members[0].client.create_group("bench group", handles)
-        )
+        group = await timed(setup, "group_room_s", make_group(members, handles, n))
         setup["_group"] = group["id"]
     setup["server_after_setup"] = proc_snapshot(pid)
     return setup

@@ -175,3 +175,9 @@ async def befriend(
     assert b.user is not None
     request = await a.request_friend(b.user["handle"], "hi", role_a)
     await b.accept(request["id"], role_b)
+
+
+async def befriend_all(a: GuanxiClient, *others: GuanxiClient) -> None:
+    """a becomes friends with each of the others (so a can add them to groups at once)."""
+    for other in others:
+        await befriend(a, other)

@@ -10,7 +10,7 @@ import pytest
 import websockets
 
 from guanxi.client import EventStream, GuanxiClient
-from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
+from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, befriend_all
 
 
 async def ready(stream: EventStream) -> int:
@@ -228,6 +228,7 @@ async def test_hello_with_a_bad_token_is_unauthorized(
 async def test_concurrent_senders_reach_a_reader_in_seq_order(make_user: UserFactory) -> None:
     senders = [await make_user(handle) for handle in ("mei", "lei", "tao")]
     reader = await make_user("yun")
+    await befriend_all(senders[0], *senders[1:], reader)
     group = await senders[0].create_group("g", ["lei", "tao", "yun"])
     per_sender = 15
     async with reader.events() as stream:

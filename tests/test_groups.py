@@ -1,4 +1,4 @@
-"""Group chats: members who need not be friends, owners and admins, leaving, events."""
+"""Group chats: friends join, others are invited; owners and admins, leaving, events."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from guanxi.client import ApiError, EventStream
 from guanxi.settings import Settings
-from tests.conftest import UserFactory, befriend
+from tests.conftest import UserFactory, befriend, befriend_all
 
 
 @pytest.fixture
@@ -51,9 +51,18 @@ async def test_group_with_someone_who_is_nobodys_friend(make_user: UserFactory) 
     assert group["kind"] == "group"
     assert group["name"] == "周末爬山"
     assert group["owner"] == "mei"
-    assert member_roles(group) == {"mei": "owner", "lei": "member", "tao": "member"}
-    assert group["member_count"] == 3
-    # tao, nobody's friend, is in it and can talk
+    # the friend joins; tao, nobody's friend, is invited and is not in it until he accepts
+    assert member_roles(group) == {"mei": "owner", "lei": "member"}
+    assert [u["handle"] for u in group["invited"]] == ["tao"]
+    assert await tao.conversations() == []
+    [invitation] = (await tao.group_invitations())["invitations"]
+    await tao.accept_group_invitation(invitation["id"])
+    assert member_roles(await tao.conversation(group["id"])) == {
+        "mei": "owner",
+        "lei": "member",
+        "tao": "member",
+    }
+    # once in, tao can talk
     assert [c["id"] for c in await tao.conversations()] == [group["id"]]
     sent = await tao.send(group["id"], "大家好")
     assert sent["seq"] == 1
@@ -91,6 +100,7 @@ async def test_owner_and_admin_rename_and_announce_member_cannot(make_user: User
     mei = await make_user("mei")
     lei = await make_user("lei")
     tao = await make_user("tao")
+    await befriend_all(mei, lei, tao)
     group = await mei.create_group("old", ["lei", "tao"])
     renamed = await mei.update_conversation(group["id"], name="新名字", announcement="周六九点")
     assert (renamed["name"], renamed["announcement"]) == ("新名字", "周六九点")
@@ -108,8 +118,10 @@ async def test_add_and_remove_members_by_owner_and_admin(make_user: UserFactory)
     mei = await make_user("mei")
     lei = await make_user("lei")
     tao = await make_user("tao")
-    await make_user("yun")
-    await make_user("hua")
+    yun = await make_user("yun")
+    hua = await make_user("hua")
+    await befriend_all(mei, lei, tao)
+    await befriend_all(lei, yun, hua)
     group = await mei.create_group("g", ["lei"])
     assert await status_of(lei.add_members(group["id"], ["tao"])) == 403
     added = await mei.add_members(group["id"], ["tao"])
@@ -135,6 +147,7 @@ async def test_leave_and_owner_hands_over(make_user: UserFactory) -> None:
     mei = await make_user("mei")
     lei = await make_user("lei")
     tao = await make_user("tao")
+    await befriend_all(mei, lei, tao)
     group = await mei.create_group("g", ["lei", "tao"])
     await tao.leave(group["id"])
     assert await tao.conversations() == []
@@ -160,7 +173,7 @@ async def test_a_direct_chat_cannot_be_left_or_managed(make_user: UserFactory) -
 async def test_group_size_limit(make_user: UserFactory) -> None:
     mei = await make_user("mei")
     for handle in ("lei", "tao", "yun"):
-        await make_user(handle)
+        await befriend(mei, await make_user(handle))
     with pytest.raises(ApiError) as caught:
         await mei.create_group("big", ["lei", "tao", "yun"])
     assert caught.value.status in (409, 422)
@@ -173,6 +186,12 @@ async def test_group_size_limit(make_user: UserFactory) -> None:
     assert (await mei.conversation(group["id"]))["member_count"] == 3
     await mei.remove_member(group["id"], "tao")
     assert (await mei.add_members(group["id"], ["yun"]))["member_count"] == 3
+    # a waiting invitation takes a place too: tao, who left, is invited, not added
+    await mei.remove_member(group["id"], "yun")
+    assert (await mei.add_members(group["id"], ["tao"]))["member_count"] == 2
+    with pytest.raises(ApiError) as caught:
+        await mei.add_members(group["id"], ["yun"])
+    assert caught.value.code == "group_full"
 
 
 async def test_default_group_limit_is_500(server: Any) -> None:
@@ -183,6 +202,7 @@ async def test_creation_and_membership_events(make_user: UserFactory) -> None:
     mei = await make_user("mei")
     lei = await make_user("lei")
     tao = await make_user("tao")
+    await befriend_all(mei, lei, tao)
     async with lei.events() as lei_stream, tao.events() as tao_stream:
         await ready(lei_stream)
         await ready(tao_stream)
@@ -213,6 +233,7 @@ async def test_creation_and_membership_events(make_user: UserFactory) -> None:
 async def test_a_left_member_cannot_send_and_hears_nothing_more(make_user: UserFactory) -> None:
     mei = await make_user("mei")
     tao = await make_user("tao")
+    await befriend(mei, tao)
     group = await mei.create_group("g", ["tao"])
     await mei.send(group["id"], "before")
     async with tao.events() as stream:
@@ -234,6 +255,7 @@ async def test_a_left_member_cannot_send_and_hears_nothing_more(make_user: UserF
 async def test_a_new_member_does_not_see_earlier_history(make_user: UserFactory) -> None:
     mei = await make_user("mei")
     yun = await make_user("yun")
+    await befriend(mei, yun)
     group = await mei.create_group("g", [])
     first = await mei.send(group["id"], "old secret")
     async with yun.events() as stream:
@@ -261,11 +283,14 @@ async def test_a_new_member_does_not_see_earlier_history(make_user: UserFactory)
 async def test_rejoining_member_sees_only_the_new_window(make_user: UserFactory) -> None:
     mei = await make_user("mei")
     tao = await make_user("tao")
+    await befriend(mei, tao)
     group = await mei.create_group("g", ["tao"])
     await mei.send(group["id"], "one")
     await tao.leave(group["id"])
     await mei.send(group["id"], "two")
-    await mei.add_members(group["id"], ["tao"])
+    await mei.add_members(group["id"], ["tao"])  # someone who left is invited, not added
+    [invitation] = (await tao.group_invitations())["invitations"]
+    await tao.accept_group_invitation(invitation["id"])
     await mei.send(group["id"], "three")
     texts = [m["text"] for m in (await tao.history(group["id"]))["messages"]]
     assert texts == ["three"]
@@ -276,7 +301,7 @@ async def test_concurrent_adds_never_exceed_the_limit(make_user: UserFactory) ->
     mei = await make_user("mei")
     handles = [f"user{i}" for i in range(6)]
     for handle in handles:
-        await make_user(handle)
+        await befriend(mei, await make_user(handle))
     group = await mei.create_group("g", [])
     results = await asyncio.gather(
         *(mei.add_members(group["id"], [h]) for h in handles), return_exceptions=True
@@ -290,6 +315,7 @@ async def test_concurrent_adds_never_exceed_the_limit(make_user: UserFactory) ->
 async def test_the_new_owner_is_announced(make_user: UserFactory) -> None:
     mei = await make_user("mei")
     lei = await make_user("lei")
+    await befriend(mei, lei)
     group = await mei.create_group("g", ["lei"])
     async with lei.events() as stream:
         await ready(stream)
@@ -302,6 +328,7 @@ async def test_the_new_owner_is_announced(make_user: UserFactory) -> None:
 async def test_a_past_member_learns_nothing_of_what_came_after(make_user: UserFactory) -> None:
     mei = await make_user("mei")
     tao = await make_user("tao")
+    await befriend(mei, tao)
     group = await mei.create_group("g", ["tao"])
     await mei.send(group["id"], "one")
     await mei.send(group["id"], "two")

@@ -13,7 +13,7 @@ import pytest
 
 from guanxi.client import ApiError, EventStream, GuanxiClient
 from guanxi.clock import FixedClock
-from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
+from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, befriend_all
 
 
 @pytest.fixture
@@ -134,8 +134,7 @@ async def test_reply_quotes_the_earlier_message(
 
 async def test_mentions_in_groups(make_user: UserFactory) -> None:
     mei = await make_user("mei")
-    await make_user("lei")
-    await make_user("tao")
+    await befriend_all(mei, await make_user("lei"), await make_user("tao"))
     await make_user("yun")
     group = await mei.create_group("g", ["lei", "tao"])
     sent = await mei.send(group["id"], "@tao 和 @lei 来吗？@yun @nobody @tao")
@@ -368,6 +367,7 @@ async def test_group_read_marker_goes_to_the_readers_devices_only(
 ) -> None:
     mei = await make_user("mei")
     lei = await make_user("lei")
+    await befriend(mei, lei)
     group = await mei.create_group("g", ["lei"])
     await mei.send(group["id"], "hello")
     async with GuanxiClient(server.url) as laptop:

@@ -12,7 +12,7 @@ from guanxi.clock import Clock
 from guanxi.search.index_sqlite import index_path
 from guanxi.search.rules import SNIPPET_LENGTH, snippet
 from guanxi.settings import Settings
-from tests.conftest import PASSWORD, PG_URL, RunningServer, UserFactory, befriend
+from tests.conftest import PASSWORD, PG_URL, RunningServer, UserFactory, befriend, befriend_all
 
 
 def found(answer: dict[str, Any]) -> list[tuple[int, int]]:
@@ -91,6 +91,7 @@ async def test_a_group_window_nothing_before_joining_nothing_after_leaving(
     mei = await make_user("mei")
     lei = await make_user("lei")
     tao = await make_user("tao")
+    await befriend_all(mei, lei, tao)
     group = await mei.create_group("家人", ["lei"])
     await mei.send(group["id"], "加入之前的社交资产")
     await mei.add_members(group["id"], ["tao"])

@@ -274,6 +274,25 @@ class GuanxiClient:
         )
         return result
 
+    async def group_invitations(
+        self, cursor: str | None = None, limit: int | None = None
+    ) -> dict[str, Any]:
+        """A page of the group invitations waiting for me: `invitations`, `next_cursor`."""
+        result: dict[str, Any] = await self.call(
+            "GET", "/group-invitations", cursor=cursor, limit=limit
+        )
+        return result
+
+    async def accept_group_invitation(self, invitation_id: int) -> dict[str, Any]:
+        """Join the group; answers the conversation."""
+        result: dict[str, Any] = await self.call(
+            "POST", f"/group-invitations/{invitation_id}/accept"
+        )
+        return result
+
+    async def decline_group_invitation(self, invitation_id: int) -> None:
+        await self.call("POST", f"/group-invitations/{invitation_id}/decline")
+
     async def set_member_role(self, conversation_id: int, handle: str, role: str) -> dict[str, Any]:
         result: dict[str, Any] = await self.call(
             "PATCH", f"/conversations/{conversation_id}/members/{handle}", {"role": role}

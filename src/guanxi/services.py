@@ -10,6 +10,7 @@ from guanxi.accounts.service_lifecycle import AccountLifecycle
 from guanxi.clock import Clock
 from guanxi.conversations.media_refs import MessageMediaReferrer
 from guanxi.conversations.service import ConversationService
+from guanxi.conversations.service_invitations import InvitationService
 from guanxi.conversations.service_messages import MessageService
 from guanxi.db.data_folder import secure_data_folder
 from guanxi.db.database import Database
@@ -44,6 +45,7 @@ class Services:
     invites: InviteService
     relationships: RelationshipService
     conversations: ConversationService
+    group_invitations: InvitationService
     messages: MessageService
     moments: MomentService
     moment_reactions: MomentReactionService
@@ -105,6 +107,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         invites=InviteService(db, clock),
         relationships=relationships,
         conversations=ConversationService(db, clock, settings, events),
+        group_invitations=InvitationService(db, clock, settings, events),
         messages=MessageService(db, clock, settings, events),
         moments=moments,
         moment_reactions=MomentReactionService(db, clock, events),

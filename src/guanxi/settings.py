@@ -53,6 +53,16 @@ class Settings(BaseSettings):
         86_400, description="How long after sending a sender may edit a message."
     )
     edit_max_times: int = Field(10, description="How many times one message may be edited.")
+    group_invitation_days: int = Field(
+        7,
+        description="How long a group invitation waits for an answer, in days; a declined one"
+        " is not sent again by the same group within this time.",
+    )
+    group_invitations_per_day: int = Field(
+        500,
+        description="Group invitations (to people who are not the inviter's friends, or who"
+        " left the group) one user may send in 24 hours (429 beyond).",
+    )
     friend_requests_per_day: int = Field(
         30, description="Friend requests one user may send in 24 hours."
     )

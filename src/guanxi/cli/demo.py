@@ -173,7 +173,7 @@ async def _friends(demo: Demo) -> None:
 async def _groups(demo: Demo) -> None:
     demo.at(21, 8)
     for key, (name, owner, members) in GROUPS.items():
-        group = await demo.services.conversations.create_group(demo.people[owner], name, members)
+        group, _ = await demo.services.conversations.create_group(demo.people[owner], name, members)
         demo.chats[key] = group.id
 
 

@@ -126,3 +126,29 @@ class Conversation:
             "unread": self.unread,
             "last_read_seq": self.last_read_seq,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupInvitation:
+    """An invitation into a group, as its invitee sees it."""
+
+    id: int
+    conversation_id: int
+    group_name: str
+    member_count: int
+    inviter: User
+    created_at: int
+    expires_at: int
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "conversation": {
+                "id": self.conversation_id,
+                "name": self.group_name,
+                "member_count": self.member_count,
+            },
+            "inviter": self.inviter.to_wire(),
+            "created_at": iso(self.created_at),
+            "expires_at": iso(self.expires_at),
+        }

@@ -18,6 +18,7 @@ from guanxi.conversations.access import (
 )
 from guanxi.conversations.chat_list import chat_list_page, decode_cursor
 from guanxi.conversations.member_list import members_cursor, members_page
+from guanxi.conversations.membership import Membership
 from guanxi.conversations.models import DIRECT, GROUP, Conversation, Member
 from guanxi.conversations.room import check_room
 from guanxi.conversations.views import conversation_view
@@ -38,6 +39,7 @@ class ConversationService:
         self.settings = settings
         self.events = events
         self.turns = Turns()
+        self.membership = Membership(clock, settings, events)
 
     async def open_direct(self, me: Principal, handle: str) -> tuple[Conversation, bool]:
         """The direct chat with a friend, created on first use. True when it is new."""
@@ -57,20 +59,22 @@ class ConversationService:
 
         return await self.db.write(unit)
 
-    async def create_group(self, me: Principal, name: str, handles: list[str]) -> Conversation:
+    async def create_group(
+        self, me: Principal, name: str, handles: list[str]
+    ) -> tuple[Conversation, list[User]]:
+        """A new group: the caller's friends join, everyone else named is invited."""
         name = rules.check_group_name(name)
 
-        async def unit(tx: Tx) -> Conversation:
+        async def unit(tx: Tx) -> tuple[Conversation, list[User]]:
             others = await self._joinable(tx.conn, me.user.id, handles)
-            members = [me.user, *[u for u in others if u.id != me.user.id]]
-            if len(members) > self.settings.group_max_members:
-                raise InvalidInput(
-                    f"A group has at most {self.settings.group_max_members} members.",
-                    "group_full",
-                )
+            others = [u for u in others if u.id != me.user.id]
+            added = await self.membership.sort(tx.conn, me.user.id, others, None)
+            members = [me.user, *added.joining]
+            await self.membership.check_size(tx.conn, None, len(members), added.invited)
             await self._check_room(tx.conn, members, me)
             conversation_id = await self._create(tx, GROUP, name, me.user.id, None, members)
-            return await self._view(tx.conn, conversation_id, me.user.id)
+            await self.membership.invite(tx, conversation_id, name, me.user, added.invited)
+            return await self._view(tx.conn, conversation_id, me.user.id), added.invited
 
         return await self.db.write(unit)
 
@@ -182,51 +186,26 @@ class ConversationService:
 
     async def add_members(
         self, me: Principal, conversation_id: int, handles: list[str]
-    ) -> Conversation:
-        async def unit(tx: Tx) -> Conversation:
+    ) -> tuple[Conversation, list[User]]:
+        """Friends who were never in the group join now; everyone else is invited."""
+
+        async def unit(tx: Tx) -> tuple[Conversation, list[User]]:
             conversation, _ = await access_manager(tx.conn, conversation_id, me.user.id)
             current = set(await store_members.list_active_member_ids(tx.conn, conversation_id))
-            joining = [
-                u for u in await self._joinable(tx.conn, me.user.id, handles) if u.id not in current
-            ]
-            if len(current) + len(joining) > self.settings.group_max_members:
-                raise Conflict(
-                    f"A group has at most {self.settings.group_max_members} members.",
-                    "group_full",
-                )
-            if joining:
-                await self._join(tx, conversation, joining, me)
-            return await self._view(tx.conn, conversation_id, me.user.id)
+            found = await self._joinable(tx.conn, me.user.id, handles)
+            new = [u for u in found if u.id not in current]
+            added = await self.membership.sort(tx.conn, me.user.id, new, conversation_id)
+            await self.membership.check_size(
+                tx.conn, conversation_id, len(current) + len(added.joining), added.invited
+            )
+            if added.joining:
+                await self.membership.join(tx, conversation, added.joining, me.user, me.user.id)
+            await self.membership.invite(
+                tx, conversation_id, conversation.name, me.user, added.invited
+            )
+            return await self._view(tx.conn, conversation_id, me.user.id), added.invited
 
         return await self.db.write(unit)
-
-    async def _join(self, tx: Tx, conversation: Any, joining: list[User], me: Principal) -> None:
-        await self._check_room(tx.conn, joining, me)
-        now = self.clock.now_ms()
-        head = await eventlog_store.get_head(tx.conn)
-        for user in joining:
-            await store_members.upsert_member(
-                tx.conn,
-                conversation_id=conversation.id,
-                user_id=user.id,
-                role="member",
-                joined_at=now,
-                joined_seq=conversation.last_seq,
-                joined_event=head,
-            )
-        view = await conversation_view(tx.conn, conversation.id, None)
-        await self.events.record(
-            tx,
-            "member.joined",
-            {
-                "conversation_id": conversation.id,
-                "members": [u.to_wire() for u in joining],
-                "by": me.user.handle,
-                "conversation": view.to_wire(),
-            },
-            recipients=await store_members.list_active_member_ids(tx.conn, conversation.id),
-            conversation_id=conversation.id,
-        )
 
     async def remove_member(self, me: Principal, conversation_id: int, handle: str) -> None:
         """Remove someone (owner or admin), or leave (anyone, with one's own handle)."""

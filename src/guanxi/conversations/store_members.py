@@ -198,3 +198,15 @@ async def list_memberships(conn: AsyncConnection, user_id: int) -> list[tuple[in
     query = sa.select(conversation_members).where(m.user_id == user_id)
     rows = (await conn.execute(query)).all()
     return [(row.conversation_id, Member.from_row(row)) for row in rows]
+
+
+async def list_members_among(
+    conn: AsyncConnection, conversation_id: int, user_ids: list[int]
+) -> dict[int, Member]:
+    """The memberships, past or present, that these users have in one conversation."""
+    if not user_ids:
+        return {}
+    query = sa.select(conversation_members).where(
+        m.conversation_id == conversation_id, m.user_id.in_(user_ids)
+    )
+    return {row.user_id: Member.from_row(row) for row in (await conn.execute(query)).all()}

@@ -85,3 +85,19 @@ reactions = sa.Table(
     sa.Column("emoji", sa.String(64), primary_key=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
 )
+
+group_invitations = sa.Table(
+    "group_invitations",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("conversation_id", REF, sa.ForeignKey("conversations.id"), nullable=False),
+    sa.Column("invitee_id", REF, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("inviter_id", REF, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),
+    sa.Column("answered_at", sa.BigInteger, nullable=True),
+    sa.UniqueConstraint("conversation_id", "invitee_id", name="uq_group_invitations_invitee"),
+    sa.Index("ix_group_invitations_invitee", "invitee_id", "status", "id"),
+    sa.Index("ix_group_invitations_inviter", "inviter_id", "created_at"),
+)

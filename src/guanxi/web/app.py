@@ -19,6 +19,7 @@ from guanxi.web.routes import (
     accounts,
     client,
     conversations,
+    invitations,
     media,
     messages,
     moments,
@@ -69,7 +70,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
-    hottest_first = (messages, conversations, relationships, accounts, moments, search)
+    hottest_first = (
+        messages,
+        conversations,
+        relationships,
+        accounts,
+        moments,
+        search,
+        invitations,
+    )
     for module in hottest_first:
         app.include_router(module.router, prefix=API)
     app.include_router(media.router, prefix=API)

@@ -20,8 +20,31 @@ def upgrade() -> None:
         "messages",
         sa.Column("edit_count", sa.Integer(), server_default="0", nullable=False),
     )
+    op.create_table(
+        "group_invitations",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("conversation_id", sa.BigInteger(), nullable=False),
+        sa.Column("invitee_id", sa.BigInteger(), nullable=False),
+        sa.Column("inviter_id", sa.BigInteger(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("expires_at", sa.BigInteger(), nullable=False),
+        sa.Column("answered_at", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"]),
+        sa.ForeignKeyConstraint(["invitee_id"], ["users.id"]),
+        sa.ForeignKeyConstraint(["inviter_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("conversation_id", "invitee_id", name="uq_group_invitations_invitee"),
+    )
+    op.create_index(
+        "ix_group_invitations_invitee", "group_invitations", ["invitee_id", "status", "id"]
+    )
+    op.create_index(
+        "ix_group_invitations_inviter", "group_invitations", ["inviter_id", "created_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("group_invitations")
     with op.batch_alter_table("messages") as batch_op:
         batch_op.drop_column("edit_count")

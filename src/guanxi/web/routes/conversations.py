@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from guanxi.accounts.models import User
+from guanxi.conversations.models import Conversation
 from guanxi.errors import InvalidInput
 from guanxi.web.auth import Me, Svc
 from guanxi.web.responses import JSONOut
@@ -25,6 +27,7 @@ from guanxi.web.schemas.conversations import (
     MemberRoleIn,
     MembersIn,
 )
+from guanxi.web.schemas.invitations import GroupChangeOut
 
 router = APIRouter(tags=["conversations"])
 
@@ -32,7 +35,7 @@ router = APIRouter(tags=["conversations"])
 @router.post(
     "/conversations",
     status_code=201,
-    response_model=ConversationOut,
+    response_model=GroupChangeOut,
     responses={200: {"model": ConversationOut, "description": "The direct chat existed."}},
 )
 async def open_conversation(body: ConversationIn, me: Me, svc: Svc) -> JSONOut:
@@ -40,11 +43,11 @@ async def open_conversation(body: ConversationIn, me: Me, svc: Svc) -> JSONOut:
         if not body.with_:
             raise InvalidInput("A direct chat needs `with`: the friend's handle.", "missing_with")
         conversation, created = await svc.conversations.open_direct(me, body.with_)
-        return JSONOut(conversation.to_wire(), status_code=201 if created else 200)
+        return JSONOut(_with_invited(conversation, []), status_code=201 if created else 200)
     if body.name is None:
         raise InvalidInput("A group needs a name.", "missing_name")
-    group = await svc.conversations.create_group(me, body.name, body.members)
-    return JSONOut(group.to_wire(), status_code=201)
+    group, invited = await svc.conversations.create_group(me, body.name, body.members)
+    return JSONOut(_with_invited(group, invited), status_code=201)
 
 
 @router.get("/conversations", response_model=ConversationPage)
@@ -82,9 +85,15 @@ async def list_members(
     return JSONOut({"members": members, "next_cursor": page.next_cursor})
 
 
-@router.post("/conversations/{conversation_id}/members", response_model=ConversationOut)
+@router.post("/conversations/{conversation_id}/members", response_model=GroupChangeOut)
 async def add_members(conversation_id: IdPath, body: MembersIn, me: Me, svc: Svc) -> dict[str, Any]:
-    return (await svc.conversations.add_members(me, conversation_id, body.handles)).to_wire()
+    group, invited = await svc.conversations.add_members(me, conversation_id, body.handles)
+    return _with_invited(group, invited)
+
+
+def _with_invited(conversation: Conversation, invited: list[User]) -> dict[str, Any]:
+    """The conversation, and who was invited rather than added (friends only join at once)."""
+    return {**conversation.to_wire(), "invited": [u.to_wire() for u in invited]}
 
 
 @router.patch("/conversations/{conversation_id}/members/{handle}", response_model=ConversationOut)
