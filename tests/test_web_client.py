@@ -434,3 +434,31 @@ async def test_groups_mentions_replies_reactions_edits_and_recalls(
     assert zed.user is not None
     for person in (a, b):
         await person.close()
+
+
+async def test_group_invitations_are_accepted_or_declined(
+    server: RunningServer, browser: Any, make_user: UserFactory
+) -> None:
+    mei, tao = await make_user("mei", "Mei Lin"), await make_user("tao", "Tao Chen")
+    await make_user("wei", "Wei Zhang")
+    b = await Person.open(browser, server)
+    await b.log_in("wei")
+    await b.page.locator(".pane-head", has_text="Chats").wait_for()
+    # strangers invite wei; the invitations show live above his chats
+    hiking = await mei.create_group("周末爬山", ["wei"])
+    await tao.create_group("free money", ["wei"])
+    invitation = b.page.locator(".invitation", has_text="周末爬山")
+    await invitation.wait_for()
+    await invitation.get_by_text("Mei Lin").wait_for()
+    spam = b.page.locator(".invitation", has_text="free money")
+    await spam.get_by_role("button", name="Decline").click()
+    await spam.wait_for(state="detached")
+    await invitation.get_by_role("button", name="Accept").click()
+    await b.page.locator(".composer-input").wait_for()
+    await b.say("大家好")
+    await b.bubbles("大家好").wait_for()
+    history = await mei.history(hiking["id"])
+    assert [m["text"] for m in history["messages"]] == ["大家好"]
+    assert await b.page.locator(".invitation").count() == 0
+    assert (await tao.conversations())[0]["member_count"] == 1
+    await b.close()

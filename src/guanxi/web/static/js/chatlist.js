@@ -5,6 +5,7 @@ import { shortTime } from "./format.js";
 import { convTitle, loadMoreConversations, nameOf, on, sortedConversations, state } from "./state.js";
 import { createGroup } from "./groups.js";
 import { pager } from "./pager.js";
+import { renderInvitations } from "./invitations.js";
 
 export function preview(message) {
   if (!message) return "";
@@ -18,10 +19,11 @@ export function renderChatList(pane) {
   const list = h("ul.conv-list", { attrs: { "aria-label": "Chats" } });
   const empty = h("p.list-empty", { hidden: true }, "No chats yet. Add a friend in Contacts, or create a group.");
   const more = pager("More chats", loadMoreConversations);
+  const invitations = renderInvitations();
   clear(pane,
     h("header.pane-head", {}, h("div.pane-title", {}, h("h2", {}, "Chats")),
       h("div.pane-actions", {}, iconButton("plus", "New group", () => createGroup()))),
-    h("div.list-search", {}, filter), empty, h("div.list-scroll", {}, list, more.el));
+    h("div.list-search", {}, filter), invitations.el, empty, h("div.list-scroll", {}, list, more.el));
 
   const draw = () => {
     const active = location.hash.match(/^#\/chats\/(\d+)/);
@@ -35,7 +37,7 @@ export function renderChatList(pane) {
   filter.addEventListener("input", draw);
   window.addEventListener("hashchange", draw);
   draw();
-  return [on("convs", draw), on("friends", draw), () => window.removeEventListener("hashchange", draw), more.dispose];
+  return [on("convs", draw), on("friends", draw), invitations.dispose, () => window.removeEventListener("hashchange", draw), more.dispose];
 }
 
 function item(conv, active) {

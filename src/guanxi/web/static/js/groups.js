@@ -27,6 +27,7 @@ export function createGroup(preselect = []) {
       try {
         const conv = await call("POST", "/conversations", { kind: "group", name: name.value.trim(), members: picker.chosen() });
         close(conv);
+        toldInvited(conv.invited);
         await loadConversation(conv.id);
         navigate(`chats/${conv.id}`);
       } catch (err) { error.textContent = err instanceof ApiError ? err.message : "Offline."; }
@@ -112,6 +113,11 @@ async function remove(conv, handle) {
   } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
 }
 
+/** People who left a group before are invited, not added: say so. */
+function toldInvited(invited) {
+  if (invited && invited.length) toast(`Invited ${invited.map((u) => nameOf(u.handle)).join(", ")}: they join when they accept`);
+}
+
 function addMembers(conv) {
   modal("Add members", (close) => {
     const picker = friendPicker(new Set((conv.members || []).map((m) => m.user.handle)));
@@ -120,8 +126,9 @@ function addMembers(conv) {
       const handles = picker.chosen();
       if (!handles.length) return close(null);
       try {
-        await call("POST", `/conversations/${conv.id}/members`, { handles });
+        const added = await call("POST", `/conversations/${conv.id}/members`, { handles });
         close(true);
+        toldInvited(added.invited);
         await loadConversation(conv.id);
       } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
     } } }, picker.el, h("button.primary.wide", { type: "submit" }, "Add"));

@@ -5,6 +5,7 @@ import { call, forgetBlobs, session } from "./api.js";
 import { EventStream } from "./events.js";
 import { showAuth } from "./auth.js";
 import { showShell } from "./shell.js";
+import { loadInvitations } from "./invitations.js";
 import { emit, loadBlocks, loadConversations, loadFriends, loadRequests, reset, state } from "./state.js";
 import { applyEvent, resync } from "./sync.js";
 
@@ -47,7 +48,7 @@ function openApp() {
 }
 
 async function firstLoad() {
-  await Promise.allSettled([loadConversations(), loadFriends(), loadRequests(), loadBlocks()]);
+  await Promise.allSettled([loadConversations(), loadFriends(), loadRequests(), loadBlocks(), loadInvitations()]);
   emit("loaded");
 }
 

@@ -21,6 +21,7 @@ export const state = {
   users: new Map(),
   friends: new Map(),
   requests: { incoming: [], outgoing: [], cursor: null },
+  invitations: [],
   blocked: new Set(),
   convs: new Map(),
   convsCursor: null, // the chat list's next page (null: every chat is here)
@@ -35,6 +36,7 @@ export function reset() {
   state.blocked.clear();
   state.requests = { incoming: [], outgoing: [], cursor: null };
   state.convsCursor = null;
+  state.invitations = [];
 }
 
 export function rememberUser(user) {

@@ -7,6 +7,7 @@ import {
   loadRequests, putMessage, rememberUser, state,
 } from "./state.js";
 import { toast } from "./dom.js";
+import { loadInvitations } from "./invitations.js";
 
 const handlers = {
   "message.created": (e) => {
@@ -30,6 +31,12 @@ const handlers = {
   },
   "friend_request.accepted": () => { loadFriends(); loadRequests(); loadConversations(); },
   "friend.removed": () => loadFriends(),
+  "group_invitation.received": (e) => {
+    toast(`${e.invitation.inviter.display_name} invites you to ${e.invitation.conversation.name}`);
+    loadInvitations().catch(() => {});
+  },
+  "group_invitation.accepted": () => loadInvitations().catch(() => {}),
+  "group_invitation.declined": () => loadInvitations().catch(() => {}),
 };
 
 export function applyEvent(frame) {
@@ -94,7 +101,7 @@ function left(e) {
 
 /** After a reconnect: refresh the lists, catch up the open chats, retry waiting sends. */
 export async function resync() {
-  await Promise.allSettled([loadConversations(), loadFriends(), loadRequests()]);
+  await Promise.allSettled([loadConversations(), loadFriends(), loadRequests(), loadInvitations()]);
   emit("resumed");
   retryPending();
 }
