@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -14,20 +13,17 @@ from guanxi.conversations import store_conversations, store_invitations, store_m
 from guanxi.conversations.membership import Membership
 from guanxi.conversations.models import Conversation, GroupInvitation
 from guanxi.conversations.views import conversation_view
+from guanxi.db import keyset
 from guanxi.db.database import Database, Tx
-from guanxi.errors import Conflict, InvalidInput, NotFound
+from guanxi.db.keyset import Page
+from guanxi.errors import Conflict, NotFound
 from guanxi.eventlog.service import EventLog
 from guanxi.relationships import store as relationships_store
 from guanxi.settings import Settings
 
+LIST_NAME = "group_invitations"
 PAGE_DEFAULT = 50
 PAGE_MAX = 100
-
-
-@dataclass(frozen=True)
-class InvitationPage:
-    invitations: list[GroupInvitation]
-    next_cursor: str | None
 
 
 class InvitationService:
@@ -39,9 +35,9 @@ class InvitationService:
 
     async def list_invitations(
         self, me: Principal, cursor: str | None, limit: int | None
-    ) -> InvitationPage:
+    ) -> Page[GroupInvitation]:
         """Waiting invitations, newest first; none from someone the caller blocked."""
-        before = _decode_cursor(cursor)
+        before = int(keyset.decode(cursor, LIST_NAME, (int,))[0]) if cursor else None
         size = max(1, min(limit or PAGE_DEFAULT, PAGE_MAX))
         async with self.db.read() as conn:
             now = self.clock.now_ms()
@@ -49,8 +45,8 @@ class InvitationService:
             blocked = set(await relationships_store.list_blocked(conn, me.user.id))
             shown = [r for r in rows if r.inviter_id not in blocked]
             invitations = await _hydrate(conn, shown)
-        next_cursor = str(rows[-1].id) if len(rows) == size else None
-        return InvitationPage(invitations, next_cursor)
+        full = len(rows) == size
+        return Page(invitations, keyset.encode(LIST_NAME, (rows[-1].id,)) if full else None)
 
     async def accept(self, me: Principal, invitation_id: int) -> Conversation:
         """Join the group the invitation is for; its members are told."""
@@ -123,11 +119,3 @@ async def _hydrate(conn: AsyncConnection, rows: list[Any]) -> list[GroupInvitati
         )
         for r in rows
     ]
-
-
-def _decode_cursor(cursor: str | None) -> int | None:
-    if cursor is None or cursor == "":
-        return None
-    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 16:
-        raise InvalidInput("cursor is not one this server gave out.", "bad_cursor")
-    return int(cursor)

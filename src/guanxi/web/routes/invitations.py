@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from guanxi.web.auth import Me, Svc
-from guanxi.web.routes.params import IdPath
+from guanxi.web.routes.params import PAGE_DEFAULT, CursorQuery, IdPath, LimitQuery
 from guanxi.web.schemas.conversations import ConversationOut
 from guanxi.web.schemas.invitations import GroupInvitationPage
 
 router = APIRouter(tags=["conversations"])
-Cursor = Annotated[str | None, Query(max_length=200)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 @router.get("/group-invitations", response_model=GroupInvitationPage)
 async def list_invitations(
-    me: Me, svc: Svc, cursor: Cursor = None, limit: Limit = 50
+    me: Me, svc: Svc, cursor: CursorQuery = None, limit: LimitQuery = PAGE_DEFAULT
 ) -> dict[str, Any]:
     page = await svc.group_invitations.list_invitations(me, cursor, limit)
     return {
-        "invitations": [i.to_wire() for i in page.invitations],
+        "invitations": [i.to_wire() for i in page.items],
         "next_cursor": page.next_cursor,
     }
 
