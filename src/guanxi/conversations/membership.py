@@ -47,7 +47,7 @@ class Membership:
     ) -> Sorted:
         """Friends who were never in the group join; everyone else is invited."""
         ids = [u.id for u in users]
-        blocked = set(await relationships_store.list_blocked(conn, adder_id))
+        blocked = await relationships_store.list_blocked_among(conn, adder_id, ids)
         for user in users:
             if user.id in blocked:
                 raise Forbidden(f"You blocked {user.handle}; unblock them first.", "blocked")

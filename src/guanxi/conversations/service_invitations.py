@@ -42,7 +42,8 @@ class InvitationService:
         async with self.db.read() as conn:
             now = self.clock.now_ms()
             rows = await store_invitations.list_pending_of(conn, me.user.id, now, before, size)
-            blocked = set(await relationships_store.list_blocked(conn, me.user.id))
+            inviters = [r.inviter_id for r in rows]
+            blocked = await relationships_store.list_blocked_among(conn, me.user.id, inviters)
             shown = [r for r in rows if r.inviter_id not in blocked]
             invitations = await _hydrate(conn, shown)
         full = len(rows) == size

@@ -220,6 +220,18 @@ async def list_blocked(
     return list((await conn.execute(query)).all())
 
 
+async def list_blocked_among(
+    conn: AsyncConnection, blocker: int, others: Iterable[int]
+) -> set[int]:
+    """Which of `others` the blocker blocked."""
+    ids = list(set(others))
+    if not ids:
+        return set()
+    b = blocks.c
+    query = sa.select(b.blocked_id).where(b.user_id == blocker, b.blocked_id.in_(ids))
+    return {int(x) for x in (await conn.execute(query)).scalars()}
+
+
 async def list_friendships_about(
     conn: AsyncConnection, user_ids: Iterable[int], friend_id: int
 ) -> list[sa.Row[Any]]:
