@@ -334,3 +334,17 @@ def tag_recorded_mp4(data: bytes) -> bytes:
     udta = _box(b"udta", xyz, _box(b"meta", b"\0" * 4, ilst))
     grown = _box(b"moov", data[moov.data : moov.end], udta)
     return data[: moov.start] + grown + data[moov.end :]
+
+
+def gif_frames(count: int, identical: bool = False, delay: int = 1) -> bytes:
+    """A 1×1 GIF of `count` frames, each shown `delay` hundredths of a second; alternating
+    black and white, or all alike (an encoder merges alike frames, adding up their delays)."""
+    out = [b"GIF89a", struct.pack("<HHBBB", 1, 1, 0x80, 0, 0), b"\0\0\0\xff\xff\xff"]
+    out.append(b"!\xff\x0bNETSCAPE2.0\x03\x01\0\0\0")  # loop for ever
+    for index in range(count):
+        pixel = 0 if identical else index % 2
+        lzw = struct.pack("<H", 4 | pixel << 3 | 5 << 6)  # clear, the pixel, end: 3 bits each
+        out.append(b"!\xf9\x04\x00" + struct.pack("<H", delay) + b"\0\0")
+        out.append(b"," + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02" + lzw + b"\0")
+    out.append(b";")
+    return b"".join(out)

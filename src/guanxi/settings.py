@@ -188,6 +188,35 @@ class Settings(BaseSettings):
         description="Most pixels (width × height) an uploaded image may have; more is refused"
         " as a possible decompression bomb (422).",
     )
+    media_image_max_frames: int = Field(
+        1000,
+        ge=1,
+        description="Most frames an animated image (GIF, WebP, APNG) may have (422 beyond).",
+    )
+    media_image_max_animation_seconds: float = Field(
+        120,
+        gt=0,
+        description="Longest an animated image may play once through, in seconds (422 beyond).",
+    )
+    media_job_seconds: float = Field(
+        60,
+        gt=0,
+        description="Longest one upload may be decoded, re-encoded or cleaned in a worker;"
+        " past it the upload is refused (422 media_too_slow).",
+    )
+    media_jobs_per_user: int = Field(
+        1,
+        ge=1,
+        description="How many of one user's uploads the workers process at once; the rest wait"
+        " their turn, so one user cannot hold up everyone's photos.",
+    )
+    media_quota_bytes: int = Field(
+        5_000_000_000,
+        ge=0,
+        description="Most bytes of media one user may hold (what is served of their uploads;"
+        " 413 quota_exceeded beyond). Media no message or moment carries is freed after the"
+        " grace period.",
+    )
     media_grace_seconds: int = Field(
         86_400,
         ge=0,

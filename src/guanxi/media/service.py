@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
-from guanxi.errors import InvalidInput, NotFound
+from guanxi.errors import InvalidInput, NotFound, TooLarge
 from guanxi.media import store
 from guanxi.media.access import MediaReferrer
 from guanxi.media.clean_av import clean
 from guanxi.media.collector import MediaCollector
-from guanxi.media.images import render
+from guanxi.media.gate import PerUserGate
+from guanxi.media.images import ImageLimits, render
 from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, VIDEO, Blob, Media, Probe
 from guanxi.media.probe import HEAD, contradicts, probe_av, sniff_image
 from guanxi.media.spool import Spool
@@ -49,7 +50,8 @@ class MediaService:
         self.clock = clock
         self.settings = settings
         self.storage = storage
-        self.workers = MediaWorkers(settings.media_processes)
+        self.workers = MediaWorkers(settings.media_processes, settings.media_job_seconds)
+        self.gate = PerUserGate(settings.media_jobs_per_user)
         self.referrers: list[MediaReferrer] = []
         self.collector = MediaCollector(db, clock, settings, storage, self.referrers)
 
@@ -73,6 +75,8 @@ class MediaService:
 
     async def upload(self, owner_id: int, source: UploadSource) -> Media:
         """Receive, check, store (bytes on disk first), then record the item."""
+        async with self.db.read() as conn:
+            self._check_quota(await store.sum_served_size(conn, owner_id), 0)
         spool = Spool(
             self.storage.staging_dir(),
             self.settings.media_image_max_bytes,
@@ -84,15 +88,25 @@ class MediaService:
             spool.close()
             if spool.size == 0:
                 raise InvalidInput("The file is empty.", "empty_file")
-            item = await self._store(owner_id, spool, source)
+            async with self.gate.slot(owner_id):
+                item = await self._store(owner_id, spool, source)
         finally:
             spool.discard()
 
         async def unit(tx: Tx) -> Media:
+            self._check_quota(await store.sum_served_size(tx.conn, owner_id), item.served_size)
             await store.insert_media(tx.conn, item)
             return item
 
         return await self.db.write(unit)
+
+    def _check_quota(self, used: int, adding: int) -> None:
+        quota = self.settings.media_quota_bytes
+        if used + adding > quota or (adding == 0 and used >= quota):
+            raise TooLarge(
+                f"Your uploads would take more than your quota of {quota:,} bytes.",
+                "quota_exceeded",
+            )
 
     async def _store(self, owner_id: int, spool: Spool, source: UploadSource) -> Media:
         template = await self._earlier(owner_id, spool.sha256)
@@ -128,8 +142,7 @@ class MediaService:
         image = sniff_image(spool.head)
         if image is not None:
             _check_declared(declared, IMAGE, image)
-            max_pixels = self.settings.media_image_max_pixels
-            rendered = await self.workers.run(render, spool.path, max_pixels)
+            rendered = await self.workers.run(render, spool.path, self._image_limits())
             served = await self.storage.put_bytes(rendered.served)
             preview = await self.storage.put_bytes(rendered.preview)
             thumbnail = await self.storage.put_bytes(rendered.thumbnail)
@@ -142,6 +155,13 @@ class MediaService:
         served, served_size, duration_ms = await self._clean(spool, probe)
         probe = dataclasses.replace(probe, duration_ms=duration_ms)
         return _template(probe, served, served_size, None, None)
+
+    def _image_limits(self) -> ImageLimits:
+        return ImageLimits(
+            max_pixels=self.settings.media_image_max_pixels,
+            max_frames=self.settings.media_image_max_frames,
+            max_animation_ms=int(self.settings.media_image_max_animation_seconds * 1000),
+        )
 
     async def _clean(self, spool: Spool, probe: Probe) -> tuple[str, int, int | None]:
         """Store a voice note's or video's copy without metadata: its hash, size and duration

@@ -76,3 +76,9 @@ async def list_used_blobs(conn: AsyncConnection, hashes: Iterable[str]) -> set[s
         query = sa.select(column).where(column.in_(wanted)).distinct()
         used.update((await conn.execute(query)).scalars())
     return used
+
+
+async def sum_served_size(conn: AsyncConnection, owner_id: int) -> int:
+    """The bytes served of every item the owner holds (their quota's use)."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(m.served_size), 0)).where(m.owner_id == owner_id)
+    return int((await conn.execute(query)).scalar_one())
