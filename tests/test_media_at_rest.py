@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import stat
 import time
 from collections.abc import Callable
@@ -159,11 +160,18 @@ async def test_originals_kept_by_earlier_versions_are_swept(
     path.write_bytes(orphan)
     leftover = settings.data_dir / "media" / "tmp" / "upload-crashed"
     leftover.write_bytes(b"half an upload")
+    age(leftover, GRACE / 2)  # staging files age in the host's time, blobs in the server's
     await asyncio.sleep(0.3)
     assert path.exists() and leftover.exists()  # within the grace period
-    clock.advance(GRACE + 600)  # files carry real times: past them too
+    clock.advance(GRACE + 600)  # past the orphan's real file time too
+    age(leftover, GRACE + 1)
     await eventually(lambda: not path.exists() and not leftover.exists())
     assert (await mei.download(item["id"], "thumbnail")).status_code == 200
+
+
+def age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
 
 
 async def test_the_data_folder_is_the_servers_alone(

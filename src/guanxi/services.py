@@ -89,7 +89,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     hub = Hub()
     broker = make_broker(hub, settings.redis_url, settings.redis_channel)
     events = EventLog(broker, clock)
-    media = MediaService(db, clock, settings, LocalMediaStore(settings.data_dir / "media", files))
+    media = MediaService(
+        db, clock, settings, LocalMediaStore(settings.data_dir / "media", files, clock)
+    )
     media.add_referrer(MessageMediaReferrer())
     media.add_referrer(MomentMediaReferrer(clock))
     moments = MomentService(db, clock, settings, events, StoredMedia())

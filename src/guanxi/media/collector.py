@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -88,7 +89,8 @@ class MediaCollector:
             self._bucket, self.settings.media_collect_batch
         )
         blobs = await self._delete_blobs(hashes.union(swept), cutoff)
-        await self.storage.clear_staging(cutoff)
+        grace_ms = self.settings.media_grace_seconds * 1000
+        await self.storage.clear_staging(time.time_ns() // 1_000_000 - grace_ms)
         if deleted or blobs:
             log.info("media collected: %d items, %d blobs", len(deleted), blobs)
         return Collected(len(deleted), blobs)

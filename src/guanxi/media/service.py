@@ -197,7 +197,10 @@ class MediaService:
         sha256 = item.preview_sha256 if variant == "preview" else item.thumbnail_sha256
         if sha256 is None:
             raise NotFound(f"Only images have a {variant}.")
-        size = await self.storage.size(sha256)
+        try:
+            size = await self.storage.size(sha256)
+        except FileNotFoundError:  # collected between the row's read and now
+            raise NotFound("No such media.") from None
         return Blob(sha256, size, DERIVED_MIME, f"{variant}.webp", attachment=False)
 
     async def _may_see(self, conn: AsyncConnection, user_id: int, item: Media) -> bool:

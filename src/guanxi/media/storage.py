@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
+from guanxi.clock import Clock
 from guanxi.threads import ThreadPool
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -60,12 +61,14 @@ class MediaStorage(Protocol):
         `limit` hashes at most) and the bucket to go on from (0 after the last)."""
 
     async def clear_staging(self, before_ms: int) -> int:
-        """Remove files left in the staging folder since before `before_ms` (a crash's)."""
+        """Remove files left in the staging folder since before `before_ms` (a crash's), in
+        the host's time (uploads being received write them now)."""
 
 
 class LocalMediaStore:
-    def __init__(self, root: Path, files: ThreadPool) -> None:
+    def __init__(self, root: Path, files: ThreadPool, clock: Clock) -> None:
         self.root = root
+        self.clock = clock  # blobs' times are the server clock's, as the collector's cutoff is
         self.files = files  # its own threads: a flood of logins cannot hold up a download
 
     def prepare(self) -> None:
@@ -85,7 +88,7 @@ class LocalMediaStore:
         return self.root / "blobs" / sha256[:2] / sha256[2:4] / sha256
 
     async def put_file(self, source: Path, sha256: str) -> None:
-        await self.files.run(self._put_file, source, self.path(sha256))
+        await self.files.run(self._put_file, source, self.path(sha256), self._now_ns())
 
     async def put_bytes(self, data: bytes) -> str:
         sha256 = hashlib.sha256(data).hexdigest()
@@ -100,7 +103,7 @@ class LocalMediaStore:
 
     async def touch(self, sha256: str) -> bool:
         try:
-            os.utime(self.path(sha256))
+            os.utime(self.path(sha256), ns=(self._now_ns(),) * 2)
         except FileNotFoundError:
             return False
         return True
@@ -140,19 +143,23 @@ class LocalMediaStore:
             bucket, visited = bucket + 1, visited + 1
         return found, bucket % BUCKETS
 
+    def _now_ns(self) -> int:
+        return self.clock.now_ms() * 1_000_000
+
     @staticmethod
-    def _put_file(source: Path, target: Path) -> None:
+    def _put_file(source: Path, target: Path, now_ns: int) -> None:
         """fsync the file, rename it into place, fsync the folder: on disk before any row
         points at it. Bytes already stored stay as they are (and count as just used)."""
         try:
             if target.exists():
-                os.utime(target)
+                os.utime(target, ns=(now_ns, now_ns))
                 return
             source.chmod(FILE_MODE)
             with source.open("rb") as handle:
                 os.fsync(handle.fileno())
             for folder in (target.parent.parent, target.parent):
                 folder.mkdir(mode=FOLDER_MODE, exist_ok=True)
+            os.utime(source, ns=(now_ns, now_ns))
             os.replace(source, target)
             _fsync_dir(target.parent)
         finally:
