@@ -37,19 +37,25 @@ class ApiError(Exception):
 
 
 class EventStream:
-    """One WebSocket carrying every event of the user; remembers the last cursor."""
+    """One WebSocket carrying every event of the user; remembers the last cursor.
+
+    `resync` becomes True when the server answered the cursor with a `resync` frame: it could
+    not replay what was missed (the cursor was older than the log keeps, or too far behind),
+    so whatever the caller built from earlier events must be loaded again over HTTP. Live
+    events follow from the resync's cursor."""
 
     def __init__(self, socket: Any) -> None:
         self.socket = socket
         self.cursor: int | None = None
+        self.resync = False
 
     async def next(self, timeout: float | None = 10.0) -> dict[str, Any]:
-        import asyncio
-
         raw = await asyncio.wait_for(self.socket.recv(), timeout)
         event: dict[str, Any] = orjson.loads(raw)
         if isinstance(event.get("cursor"), int):
             self.cursor = event["cursor"]
+        if event.get("type") == "resync":
+            self.resync = True
         return event
 
     async def next_of(self, type: str, timeout: float = 10.0) -> dict[str, Any]:
@@ -493,7 +499,9 @@ class GuanxiClient:
     async def events(self, cursor: int | None = None) -> AsyncIterator[EventStream]:
         """The event stream; with a cursor, what came after it is replayed first.
 
-        The first frame received is `ready` (after any replay), carrying the cursor.
+        The first frame received is `ready` (after any replay), carrying the cursor; a
+        `resync` frame before it (and `stream.resync`) says the replay was not possible and
+        the state must be loaded again over HTTP.
         """
         url = "ws" + self.base_url.removeprefix("http") + API + "/events"
         async with websockets.connect(url, max_size=None) as socket:

@@ -15,6 +15,7 @@ from guanxi.conversations.service_messages import MessageService
 from guanxi.db.data_folder import secure_data_folder
 from guanxi.db.database import Database
 from guanxi.db.dialects import is_sqlite, sqlite_file
+from guanxi.eventlog.pruner import EventPruner
 from guanxi.eventlog.service import EventLog
 from guanxi.media.service import MediaService
 from guanxi.media.storage import LocalMediaStore
@@ -53,6 +54,7 @@ class Services:
     stream: StreamService
     search: SearchService
     files: ThreadPool  # file reads and writes: media blobs, the search index
+    pruner: EventPruner
     indexer: SearchIndexer | None = None  # SQLite's search index (PostgreSQL indexes itself)
 
     async def start(self) -> None:
@@ -62,9 +64,11 @@ class Services:
             await self.indexer.start()
         await self.broker.start()
         await self.media.start()
+        await self.pruner.start()
         secure_data_folder(self.settings.data_dir)  # the files the database just made
 
     async def stop(self) -> None:
+        await self.pruner.stop()
         await self.media.stop()
         await self.broker.stop()
         if self.indexer is not None:
@@ -117,5 +121,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         stream=StreamService(db, hub),
         search=SearchService(db, settings, moments, indexer),
         files=files,
+        pruner=EventPruner(db, clock, settings),
         indexer=indexer,
     )

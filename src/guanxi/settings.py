@@ -241,6 +241,31 @@ class Settings(BaseSettings):
             raise ValueError("password_hash_memory_kib must be at least 8 × parallelism")
         return self
 
+    reactions_per_user: int = Field(
+        3,
+        ge=1,
+        le=50,
+        description="Most distinct reactions one person may put on one message (409 beyond).",
+    )
+    event_retention_days: int = Field(
+        14,
+        ge=1,
+        description="How long the event log keeps events for replay; a device reconnecting with"
+        " an older cursor is told to reload its state (`resync`).",
+    )
+    event_replay_max: int = Field(
+        10_000,
+        ge=1,
+        description="Most events one reconnection replays; a device further behind is told to"
+        " reload its state (`resync`).",
+    )
+    event_prune_interval_seconds: int = Field(
+        60, ge=1, description="How often events older than the retention are deleted."
+    )
+    event_prune_batch: int = Field(
+        2000, ge=1, description="Most events deleted by one pruning run (one write)."
+    )
+
     def sqlite_path(self) -> Path:
         return self.data_dir / "guanxi.db"
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
+
+import emoji
 
 from guanxi.accounts.rules import check_text
 from guanxi.conversations.models import MEDIA_KINDS, MESSAGE_KINDS
@@ -14,7 +15,6 @@ GROUP_NAME_MAX = 64
 ANNOUNCEMENT_MAX = 2000
 EMOJI_MAX = 16
 CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
-JOINERS = "\u200d\ufe0f\ufe0e"
 MENTION = re.compile(r"@([a-z0-9_.]{3,32})")
 
 
@@ -41,21 +41,25 @@ def check_media_id(kind: str, media_id: str | None) -> None:
 
 
 def check_emoji(value: str) -> str:
-    """One emoji sequence (or a few): pictographs, modifiers, joiners; no letters or spaces."""
-    if not 1 <= len(value) <= EMOJI_MAX:
-        raise InvalidInput("An emoji is 1 to 16 code points.", "bad_emoji")
-    for char in value:
-        if char in JOINERS:
-            continue
-        keycap_base = char.isdigit() or char in "#*"
-        undecodable = char == "\ufffd"  # what invalid UTF-8 in a URL decodes to
-        if (char.isascii() and not keycap_base) or undecodable or _is_letter_space_or_control(char):
-            raise InvalidInput("That is not an emoji.", "bad_emoji")
+    """An emoji message: emoji sequences only (Unicode's emoji data, through `emoji`)."""
+    if not 1 <= len(value) <= EMOJI_MAX or not emoji.purely_emoji(value):
+        raise InvalidInput("An emoji message is 1 to 16 code points of emoji.", "bad_emoji")
     return value
 
 
-def _is_letter_space_or_control(char: str) -> bool:
-    return unicodedata.category(char)[0] in "LZC"
+def check_reaction(value: str) -> str:
+    """A reaction: exactly one emoji sequence of Unicode's emoji data (`👍`, `👍🏽`, `🇨🇳`,
+    `👨‍👩‍👧`); a lone component (a skin tone, a hair style) is none."""
+    data = emoji.EMOJI_DATA.get(value) if len(value) <= EMOJI_MAX else None
+    if data is None or data["status"] == emoji.STATUS["component"]:
+        raise InvalidInput("A reaction is one emoji.", "bad_emoji")
+    return value
+
+
+def check_reaction_to_remove(value: str) -> str:
+    if not 1 <= len(value) <= EMOJI_MAX:
+        raise InvalidInput("A reaction is one emoji.", "bad_emoji")
+    return value
 
 
 def check_link(text: str) -> str:

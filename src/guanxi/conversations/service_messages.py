@@ -22,7 +22,7 @@ from guanxi.conversations.hydrate import hydrate, load_message, quote
 from guanxi.conversations.models import DIRECT, GROUP, Member, Message
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
-from guanxi.eventlog.service import EventLog
+from guanxi.eventlog.service import EventLog, Ref
 from guanxi.media.access import access_own_media
 from guanxi.settings import Settings
 
@@ -84,6 +84,7 @@ class MessageService:
                 {"message": message.to_wire()},
                 recipients=recipients,
                 conversation_id=conversation_id,
+                ref=Ref("message", message.id),
             )
             return message, True
 
@@ -263,13 +264,17 @@ class MessageService:
             {"message": message.to_wire()},
             recipients=await store_members.list_active_member_ids(tx.conn, conversation_id),
             conversation_id=conversation_id,
+            ref=Ref("message", message.id),
         )
         return message
 
     async def react(
         self, me: Principal, conversation_id: int, seq: int, emoji: str, *, add: bool
     ) -> Message:
-        rules.check_emoji(emoji)
+        if add:
+            rules.check_reaction(emoji)
+        else:  # taking back a reaction given under an older, looser rule stays possible
+            rules.check_reaction_to_remove(emoji)
 
         async def unit(tx: Tx) -> Message:
             conversation, member = await access_active(tx.conn, conversation_id, me.user.id)
@@ -280,6 +285,7 @@ class MessageService:
                 raise Conflict("This message was recalled.", "recalled")
             now = self.clock.now_ms()
             if add:
+                await self._check_reaction_room(tx.conn, row.id, me.user.id, emoji)
                 changed = await store_messages.insert_reaction(
                     tx.conn, row.id, me.user.id, emoji, now
                 )
@@ -293,6 +299,18 @@ class MessageService:
 
         return await self.db.write(unit)
 
+    async def _check_reaction_room(
+        self, conn: AsyncConnection, message_id: int, user_id: int, emoji: str
+    ) -> None:
+        """At most `reactions_per_user` different reactions of one person on one message."""
+        given = await store_messages.list_reaction_emojis(conn, message_id, user_id)
+        limit = self.settings.reactions_per_user
+        if emoji not in given and len(given) >= limit:
+            raise Conflict(
+                f"At most {limit} different reactions per message; take one back first.",
+                "too_many_reactions",
+            )
+
     async def _tell_reaction(
         self, tx: Tx, message: Message, me: Principal, emoji: str, add: bool
     ) -> None:
@@ -301,10 +319,10 @@ class MessageService:
             "reaction.added" if add else "reaction.removed",
             {
                 "conversation_id": message.conversation_id,
+                "message_id": message.id,
                 "seq": message.seq,
                 "emoji": emoji,
                 "handle": me.user.handle,
-                "message": message.to_wire(),
             },
             recipients=await store_members.list_active_member_ids(tx.conn, message.conversation_id),
             conversation_id=message.conversation_id,

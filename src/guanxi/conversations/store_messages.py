@@ -87,6 +87,13 @@ async def list_messages_by_seq(
     return list((await conn.execute(query)).all())
 
 
+async def list_messages_by_id(conn: AsyncConnection, ids: Iterable[int]) -> list[sa.Row[Any]]:
+    wanted = list(set(ids))
+    if not wanted:
+        return []
+    return list((await conn.execute(WITH_SENDER.where(msg.id.in_(wanted)))).all())
+
+
 async def exists_visible_media(conn: AsyncConnection, user_id: int, media_id: str) -> bool:
     """Whether a message carrying the media lies in a window of history the user has."""
     member = conversation_members.c
@@ -208,6 +215,13 @@ async def insert_reaction(
         )
     )
     return True
+
+
+async def list_reaction_emojis(conn: AsyncConnection, message_id: int, user_id: int) -> list[str]:
+    """The reactions one person gave one message."""
+    r = reactions.c
+    query = sa.select(r.emoji).where(r.message_id == message_id, r.user_id == user_id)
+    return list((await conn.execute(query)).scalars())
 
 
 async def delete_reaction(conn: AsyncConnection, message_id: int, user_id: int, emoji: str) -> bool:

@@ -63,6 +63,7 @@ def _sqlite_engine(url: str, *, writer: bool, attach: tuple[str, str] | None) ->
             "PRAGMA synchronous=FULL",
             "PRAGMA foreign_keys=ON",
             "PRAGMA busy_timeout=10000",
+            "PRAGMA secure_delete=ON",  # deleted and overwritten bytes are zeroed on disk
         ):
             cursor.execute(pragma)
         if attach is not None:

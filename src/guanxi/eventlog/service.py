@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from guanxi.clock import Clock
@@ -10,6 +11,16 @@ from guanxi.db.database import Tx
 from guanxi.eventlog import store
 from guanxi.realtime.broker import Broker
 from guanxi.realtime.envelope import Envelope
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The object an event is about, when it may later change or go away (a message, a
+    comment). `kind` is also the payload field that carries the object: the live event has it,
+    the stored row does not, and a replay fills it in from the object as it is then."""
+
+    kind: str
+    id: int
 
 
 class EventLog:
@@ -26,15 +37,20 @@ class EventLog:
         recipients: Iterable[int],
         conversation_id: int | None = None,
         user_id: int | None = None,
+        ref: Ref | None = None,
     ) -> int:
         """Log an event in the unit's transaction; it goes live after the commit."""
+        stored = payload
+        if ref is not None:
+            stored = {key: value for key, value in payload.items() if key != ref.kind}
         cursor = await store.insert_event(
             tx.conn,
             type=type,
-            payload=payload,
+            payload=stored,
             created_at=self.clock.now_ms(),
             user_id=user_id,
             conversation_id=conversation_id,
+            ref=(ref.kind, ref.id) if ref is not None else None,
         )
         envelope = Envelope(cursor, type, payload, tuple(recipients))
         tx.on_commit(lambda: self.broker.publish(envelope))

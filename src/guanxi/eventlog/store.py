@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.db.prepared import Prepared
-from guanxi.eventlog.tables import events
+from guanxi.eventlog.tables import event_horizon, events
 
-_COLUMNS = ("type", "payload", "created_at", "user_id", "conversation_id")
+_COLUMNS = ("type", "payload", "created_at", "user_id", "conversation_id", "ref_kind", "ref_id")
 _INSERT = Prepared(
     sa.insert(events).values({name: sa.bindparam(name) for name in _COLUMNS}).returning(events.c.id)
 )
@@ -25,6 +25,7 @@ async def insert_event(
     created_at: int,
     user_id: int | None = None,
     conversation_id: int | None = None,
+    ref: tuple[str, int] | None = None,
 ) -> int:
     values = {
         "type": type,
@@ -32,6 +33,8 @@ async def insert_event(
         "created_at": created_at,
         "user_id": user_id,
         "conversation_id": conversation_id,
+        "ref_kind": ref[0] if ref is not None else None,
+        "ref_id": ref[1] if ref is not None else None,
     }
     return int(await _INSERT.scalar(conn, values))
 
@@ -40,6 +43,12 @@ async def get_head(conn: AsyncConnection) -> int:
     """The id of the newest event, or 0."""
     result = await conn.execute(sa.select(sa.func.max(events.c.id)))
     return int(result.scalar_one() or 0)
+
+
+async def get_horizon(conn: AsyncConnection) -> int:
+    """The newest pruned event id: a cursor below it cannot be replayed (0: nothing pruned)."""
+    result = await conn.execute(sa.select(event_horizon.c.pruned_through))
+    return int(result.scalar() or 0)
 
 
 async def list_events_after(
@@ -65,3 +74,20 @@ async def list_events_after(
         sa.select(events).where(events.c.id > cursor, audience).order_by(events.c.id).limit(limit)
     )
     return list((await conn.execute(query)).all())
+
+
+async def list_oldest(conn: AsyncConnection, limit: int) -> list[Any]:
+    """The oldest events' (id, created_at), oldest first."""
+    query = sa.select(events.c.id, events.c.created_at).order_by(events.c.id).limit(limit)
+    return list((await conn.execute(query)).all())
+
+
+async def delete_events_through(conn: AsyncConnection, last_id: int) -> int:
+    """Delete every event up to `last_id` and move the horizon there; how many went."""
+    result = await conn.execute(sa.delete(events).where(events.c.id <= last_id))
+    await conn.execute(
+        sa.update(event_horizon)
+        .where(event_horizon.c.id == 1, event_horizon.c.pruned_through < last_id)
+        .values(pruned_through=last_id)
+    )
+    return int(result.rowcount or 0)

@@ -11,7 +11,7 @@ from guanxi.accounts.models import Principal
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Forbidden, InvalidInput, NotFound
-from guanxi.eventlog.service import EventLog
+from guanxi.eventlog.service import EventLog, Ref
 from guanxi.moments import rules, store_reactions
 from guanxi.moments.access import access_moment, friend_ids, live_viewers
 from guanxi.moments.hydrate import comment_of, hydrate
@@ -87,7 +87,12 @@ class MomentReactionService:
             }
             recipients = await self._recipients(tx.conn, row, me.user.id, reply_user)
             await self.events.record(
-                tx, "moment.commented", payload, recipients=recipients, user_id=row.author_id
+                tx,
+                "moment.commented",
+                payload,
+                recipients=recipients,
+                user_id=row.author_id,
+                ref=Ref("comment", comment_id),
             )
             return comment
 

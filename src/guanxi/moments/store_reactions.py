@@ -77,6 +77,14 @@ async def get_comment(conn: AsyncConnection, moment_id: int, comment_id: int) ->
     return (await conn.execute(query)).first()
 
 
+async def list_comments_by_id(conn: AsyncConnection, ids: Iterable[int]) -> list[sa.Row[Any]]:
+    wanted = list(set(ids))
+    if not wanted:
+        return []
+    query = sa.select(moment_comments).where(moment_comments.c.id.in_(wanted))
+    return list((await conn.execute(query)).all())
+
+
 async def delete_comment(conn: AsyncConnection, comment_id: int) -> None:
     await conn.execute(sa.delete(moment_comments).where(moment_comments.c.id == comment_id))
 

@@ -16,6 +16,8 @@ import sqlite3
 from pathlib import Path
 
 BATCH = 2000
+# secure_delete: the bytes of deleted rows are overwritten with zeros, not left in free space
+PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000", "secure_delete=ON")
 CHANGES = ("message.edited", "message.recalled")
 SCHEMA = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize='trigram')",
@@ -30,8 +32,8 @@ _ADD = (
     "WHERE id > ? AND id <= ? AND recalled_at IS NULL AND text != ''"
 )
 _CHANGED = (
-    "SELECT DISTINCT json_extract(payload, '$.message.id') FROM data.events "
-    f"WHERE id > ? AND id <= ? AND type IN {CHANGES!r}"
+    "SELECT DISTINCT ref_id FROM data.events "
+    f"WHERE id > ? AND id <= ? AND type IN {CHANGES!r} AND ref_kind = 'message'"
 )
 
 
@@ -61,7 +63,7 @@ class IndexFile:
         try:
             # synchronous=NORMAL: after a power cut the index may lose its last batches, and
             # its progress with them, so they are indexed again
-            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+            for pragma in PRAGMAS:
                 conn.execute(f"PRAGMA {pragma}")
             for statement in SCHEMA:
                 conn.execute(statement)

@@ -1,23 +1,47 @@
-"""What a device missed since its cursor, in order, and the live feed after it."""
+"""What a device missed since its cursor, in order, and the live feed after it.
+
+Events that name an object (a message, a comment) are stored without it; a replay reads each
+object as it is now, so an edit, a recall or a deletion shows in every event about it, and
+an event whose object is gone is not replayed at all.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations import store_members
 from guanxi.conversations.models import Member
+from guanxi.conversations.replay import load_messages
 from guanxi.db.database import Database
 from guanxi.eventlog import store as eventlog_store
+from guanxi.moments.replay import load_comments
 from guanxi.realtime.envelope import Envelope
 from guanxi.realtime.hub import Hub, Subscription
 
 REPLAY_PAGE = 500
 
+Loader = Callable[[AsyncConnection, Iterable[int]], Awaitable[dict[int, dict[str, Any]]]]
+LOADERS: dict[str, Loader] = {"message": load_messages, "comment": load_comments}
+
 
 @dataclass(frozen=True)
 class Replayed:
     cursor: int
-    frame: str
+    frame: str  # empty: nothing to send for this event, but the cursor moves past it
+
+
+@dataclass(frozen=True)
+class Position:
+    head: int  # the newest event
+    horizon: int  # the newest pruned event: a cursor below it cannot be replayed
+
+    def replayable(self, cursor: int) -> bool:
+        return self.horizon <= cursor <= self.head
 
 
 class StreamService:
@@ -36,6 +60,11 @@ class StreamService:
         async with self.db.read() as conn:
             return await eventlog_store.get_head(conn)
 
+    async def position(self) -> Position:
+        async with self.db.read() as conn:
+            head = await eventlog_store.get_head(conn)
+            return Position(head, await eventlog_store.get_horizon(conn))
+
     async def replay(self, user_id: int, cursor: int) -> list[Replayed]:
         """One page of the user's events after `cursor`; empty when caught up."""
         async with self.db.read() as conn:
@@ -47,17 +76,40 @@ class StreamService:
                 cursor=cursor,
                 limit=REPLAY_PAGE,
             )
-        page: list[Replayed] = []
-        for row in rows:
-            if row.user_id is None and not _within(windows[row.conversation_id], row.id):
-                page.append(Replayed(row.id, ""))  # skipped, but the cursor moves on
-                continue
-            envelope = Envelope(row.id, row.type, dict(row.payload), (user_id,))
-            page.append(Replayed(row.id, envelope.frame))
-        return page
+            visible = [r for r in rows if r.user_id is not None or _within(windows, r)]
+            objects = await _load_objects(conn, visible)
+        shown = {row.id for row in visible}
+        return [
+            Replayed(row.id, _frame(row, objects, user_id) if row.id in shown else "")
+            for row in rows
+        ]
 
 
-def _within(member: Member, event_id: int) -> bool:
-    return event_id > member.joined_event and (
-        member.left_event is None or event_id <= member.left_event
+def _frame(row: Any, objects: dict[tuple[str, int], Any], user_id: int) -> str:
+    payload = dict(row.payload)
+    if row.ref_kind is not None:
+        found = objects.get((row.ref_kind, row.ref_id))
+        if found is None:
+            return ""  # deleted since: nothing of it is replayed
+        payload[row.ref_kind] = found
+    return Envelope(row.id, row.type, payload, (user_id,)).frame
+
+
+async def _load_objects(conn: AsyncConnection, rows: list[Any]) -> dict[tuple[str, int], Any]:
+    """The objects the events name, as they are now, keyed by (kind, id); gone ones missing."""
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.ref_kind is not None:
+            wanted[row.ref_kind].append(row.ref_id)
+    found: dict[tuple[str, int], Any] = {}
+    for kind, ids in wanted.items():
+        for object_id, value in (await LOADERS[kind](conn, ids)).items():
+            found[(kind, object_id)] = value
+    return found
+
+
+def _within(windows: dict[int, Member], row: Any) -> bool:
+    member = windows[row.conversation_id]
+    return row.id > member.joined_event and (
+        member.left_event is None or row.id <= member.left_event
     )

@@ -14,6 +14,7 @@ from guanxi.realtime.hub import Subscription
 from guanxi.services import Services
 
 HELLO_SECONDS = 10
+CURSOR_MAX = 2**63 - 1  # event ids are signed 64-bit integers
 router = APIRouter()
 
 
@@ -26,7 +27,7 @@ async def events_socket(ws: WebSocket) -> None:
     await ws.accept()
     services: Services = ws.app.state.services
     try:
-        token, cursor = parse_hello(await asyncio.wait_for(ws.receive_text(), HELLO_SECONDS))
+        token, cursor = parse_hello(await asyncio.wait_for(_first_text(ws), HELLO_SECONDS))
         principal = await services.accounts.authenticate(token)
     except (BadHello, Unauthorized, TimeoutError) as exc:
         await _refuse(ws, exc)
@@ -42,6 +43,16 @@ async def events_socket(ws: WebSocket) -> None:
         services.stream.unsubscribe(subscription)
 
 
+async def _first_text(ws: WebSocket) -> str:
+    message = await ws.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    text = message.get("text")
+    if text is None:
+        raise BadHello("The first frame must be a text frame.")
+    return str(text)
+
+
 def parse_hello(text: str) -> tuple[str, int | None]:
     try:
         hello: Any = orjson.loads(text)
@@ -54,8 +65,8 @@ def parse_hello(text: str) -> tuple[str, int | None]:
         raise BadHello("hello needs a token.")
     if cursor is not None and (not isinstance(cursor, int) or isinstance(cursor, bool)):
         raise BadHello("cursor must be an integer.")
-    if cursor is not None and cursor < 0:
-        raise BadHello("cursor must not be negative.")
+    if cursor is not None and not 0 <= cursor <= CURSOR_MAX:
+        raise BadHello("cursor must be an integer from 0 to 2^63 - 1.")
     return token, cursor
 
 
@@ -89,15 +100,29 @@ async def _serve(
 
 
 async def _replay(ws: WebSocket, services: Services, user_id: int, cursor: int) -> int:
-    last = cursor
+    """Send what came after `cursor`; the cursor reached. A cursor the log cannot serve (older
+    than its horizon, newer than its head, or too far behind) gets `resync` instead."""
+    if not (await services.stream.position()).replayable(cursor):
+        return await _resync(ws, services)
+    last, budget = cursor, services.settings.event_replay_max
     while True:
         page = await services.stream.replay(user_id, last)
         if not page:
             return last
+        budget -= len(page)
+        if budget < 0:
+            return await _resync(ws, services)
         for item in page:
             if item.frame:
                 await ws.send_text(item.frame)
             last = item.cursor
+
+
+async def _resync(ws: WebSocket, services: Services) -> int:
+    """Tell the device to reload its state over HTTP; live events follow from the head."""
+    head = await services.stream.head()
+    await ws.send_text(orjson.dumps({"type": "resync", "cursor": head}).decode())
+    return head
 
 
 async def _pump(ws: WebSocket, subscription: Subscription, last: int) -> None:

@@ -190,7 +190,10 @@ export function renderChat(pane, id) {
     on("read", (cid) => { if (cid === id) for (const [seq, row] of rows) receipt(row, chat.bySeq.get(seq)); }),
     on("conv", (c) => { if (c.id === id) { conv = c; drawHead(); } }),
     on("friends", drawHead),
-    on("resumed", () => catchUp().then(markRead).catch(() => {})),
+    on("resumed", ({ reload }) => {
+      if (reload) { list.replaceChildren(); rows.clear(); }
+      catchUp().then(markRead).catch(() => {});
+    }),
     on("left", (cid) => { if (cid === id) composer.el.replaceChildren(h("p.composer-note", {}, "You are no longer a member of this group.")); }),
     () => { window.removeEventListener("focus", focus); document.removeEventListener("visibilitychange", focus); closeMenu(); },
   ];

@@ -73,20 +73,26 @@ export class EventStream {
     try { frame = JSON.parse(data); } catch { return; }
     this.lastHeard = Date.now();
     if (frame.type === "ready") return this.ready(frame);
+    if (frame.type === "resync") { this.mustReload = true; return; }
     if (frame.type === "pong" || frame.type === "error") return;
     this.onEvent(frame);
     if (typeof frame.cursor === "number") this.cursor = frame.cursor;
   }
 
+  /** `resync` before `ready`: the server could not replay what this device missed (its cursor
+   *  was older than the server keeps events, or too far behind), so everything shown so far
+   *  is reloaded, not just caught up. */
   ready(frame) {
     const resumed = this.connections > 0;
+    const reload = Boolean(this.mustReload);
+    this.mustReload = false;
     this.connections += 1;
     this.cursor = frame.cursor;
     this.alive = true;
     this.delay = 500;
     this.onStatus("online");
     this.startPinging();
-    this.onReady(resumed);
+    this.onReady(resumed, reload);
   }
 
   startPinging() {

@@ -40,7 +40,7 @@ function openApp() {
   stream = new EventStream({
     token: session.token,
     onEvent: applyEvent,
-    onReady: (resumed) => (resumed ? resync() : firstLoad()),
+    onReady: (resumed, reload) => (resumed ? resync(reload) : firstLoad()),
     onStatus: (status) => { state.online = status; emit("status", status); },
     onUnauthorized: () => signOut(false),
   });

@@ -58,7 +58,11 @@ export function renderMoments(pane, handle) {
   }
 
   more.load();
-  return [on("event", (e) => { if (e.moment_id && cards.has(e.moment_id)) refresh(e.moment_id); }), more.dispose];
+  return [
+    on("event", (e) => { if (e.moment_id && cards.has(e.moment_id)) refresh(e.moment_id); }),
+    on("resumed", (info) => { if (info.reload) reload(); }),  // events were missed for good
+    more.dispose,
+  ];
 }
 
 function momentCard(m, refresh) {

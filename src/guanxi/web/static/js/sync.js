@@ -17,8 +17,8 @@ const handlers = {
   },
   "message.edited": (e) => changed(e.message),
   "message.recalled": (e) => changed(e.message),
-  "reaction.added": (e) => changed(e.message),
-  "reaction.removed": (e) => changed(e.message),
+  "reaction.added": (e) => reacted(e, true),
+  "reaction.removed": (e) => reacted(e, false),
   "conversation.read": (e) => read(e),
   "conversation.created": (e) => loadConversation(e.conversation.id).catch(() => {}),
   "conversation.updated": (e) => updated(e.conversation),
@@ -52,6 +52,17 @@ function changed(message) {
     conv.last_message = message;
     emit("convs");
   }
+}
+
+/** A reaction event carries only the change: apply it to the message, if it is loaded. */
+function reacted(e, added) {
+  const message = chatOf(e.conversation_id).bySeq.get(e.seq);
+  if (!message || message.id !== e.message_id) return;
+  const byEmoji = new Map((message.reactions || []).map((r) => [r.emoji, r.handles.filter((x) => x !== e.handle || r.emoji !== e.emoji)]));
+  if (added) byEmoji.set(e.emoji, [...(byEmoji.get(e.emoji) || []), e.handle]);
+  const reactions = [...byEmoji].filter(([, handles]) => handles.length)
+    .map(([emoji, handles]) => ({ emoji, count: handles.length, handles }));
+  changed({ ...message, reactions });
 }
 
 function read(e) {
@@ -99,10 +110,19 @@ function left(e) {
   emit("conv", conv);
 }
 
-/** After a reconnect: refresh the lists, catch up the open chats, retry waiting sends. */
-export async function resync() {
+/** After a reconnect: refresh the lists, catch up the open chats, retry waiting sends. With
+ *  `reload` (the server sent `resync`: events were missed for good) the messages kept so far
+ *  may be stale (edited, recalled), so they are dropped and loaded again. */
+export async function resync(reload = false) {
+  if (reload) {
+    for (const chat of state.chats.values()) {
+      chat.bySeq.clear();
+      chat.loaded = false;
+      chat.hasMoreBefore = true;
+    }
+  }
   await Promise.allSettled([loadConversations(), loadFriends(), loadRequests(), loadInvitations()]);
-  emit("resumed");
+  emit("resumed", { reload });
   retryPending();
 }
 
