@@ -267,7 +267,9 @@ def webm_live(seconds: float = 2.0, tags: bool = False) -> bytes:
 # -- Ogg Opus ----------------------------------------------------------------------------
 
 
-def ogg_opus(seconds: float = 1.5, comments: tuple[tuple[str, str], ...] = ()) -> bytes:
+def ogg_opus(
+    seconds: float = 1.5, comments: tuple[tuple[str, str], ...] = (), serial: int = 0x5EC2E7
+) -> bytes:
     """An Ogg Opus stream: OpusHead, OpusTags with `comments`, then 20 ms packets (a TOC
     byte each, which decoders play as silence), 50 to a page."""
     skip = 312
@@ -284,7 +286,7 @@ def ogg_opus(seconds: float = 1.5, comments: tuple[tuple[str, str], ...] = ()) -
     out = b""
     for number, (data, position) in enumerate(pages):
         page = OggPage()
-        page.serial, page.sequence, page.position, page.packets = 0x5EC2E7, number, position, data
+        page.serial, page.sequence, page.position, page.packets = serial, number, position, data
         page.first, page.last = number == 0, number == len(pages) - 1
         out += page.write()
     return out

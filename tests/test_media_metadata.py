@@ -25,6 +25,7 @@ from tests.media_files import (
     TITLE,
     fixture,
     mp3_with_tags,
+    mp4,
     mp4_with_tags,
     ogg_opus,
     vorbis_with_tags,
@@ -186,3 +187,30 @@ def test_a_walk_has_a_budget() -> None:
     with pytest.raises(TooComplex):
         list(Walker(data, Budget(50)).walk(0, len(data)))
     assert len(list(Walker(data, Budget(100)).walk(0, len(data)))) == 100
+
+
+OPUS_COMMENTS_2 = (("TITLE", "x"), ("LOCATION", GPS), ("ARTIST", "Mei Lin"))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "seconds"),
+    [
+        ("chained.opus", ogg_opus(1.5) + ogg_opus(1.0, OPUS_COMMENTS_2, serial=7), 1.5),
+        ("chained-both.opus", ogg_opus(1.5, OPUS_COMMENTS) + ogg_opus(1.0, OPUS_COMMENTS, 7), 1.5),
+        ("trailing.opus", ogg_opus(1.5) + b"appended: " + GPS.encode() + b" Mei Lin", 1.5),
+        ("trailing.mp4", mp4_with_tags() + b"appended: " + GPS.encode() + b" Mei Lin", 2.5),
+        ("trailing-only.mp4", mp4() + b"\0\0\0\x08" + GPS.encode() + TITLE.encode(), 2.5),
+    ],
+)
+async def test_no_metadata_hides_in_a_second_stream_or_after_the_end(
+    make_user: UserFactory, tmp_path: Path, name: str, data: bytes, seconds: float
+) -> None:
+    """A chained Ogg's second stream kept its comments (mutagen reads the first stream's
+    only), and bytes after an MP4's last box were served."""
+    mei = await make_user("mei")
+    item = await mei.upload_media(data, name)
+    served = await mei.download_bytes(item["id"])
+    assert [secret for secret in SECRETS if secret.encode() in served] == []
+    assert item["duration"] == seconds
+    kind = "video" if name.endswith("mp4") else "voice"
+    assert probe_bytes(served, tmp_path)[::2] == (kind, seconds)

@@ -6,18 +6,21 @@
 - WAV: only the chunks that play are kept (`fmt `, `fact`, `data`): LIST (INFO titles, names,
   dates, software; adtl labels), `id3 `, `bext` (originator, date), iXML, XMP and the rest go,
   and so does anything after the RIFF end; the RIFF size is rewritten.
-- Ogg (Opus, Vorbis, FLAC): mutagen empties the comment header on a copy (the vendor string,
-  the encoding library's name, stays) and drops Opus's preserved extra comment data.
+- Ogg (Opus, Vorbis, FLAC): only the first logical stream's pages are kept (a chained or
+  multiplexed file's other streams carry comments of their own, and bytes after the last page
+  go too); mutagen empties its comment header (the vendor string, the encoding library's
+  name, stays) and drops Opus's preserved extra comment data.
 """
 
 from __future__ import annotations
 
-import shutil
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import mutagen
+from mutagen.ogg import OggPage
 from mutagen.oggflac import OggFLAC
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
@@ -121,13 +124,49 @@ def _riff_chunks(data: Buffer) -> list[tuple[bytes, int, int]]:
 
 
 def clean_ogg(source: Path, target: Path) -> bool:
-    """Write a copy with an empty comment header; False when the comments are empty already."""
+    """Write a copy with only the first logical stream's pages and an empty comment header;
+    False when there is nothing else and the comments are empty already."""
     original = _open_ogg(source)
-    if original is None or not _has_comments(original.tags):
+    if original is None:
         return False
-    shutil.copyfile(source, target)
+    pages, whole = _first_stream_pages(source)
+    if whole and not _has_comments(original.tags):
+        return False
+    with source.open("rb") as read, target.open("wb") as out:
+        for start, end in pages:
+            read.seek(start)
+            out.write(read.read(end - start))
+    if _has_comments(original.tags):
+        _empty_comments(type(original), target)
+    return True
+
+
+def _first_stream_pages(path: Path) -> tuple[list[tuple[int, int]], bool]:
+    """(start, end) of each page of the first logical stream, and whether that is the whole
+    file. A chained or multiplexed Ogg carries other streams, each with comments of its own
+    (mutagen reads only the first's); anything after the last page is not a page either."""
+    spans: list[tuple[int, int]] = []
+    whole, budget, serial = True, Budget(), None
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        while handle.tell() < size:
+            budget.spend()
+            start = handle.tell()
+            try:
+                page = OggPage(handle)  # type: ignore[no-untyped-call]
+            except MUTAGEN_ERRORS:
+                return spans, False
+            serial = page.serial if serial is None else serial
+            if page.serial == serial:
+                spans.append((start, handle.tell()))
+            else:
+                whole = False
+    return spans, whole
+
+
+def _empty_comments(kind: type[mutagen.FileType], path: Path) -> None:
     try:
-        copy = type(original)(target)
+        copy = kind(path)
         tags: Any = copy.tags
         tags.clear()
         if hasattr(tags, "_pad_data"):  # binary data Opus keeps after the comments
@@ -135,7 +174,6 @@ def clean_ogg(source: Path, target: Path) -> bool:
         copy.save()
     except MUTAGEN_ERRORS as error:
         raise ValueError("The recording's comments could not be rewritten.") from error
-    return True
 
 
 def _open_ogg(path: Path) -> mutagen.FileType | None:

@@ -55,7 +55,18 @@ def _patching(finder: Callable[[Buffer], list[Patch]]) -> Callable[[Path, Path],
     return cleaner
 
 
-MP4, MATROSKA = _patching(clean_mp4.patches), _patching(clean_mkv.patches)
+def _clean_mp4(source: Path, target: Path) -> bool:
+    """The metadata boxes overwritten, and anything after the last box cut off."""
+    with mapped(source) as data:
+        needed = [patch for patch in clean_mp4.patches(data) if changes(data, patch)]
+        end = clean_mp4.boxes_end(data)
+        size = len(data)
+    if needed or end < size:
+        write_patched(source, target, needed, end)
+    return bool(needed) or end < size
+
+
+MP4, MATROSKA = _clean_mp4, _patching(clean_mkv.patches)
 CLEANERS: dict[str, Callable[[Path, Path], bool]] = {
     "audio/mp4": MP4,
     "video/mp4": MP4,

@@ -5,16 +5,16 @@ the chunk offsets (`stco`, `co64`) still point at the right samples and the file
 and seeks. Taken out: `udta` and `meta` (iTunes-style `ilst` tags, QuickTime `keys`, Apple's
 and Android's `©xyz` location, `loci`, camera make and model) in `moov` and in every track,
 `uuid` boxes there (XMP, camera makers' blocks), a top-level `udta`, `meta` or XMP `uuid`, and
-any stray `©xyz` or `loci` deeper in a track. The creation and modification times of the movie,
-tracks and media headers become zero. `free` and `skip` boxes in `moov` are zeroed too, in case
-an editor left old tags in them. Samples are never touched: a timed-metadata track (a GoPro's
-GPS track) stays.
+any stray `©xyz` or `loci` deeper in a track; bytes after the last top-level box are cut off.
+The creation and modification times of the movie, tracks and media headers become zero.
+`free` and `skip` boxes in `moov` are zeroed too, in case an editor left old tags in them.
+Samples are never touched: a timed-metadata track (a GoPro's GPS track) stays.
 """
 
 from __future__ import annotations
 
 from guanxi.media.budget import Budget
-from guanxi.media.containers import Box, boxes
+from guanxi.media.containers import Box, box_header, boxes
 from guanxi.media.ebml import Buffer
 from guanxi.media.inplace import Patch
 
@@ -35,6 +35,19 @@ def patches(data: Buffer) -> list[Patch]:
         elif box.kind in DROPPED_ON_TOP or _is_xmp(data, box):
             found.append(_free(data, box))
     return found
+
+
+def boxes_end(data: Buffer) -> int:
+    """Where the last whole top-level box ends: anything after it (appended bytes, which no
+    player reads but a download would carry, or a box cut short) is cut off."""
+    end, budget = 0, Budget()
+    while end + 8 <= len(data):
+        budget.spend()
+        size, _, header = box_header(data[end : end + 16], len(data) - end)
+        if size < header or end + size > len(data):
+            break
+        end += size
+    return end
 
 
 def _inside(data: Buffer, parent: Box, budget: Budget) -> list[Patch]:

@@ -3,6 +3,7 @@ without moving a single byte of the media (so chunk offsets and seek indexes sta
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +34,14 @@ def changes(data: Buffer, patch: Patch) -> bool:
     )
 
 
-def write_patched(source: Path, target: Path, patches: list[Patch]) -> None:
-    """Copy `source` to `target`, then apply the patches to the copy."""
+def write_patched(
+    source: Path, target: Path, patches: list[Patch], length: int | None = None
+) -> None:
+    """Copy `source` to `target` (its first `length` bytes, when given), then apply the
+    patches to the copy."""
     shutil.copyfile(source, target)
+    if length is not None:
+        os.truncate(target, length)
     size = target.stat().st_size
     with target.open("r+b") as handle:
         for patch in patches:
