@@ -45,6 +45,26 @@ def jpeg_with_gps(size: tuple[int, int] = (1600, 1000), orientation: int = 6) ->
     return out.getvalue()
 
 
+def photo_with_gps(fmt: str, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A HEIF or AVIF photo with EXIF (GPS, camera) and XMP, or a TIFF with the camera and a
+    location in its tags, as phones and scanners write them."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    picture = Image.new("RGB", size, (10, 120, 200))
+    out = io.BytesIO()
+    if fmt == "TIFF":
+        tags = {0x010F: "PhoneMaker", 0x010E: f"{GPS} {TITLE}", 0x013B: "Mei Lin"}
+        picture.save(out, format="TIFF", tiffinfo=tags)
+        return out.getvalue()
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 20.0), 3: "E", 4: (116.0, 23.0, 29.0)}
+    xmp = f"<x:xmpmeta>{GPS} Mei Lin</x:xmpmeta>".encode()
+    picture.save(out, format=fmt, exif=exif.tobytes(), xmp=xmp)
+    return out.getvalue()
+
+
 def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     """A valid PNG header claiming 10 gigapixels, with a tiny body."""
 

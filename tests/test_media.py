@@ -14,6 +14,7 @@ import random
 import signal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -31,6 +32,7 @@ from tests.media_files import (
     mp4,
     mp4_lasting,
     ogg_without_packets,
+    photo_with_gps,
     png_bomb,
     wav,
     webm,
@@ -420,3 +422,53 @@ async def test_a_job_that_kills_its_worker_twice_is_refused() -> None:
         assert await workers.run(operator.add, 2, 3) == 5
     finally:
         workers.close()
+
+
+async def test_only_a_files_name_reaches_its_recipients(make_user: UserFactory) -> None:
+    """A photo's, voice note's or video's file name ("IMG_20240501_Hangzhou.jpg") went to
+    everyone who could download it; now only a file (kind `file`) keeps its name for them."""
+    mei, lei = await make_user("mei"), await make_user("lei")
+    await befriend(mei, lei)
+    chat = (await mei.open_direct("lei"))["id"]
+    sent = {
+        "image": ("IMG_20240501_Hangzhou.jpg", image("JPEG")),
+        "voice": ("Mei at home.wav", wav()),
+        "video": ("VID_Hangzhou.mp4", mp4()),
+        "file": ("合同.pdf", b"%PDF-1.4\n"),
+    }
+    for kind, (name, data) in sent.items():
+        item = await mei.upload_media(data, name)
+        await mei.send(chat, "", kind=kind, media_id=item["id"])
+        theirs = (await lei.download(item["id"])).headers["content-disposition"]
+        mine = (await mei.download(item["id"])).headers["content-disposition"]
+        assert quote(name, safe="") in mine
+        if kind == "file":
+            assert theirs == mine
+        else:
+            assert theirs == "inline", kind
+
+
+@pytest.mark.parametrize(
+    ("fmt", "declared"), [("HEIF", "image/heic"), ("AVIF", "image/avif"), ("TIFF", "image/tiff")]
+)
+async def test_heic_avif_and_tiff_photos_are_cleaned(
+    make_user: UserFactory, settings: Settings, fmt: str, declared: str
+) -> None:
+    """They were taken for files and served byte for byte, GPS and camera with them."""
+    mei = await make_user("mei")
+    original = photo_with_gps(fmt)
+    assert b"PhoneMaker" in original
+    item = await mei.upload_media(original, f"photo.{fmt.lower()}", declared)
+    assert (item["kind"], item["mime"], item["width"], item["height"]) == (
+        "image",
+        "image/jpeg",
+        64,
+        48,
+    )
+    for variant in ("original", "preview", "thumbnail"):
+        served = await mei.download_bytes(item["id"], variant)
+        picture = Image.open(io.BytesIO(served))
+        assert not picture.getexif().get_ifd(0x8825) and 0x010F not in picture.getexif()
+        assert [s for s in (b"PhoneMaker", b"Mei Lin", b"+48.8577") if s in served] == []
+    for path in blobs(settings):
+        assert b"PhoneMaker" not in path.read_bytes()

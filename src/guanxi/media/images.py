@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pillow_heif
 from PIL import Image, ImageOps
 
 from guanxi.errors import InvalidInput
 from guanxi.media.models import IMAGE, Probe
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+CONVERTED = ("HEIF", "AVIF", "TIFF")  # served as JPEG (PNG with transparency): browsers show it
+ANIMATED = ("GIF", "PNG", "WEBP")  # a multi-image HEIF or TIFF is served as its first image
+pillow_heif.register_heif_opener()
 THUMBNAIL, PREVIEW = 320, 1280
 KEPT_INFO = ("icc_profile", "transparency", "duration", "loop", "background")
 BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
@@ -52,21 +56,29 @@ def render(path: Path, limits: ImageLimits) -> Rendered:
 
 
 def _render(path: Path, limits: ImageLimits) -> Rendered:
-    with Image.open(path) as image:
-        mime = FORMATS.get(image.format or "")
-        if mime is None:
-            raise InvalidInput("Images are JPEG, PNG, WebP or GIF.", "bad_image")
-        frames = _check_animation(image, limits)
+    with Image.open(path, formats=[*FORMATS, *CONVERTED]) as image:
+        fmt = _served_format(image)
+        frames = _check_animation(image, limits) if image.format in ANIMATED else 1
         if image.width * image.height * frames > limits.max_pixels:
             raise _bomb()
-        fmt = image.format or ""
         image.load()
         animated = frames > 1
         upright = image if animated else ImageOps.exif_transpose(image)
+        if image.format in CONVERTED:  # CMYK, 16-bit, float: what JPEG and PNG hold
+            upright = upright.convert("RGBA" if fmt == "PNG" else "RGB")
         served = _encode_original(upright, fmt, animated)
         first = upright.copy()
-    probe = Probe(IMAGE, mime, width=first.width, height=first.height)
+    probe = Probe(IMAGE, FORMATS[fmt], width=first.width, height=first.height)
     return Rendered(probe, served, _scaled(first, PREVIEW), _scaled(first, THUMBNAIL))
+
+
+def _served_format(image: Image.Image) -> str:
+    """The format served: the upload's own, or JPEG/PNG for a HEIF, AVIF or TIFF photo."""
+    if image.format in FORMATS:
+        return image.format or ""
+    if image.format in CONVERTED:
+        return "PNG" if _has_alpha(image) else "JPEG"
+    raise InvalidInput("Images are JPEG, PNG, WebP, GIF, HEIC, AVIF or TIFF.", "bad_image")
 
 
 def _check_animation(image: Image.Image, limits: ImageLimits) -> int:
@@ -115,9 +127,12 @@ def _encode_original(image: Image.Image, fmt: str, animated: bool) -> bytes:
 
 
 def _scaled(image: Image.Image, long_side: int) -> bytes:
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    small = image.convert("RGBA" if has_alpha else "RGB")
+    small = image.convert("RGBA" if _has_alpha(image) else "RGB")
     small.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     out = io.BytesIO()
     small.save(out, format="WEBP", quality=80)
     return out.getvalue()
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info

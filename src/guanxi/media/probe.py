@@ -22,6 +22,11 @@ IMAGE_MAGIC = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
 )
+TIFF_MAGIC = (b"II*\0", b"MM\0*")
+PHOTO_BRANDS = {  # HEIF (a phone's HEIC photos) and AVIF still images, by major brand
+    **dict.fromkeys((b"heic", b"heix", b"heim", b"heis", b"mif1"), "image/heic"),
+    b"avif": "image/avif",
+}
 EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 # what mutagen raises on a damaged file (an Ogg page without packets: IndexError)
 MUTAGEN_ERRORS = (mutagen.MutagenError, ValueError, OverflowError, EOFError, IndexError)
@@ -36,6 +41,10 @@ def sniff_image(head: bytes) -> str | None:
             return mime
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
+    if head[:4] in TIFF_MAGIC:
+        return "image/tiff"
+    if head[4:8] == b"ftyp":  # an ISO file: a photo by its brand, else audio or video
+        return PHOTO_BRANDS.get(bytes(head[8:12]))
     return None
 
 

@@ -193,7 +193,10 @@ class MediaService:
                 raise NotFound("No such media.")
         if variant == "original":
             attachment = item.kind == FILE
-            return Blob(item.served_sha256, item.served_size, item.mime, item.filename, attachment)
+            # a photo's or recording's name ("IMG_20240501_Hangzhou.jpg") is the uploader's
+            # alone; a file's name is part of what is sent
+            name = item.filename if attachment or item.owner_id == user_id else ""
+            return Blob(item.served_sha256, item.served_size, item.mime, name, attachment)
         sha256 = item.preview_sha256 if variant == "preview" else item.thumbnail_sha256
         if sha256 is None:
             raise NotFound(f"Only images have a {variant}.")
