@@ -66,5 +66,7 @@ async def chat_list_page(
 async def _last_messages(conn: AsyncConnection, rows: list[Any]) -> dict[int, Message]:
     """Each conversation's last message the member may see (none before they joined)."""
     ids = [r.id for r in rows if r.last_seq > r.joined_seq]
-    found = await hydrate_across(conn, await store_messages.list_last_messages(conn, ids))
+    joined = {r.id: r.joined_seq for r in rows}
+    last = await store_messages.list_last_messages(conn, ids)
+    found = await hydrate_across(conn, last, joined)
     return {m.conversation_id: m for m in found}

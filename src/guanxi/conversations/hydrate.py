@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from guanxi.conversations import store_messages
-from guanxi.conversations.models import Message, Reaction
+from guanxi.conversations import store_members, store_messages
+from guanxi.conversations.models import Member, Message, Reaction
+from guanxi.conversations.past import as_seen_by, quote_for
 from guanxi.media import store as media_store
 
 QUOTE_CHARS = 200
@@ -50,32 +51,55 @@ def message_from_row(
     )
 
 
-async def hydrate(conn: AsyncConnection, conversation_id: int, rows: list[Any]) -> list[Message]:
+async def hydrate(
+    conn: AsyncConnection, conversation_id: int, rows: list[Any], viewer: Member | None = None
+) -> list[Message]:
+    """Messages as `viewer` may see them (past.py); when None, as every current member may
+    (for events that go to all of them)."""
     reply_seqs = [r.reply_to_seq for r in rows if r.reply_to_seq is not None]
     replied = {
-        (conversation_id, r.seq): quote(r)
+        (conversation_id, r.seq): await _quote(conn, viewer, r)
         for r in await store_messages.list_messages_by_seq(conn, conversation_id, reply_seqs)
     }
-    return await _with_reactions_and_media(conn, rows, replied)
+    until = viewer.left_at if viewer is not None else None
+    messages = await _with_reactions_and_media(conn, rows, replied, until)
+    return [as_seen_by(viewer, m) for m in messages]
 
 
-async def hydrate_across(conn: AsyncConnection, rows: list[Any]) -> list[Message]:
+async def _quote(conn: AsyncConnection, viewer: Member | None, row: Any) -> dict[str, Any]:
+    if viewer is not None:
+        return quote_for(viewer, row, quote(row))
+    if await store_members.exists_active_joined_since(conn, row.conversation_id, row.seq):
+        return {**quote(row), "text": ""}
+    return quote(row)
+
+
+async def hydrate_across(
+    conn: AsyncConnection, rows: list[Any], joined: dict[int, int] | None = None
+) -> list[Message]:
     """As hydrate, for messages of several conversations (a chat list page's last messages):
-    a fixed number of statements however many conversations."""
+    a fixed number of statements however many conversations. `joined`: the viewer's
+    joined_seq per conversation (a quote from before it shows no text)."""
     quoting = [r.id for r in rows if r.reply_to_seq is not None]
+    seen_after = joined or {}
     replied = {
-        (r.conversation_id, r.seq): quote(r)
+        (r.conversation_id, r.seq): (
+            quote(r) if r.seq > seen_after.get(r.conversation_id, 0) else {**quote(r), "text": ""}
+        )
         for r in await store_messages.list_quoted(conn, quoting)
     }
     return await _with_reactions_and_media(conn, rows, replied)
 
 
 async def _with_reactions_and_media(
-    conn: AsyncConnection, rows: list[Any], replied: dict[tuple[int, int], dict[str, Any]]
+    conn: AsyncConnection,
+    rows: list[Any],
+    replied: dict[tuple[int, int], dict[str, Any]],
+    reactions_until: int | None = None,
 ) -> list[Message]:
     by_message: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for message_id, emoji, handle in await store_messages.list_reactions(
-        conn, [r.id for r in rows]
+        conn, [r.id for r in rows], reactions_until
     ):
         by_message[message_id].setdefault(emoji, []).append(handle)
     media = await _media_references(conn, rows)
@@ -100,8 +124,10 @@ async def _media_references(conn: AsyncConnection, rows: list[Any]) -> dict[str,
     return {media_id: item.reference() for media_id, item in found.items()}
 
 
-async def load_message(conn: AsyncConnection, conversation_id: int, seq: int) -> Message | None:
+async def load_message(
+    conn: AsyncConnection, conversation_id: int, seq: int, viewer: Member | None = None
+) -> Message | None:
     row = await store_messages.get_message(conn, conversation_id, seq)
     if row is None:
         return None
-    return (await hydrate(conn, conversation_id, [row]))[0]
+    return (await hydrate(conn, conversation_id, [row], viewer))[0]

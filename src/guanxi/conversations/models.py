@@ -23,6 +23,7 @@ class Member:
     left_seq: int | None
     left_event: int | None
     last_read_seq: int
+    left_at: int | None = None  # when they left (ms), for what changed after
 
     @property
     def active(self) -> bool:
@@ -42,6 +43,7 @@ class Member:
             row.left_seq,
             row.left_event,
             row.last_read_seq,
+            row.left_at,
         )
 
 

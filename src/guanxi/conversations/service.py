@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import Principal, User
 from guanxi.clock import Clock
-from guanxi.conversations import rules, store_conversations, store_members
+from guanxi.conversations import past, rules, store_conversations, store_members
 from guanxi.conversations.access import (
     access_active,
     access_manager,
@@ -247,7 +247,13 @@ class ConversationService:
             conversation_id=conversation.id,
         )
         await store_members.mark_left(
-            tx.conn, conversation.id, user_id, conversation.last_seq, event_id
+            tx.conn,
+            conversation.id,
+            user_id,
+            conversation.last_seq,
+            event_id,
+            left_at=self.clock.now_ms(),
+            left_view=await past.snapshot(tx.conn, conversation, user_id),
         )
 
     async def _hand_over(self, tx: Tx, conversation_id: int) -> None:

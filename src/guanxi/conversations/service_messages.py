@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -66,7 +66,7 @@ class MessageService:
                     tx.conn, conversation_id, me.user.id, draft.client_id
                 )
                 if sent is not None:
-                    earlier = await load_message(tx.conn, conversation_id, sent)
+                    earlier = await load_message(tx.conn, conversation_id, sent, member)
                     assert earlier is not None
                     return earlier, False
             recipients = await store_members.list_active_member_ids(tx.conn, conversation_id)
@@ -81,7 +81,7 @@ class MessageService:
             await self.events.record(
                 tx,
                 "message.created",
-                {"message": message.to_wire()},
+                {"message": (await self._for_everyone(tx.conn, message)).to_wire()},
                 recipients=recipients,
                 conversation_id=conversation_id,
                 ref=Ref("message", message.id),
@@ -150,6 +150,16 @@ class MessageService:
             raise InvalidInput("reply_to names no message you can see here.", "bad_reply_to")
         return quote(row)
 
+    async def _for_everyone(self, conn: AsyncConnection, message: Message) -> Message:
+        """The message as every member may see it: a quote of a message from before someone
+        joined goes out without its text (each member's history shows what they may see)."""
+        if message.reply_to is None:
+            return message
+        seq = message.reply_to["seq"]
+        if not await store_members.exists_active_joined_since(conn, message.conversation_id, seq):
+            return message
+        return replace(message, reply_to={**message.reply_to, "text": ""})
+
     async def _mentions(
         self, conn: AsyncConnection, kind: str, conversation_id: int, text: str
     ) -> list[str]:
@@ -186,7 +196,7 @@ class MessageService:
             )
             has_more = len(rows) > limit
             rows = sorted(rows[:limit], key=lambda r: r.seq, reverse=True)
-            return MessagePage(await hydrate(conn, conversation_id, rows), has_more)
+            return MessagePage(await hydrate(conn, conversation_id, rows, member), has_more)
 
     async def edit_message(
         self, me: Principal, conversation_id: int, seq: int, text: str

@@ -32,6 +32,8 @@ async def upsert_member(
         "joined_event": joined_event,
         "left_seq": None,
         "left_event": None,
+        "left_at": None,
+        "left_view": None,
         "last_read_seq": joined_seq,
     }
     existing = await get_member(conn, conversation_id, user_id)
@@ -67,6 +69,7 @@ _MEMBERSHIP = Prepared(
         m.left_seq,
         m.left_event,
         m.last_read_seq,
+        m.left_at,
     )
     .join(conversation_members, m.conversation_id == conversations.c.id)
     .where(conversations.c.id == sa.bindparam("cid"), m.user_id == sa.bindparam("uid"))
@@ -91,6 +94,7 @@ async def get_membership(
         row.left_seq,
         row.left_event,
         row.last_read_seq,
+        row.left_at,
     )
     return row, member
 
@@ -174,13 +178,29 @@ async def count_active_members_of(
 
 
 async def mark_left(
-    conn: AsyncConnection, conversation_id: int, user_id: int, left_seq: int, left_event: int
+    conn: AsyncConnection,
+    conversation_id: int,
+    user_id: int,
+    left_seq: int,
+    left_event: int,
+    *,
+    left_at: int | None = None,
+    left_view: dict[str, Any] | None = None,
 ) -> None:
+    """`left_view`: the group as it was when they left, which is all they see of it after."""
     await conn.execute(
         sa.update(conversation_members)
         .where(m.conversation_id == conversation_id, m.user_id == user_id)
-        .values(left_seq=left_seq, left_event=left_event)
+        .values(left_seq=left_seq, left_event=left_event, left_at=left_at, left_view=left_view)
     )
+
+
+async def get_left_view(
+    conn: AsyncConnection, conversation_id: int, user_id: int
+) -> dict[str, Any] | None:
+    query = sa.select(m.left_view).where(m.conversation_id == conversation_id, m.user_id == user_id)
+    view: dict[str, Any] | None = (await conn.execute(query)).scalar_one_or_none()
+    return view
 
 
 async def update_member(
@@ -210,3 +230,11 @@ async def list_members_among(
         m.conversation_id == conversation_id, m.user_id.in_(user_ids)
     )
     return {row.user_id: Member.from_row(row) for row in (await conn.execute(query)).all()}
+
+
+async def exists_active_joined_since(conn: AsyncConnection, conversation_id: int, seq: int) -> bool:
+    """Whether an active member joined at or after `seq` (so cannot see that message)."""
+    query = sa.select(sa.literal(1)).where(
+        m.conversation_id == conversation_id, m.left_seq.is_(None), m.joined_seq >= seq
+    )
+    return (await conn.execute(query.limit(1))).first() is not None

@@ -239,9 +239,9 @@ async def delete_reactions_of(conn: AsyncConnection, message_id: int) -> None:
 
 
 async def list_reactions(
-    conn: AsyncConnection, message_ids: Iterable[int]
+    conn: AsyncConnection, message_ids: Iterable[int], until: int | None = None
 ) -> list[tuple[int, str, str]]:
-    """(message_id, emoji, handle) in the order reactions were given."""
+    """(message_id, emoji, handle) in the order reactions were given (up to `until`)."""
     ids = list(message_ids)
     if not ids:
         return []
@@ -252,4 +252,6 @@ async def list_reactions(
         .where(r.message_id.in_(ids))
         .order_by(r.created_at, users.c.handle)
     )
+    if until is not None:
+        query = query.where(r.created_at <= until)
     return [(int(a), b, c) for a, b, c in (await conn.execute(query)).all()]

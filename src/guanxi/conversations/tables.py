@@ -35,6 +35,8 @@ conversation_members = sa.Table(
     sa.Column("joined_event", sa.BigInteger, nullable=False),
     sa.Column("left_seq", sa.BigInteger, nullable=True),
     sa.Column("left_event", sa.BigInteger, nullable=True),
+    sa.Column("left_at", sa.BigInteger, nullable=True),
+    sa.Column("left_view", sa.JSON, nullable=True),  # the group as it was when they left
     sa.Column("last_read_seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_conversation_members_user", "user_id"),
     # active memberships only: the chat list and the cap per user; member pages and counts

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import User
-from guanxi.conversations import store_conversations, store_members, store_messages
+from guanxi.conversations import past, store_conversations, store_members, store_messages
 from guanxi.conversations.hydrate import load_message
-from guanxi.conversations.models import DIRECT, Conversation, Message
+from guanxi.conversations.models import DIRECT, Conversation, Member, Message
 from guanxi.errors import NotFound
 
 
@@ -21,19 +22,28 @@ async def conversation_view(
     row = await store_conversations.get_conversation(conn, conversation_id)
     if row is None:
         raise NotFound("No such conversation.")
-    member_rows = await store_members.list_active_members(conn, conversation_id)
-    users = await accounts_store.list_users(conn, [m.user_id for m in member_rows] + _owner(row))
-    members = [(users[m.user_id], m.role) for m in member_rows]
-    peer = _peer(row, [u for u, _ in members], viewer_id)
-    last_read, unread, last, seen_up_to = 0, 0, None, None
+    member = None
     if viewer_id is not None:
         member = await store_members.get_member(conn, conversation_id, viewer_id)
         assert member is not None
+    left_view = None
+    if member is not None and not member.active:
+        left_view = await store_members.get_left_view(conn, conversation_id, member.user_id)
+    if left_view is not None:
+        row = past.frozen(row, left_view)
+        member_rows = [SimpleNamespace(user_id=u, role=r) for u, r in left_view["members"]]
+    else:
+        member_rows = await store_members.list_active_members(conn, conversation_id)
+    users = await accounts_store.list_users(conn, [m.user_id for m in member_rows] + _owner(row))
+    members = [(users[m.user_id], m.role) for m in member_rows if m.user_id in users]
+    peer = _peer(row, [u for u, _ in members], viewer_id)
+    last_read, unread, last, seen_up_to = 0, 0, None, None
+    if member is not None and viewer_id is not None:
         last_read = member.last_read_seq
         unread = await store_messages.count_unread(
             conn, conversation_id, last_read, viewer_id, member.left_seq
         )
-        last = await _last_visible(conn, row, member.joined_seq, member.left_seq)
+        last = await _last_visible(conn, row, member)
         seen_up_to = member.left_seq
     return conversation_of(
         row, users, members, peer, last, unread, last_read, seen_up_to=seen_up_to
@@ -82,10 +92,8 @@ def _peer(row: Any, members: list[User], viewer_id: int | None) -> User | None:
     return next((u for u in members if u.id != viewer_id), None)
 
 
-async def _last_visible(
-    conn: AsyncConnection, row: Any, joined_seq: int, left_seq: int | None
-) -> Message | None:
-    last = row.last_seq if left_seq is None else min(row.last_seq, left_seq)
-    if last <= joined_seq:
+async def _last_visible(conn: AsyncConnection, row: Any, member: Member) -> Message | None:
+    last = row.last_seq if member.left_seq is None else min(row.last_seq, member.left_seq)
+    if last <= member.joined_seq:
         return None
-    return await load_message(conn, row.id, last)
+    return await load_message(conn, row.id, last, member)

@@ -30,6 +30,8 @@ IN_WINDOW = sa.and_(
     msg.conversation_id == member.conversation_id,
     msg.seq > member.joined_seq,
     sa.or_(member.left_seq.is_(None), msg.seq <= member.left_seq),
+    # a past member finds no text edited after they left (conversations/past.py)
+    sa.or_(member.left_at.is_(None), msg.edited_at.is_(None), msg.edited_at <= member.left_at),
 )
 COLUMNS = (
     msg.id,

@@ -20,6 +20,9 @@ def upgrade() -> None:
         "messages",
         sa.Column("edit_count", sa.Integer(), server_default="0", nullable=False),
     )
+    with op.batch_alter_table("conversation_members") as batch_op:
+        batch_op.add_column(sa.Column("left_at", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("left_view", sa.JSON(), nullable=True))
     op.create_table(
         "group_invitations",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -46,5 +49,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("group_invitations")
+    with op.batch_alter_table("conversation_members") as batch_op:
+        batch_op.drop_column("left_view")
+        batch_op.drop_column("left_at")
     with op.batch_alter_table("messages") as batch_op:
         batch_op.drop_column("edit_count")
