@@ -113,3 +113,23 @@ async def test_a_new_member_reads_no_quote_from_before_joining(
     assert (await yun.conversation(gid))["last_message"]["reply_to"]["text"] == ""
     newest = (await tao.history(gid))["messages"][0]
     assert newest["reply_to"]["text"] == "the old secret"  # tao was there
+
+
+async def test_a_replay_shows_a_past_member_no_later_edit(
+    group: tuple[GuanxiClient, GuanxiClient, GuanxiClient, int], clock: FixedClock
+) -> None:
+    mei, _lei, tao, gid = group
+    async with tao.events() as stream:
+        assert (await stream.next())["type"] == "ready"
+        sent = await mei.send(gid, "while tao was here")
+        await stream.next_of("message.created")
+        cursor = stream.cursor
+        clock.advance(1)
+        await tao.leave(gid)
+    clock.advance(1)
+    await mei.edit(gid, sent["seq"], "rewritten after tao left")
+    assert cursor is not None
+    async with tao.events(cursor - 1) as replay:
+        created = await replay.next_of("message.created")
+    assert created["message"]["text"] == ""
+    assert created["message"]["edited"] is True

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -77,7 +78,9 @@ class StreamService:
                 limit=REPLAY_PAGE,
             )
             visible = [r for r in rows if r.user_id is not None or _within(windows, r)]
-            objects = await _load_objects(conn, visible)
+            as_seen: Loader = partial(load_messages, viewers=windows)
+            loaders = {**LOADERS, "message": as_seen}
+            objects = await _load_objects(conn, visible, loaders)
         shown = {row.id for row in visible}
         return [
             Replayed(row.id, _frame(row, objects, user_id) if row.id in shown else "")
@@ -95,7 +98,9 @@ def _frame(row: Any, objects: dict[tuple[str, int], Any], user_id: int) -> str:
     return Envelope(row.id, row.type, payload, (user_id,)).frame
 
 
-async def _load_objects(conn: AsyncConnection, rows: list[Any]) -> dict[tuple[str, int], Any]:
+async def _load_objects(
+    conn: AsyncConnection, rows: list[Any], loaders: dict[str, Loader]
+) -> dict[tuple[str, int], Any]:
     """The objects the events name, as they are now, keyed by (kind, id); gone ones missing."""
     wanted: dict[str, list[int]] = defaultdict(list)
     for row in rows:
@@ -103,7 +108,7 @@ async def _load_objects(conn: AsyncConnection, rows: list[Any]) -> dict[tuple[st
             wanted[row.ref_kind].append(row.ref_id)
     found: dict[tuple[str, int], Any] = {}
     for kind, ids in wanted.items():
-        for object_id, value in (await LOADERS[kind](conn, ids)).items():
+        for object_id, value in (await loaders[kind](conn, ids)).items():
             found[(kind, object_id)] = value
     return found
 
