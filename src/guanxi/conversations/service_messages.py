@@ -214,6 +214,7 @@ class MessageService:
                 "edit_count": row.edit_count + 1,
             }
             await store_messages.update_message(tx.conn, row.id, values)
+            tx.erase()  # the text before the edit
             return await self._announce(tx, conversation_id, seq, "message.edited")
 
         return await self.db.write(unit)
@@ -240,6 +241,7 @@ class MessageService:
                 {"text": "", "mentions": [], "media_id": None, "recalled_at": now},
             )
             await store_messages.delete_reactions_of(tx.conn, row.id)
+            tx.erase()
             return await self._announce(tx, conversation_id, seq, "message.recalled")
 
         return await self.db.write(unit)

@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from guanxi.db.dialects import create_engine, is_sqlite
 
 T = TypeVar("T")
+TRUNCATE_DELAY_SECONDS = 1.0  # at most one WAL truncation a second, however much is erased
+TRUNCATE_BUSY_MS = 50  # how long a truncation waits for readers of older snapshots, per try
 
 
 @dataclass
@@ -33,9 +35,17 @@ class Tx:
 
     conn: AsyncConnection
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    erases: bool = False
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         self.after_commit.append(callback)
+
+    def erase(self) -> None:
+        """This unit removes or overwrites what someone took back (a recall, an edit, a
+        deletion). On SQLite the old bytes still sit in the write-ahead log's earlier page
+        images after the commit; the writer then soon copies the log into the database and
+        truncates it (`secure_delete` zeroes them in the database itself)."""
+        self.erases = True
 
 
 WriteUnit = Callable[[Tx], Awaitable[T]]
@@ -61,7 +71,8 @@ class Database:
         self.batch_max = batch_max
         self._reader: AsyncEngine | None = None
         self._writer: AsyncEngine | None = None
-        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()  # None: truncate the WAL
+        self._truncation: asyncio.TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
         self._commit_listeners: list[Callable[[], None]] = []
 
@@ -75,6 +86,9 @@ class Database:
         self._task = asyncio.create_task(self._write_loop(), name="guanxi-writer")
 
     async def stop(self) -> None:
+        if self._truncation is not None:
+            self._truncation.cancel()
+            self._truncation = None
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -99,10 +113,39 @@ class Database:
 
     async def _write_loop(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self.batch_max and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            await self._commit_batch(batch)
+            batch: list[_Pending] = []
+            truncate = False
+            while not truncate and len(batch) < self.batch_max:
+                if batch and self._queue.empty():
+                    break
+                item = await self._queue.get()
+                if item is None:
+                    truncate = True
+                else:
+                    batch.append(item)
+            if batch:
+                await self._commit_batch(batch)
+            if truncate:
+                await self._truncate_wal()
+
+    def _truncate_soon(self) -> None:
+        """After a commit that erased something: truncate the WAL within a second or so."""
+        if self._truncation is None and self.is_sqlite:
+            loop = asyncio.get_running_loop()
+            self._truncation = loop.call_later(TRUNCATE_DELAY_SECONDS, self._queue_truncation)
+
+    def _queue_truncation(self) -> None:
+        self._truncation = None
+        self._queue.put_nowait(None)
+
+    async def _truncate_wal(self) -> None:
+        """Between batches, on the writer's own connection (so no writer competes with it)."""
+        assert self._writer is not None
+        async with self._writer.connect() as conn:
+            fairy: Any = conn.sync_connection.connection  # type: ignore[union-attr]
+            done = await fairy.driver_connection.truncate_wal(TRUNCATE_BUSY_MS)
+        if not done:  # a reader of an older snapshot held it up: try again a little later
+            self._truncate_soon()
 
     async def _commit_batch(self, batch: list[_Pending]) -> None:
         assert self._writer is not None
@@ -115,6 +158,8 @@ class Database:
                     pending.error = exc
         for pending in batch:
             _settle(pending)
+        if any(p.error is None and p.tx is not None and p.tx.erases for p in batch):
+            self._truncate_soon()
         if any(pending.error is None for pending in batch):
             for listener in self._commit_listeners:
                 listener()

@@ -9,7 +9,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-import guanxi.db.inline_sqlite  # noqa: F401  (registers the sqlite+guanxi dialect)
+from guanxi.db.inline_sqlite import BUSY_TIMEOUT_MS  # importing it registers sqlite+guanxi
 
 JSON_CODEC: dict[str, Any] = {
     "json_serializer": lambda value: orjson.dumps(value).decode(),
@@ -62,7 +62,7 @@ def _sqlite_engine(url: str, *, writer: bool, attach: tuple[str, str] | None) ->
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=FULL",
             "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=10000",
+            f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
             "PRAGMA secure_delete=ON",  # deleted and overwritten bytes are zeroed on disk
         ):
             cursor.execute(pragma)

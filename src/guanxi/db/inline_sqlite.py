@@ -87,6 +87,9 @@ class InlineCursor:
         return None
 
 
+BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock
+
+
 class _RunNow:
     """Stands in for aiosqlite's queue to its thread: runs the function at once."""
 
@@ -130,6 +133,20 @@ class InlineConnection:
 
     async def rollback(self) -> None:
         self._conn.rollback()
+
+    async def truncate_wal(self, busy_ms: int) -> bool:
+        """Copy the write-ahead log into the database and cut it to nothing, on the commit
+        thread (the writer awaits it: nothing else uses this connection meanwhile). Waits at
+        most `busy_ms` for readers of older snapshots; False when they held it up."""
+        return bool(await self._commits.run(self._truncate_wal, busy_ms))
+
+    def _truncate_wal(self, busy_ms: int) -> bool:
+        self._conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        try:
+            busy: int = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return busy == 0
 
     async def close(self) -> None:
         self.stop()

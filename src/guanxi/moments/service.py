@@ -97,6 +97,7 @@ class MomentService:
             friends = await friend_ids(tx.conn, me.user.id)
             live = await live_viewers(tx.conn, row, friends, self.clock.now_ms())
             await store.delete_moment(tx.conn, moment_id)
+            tx.erase()
             payload = {"moment_id": moment_id, "author": me.user.handle}
             await self.events.record(
                 tx,

@@ -107,6 +107,7 @@ class MomentReactionService:
             if me.user.id not in (row.author_id, found.user_id):
                 raise Forbidden("Only the commenter or the moment's author can delete it.")
             await store_reactions.delete_comment(tx.conn, comment_id)
+            tx.erase()
             payload = {
                 "moment_id": moment_id,
                 "author": await self._handle(tx.conn, row.author_id),

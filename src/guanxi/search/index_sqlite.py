@@ -22,8 +22,14 @@ CHANGES = ("message.edited", "message.recalled")
 SCHEMA = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize='trigram')",
     "CREATE TABLE IF NOT EXISTS progress (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
-    "INSERT OR IGNORE INTO progress VALUES ('messages', 0), ('events', 0)",
+    "INSERT OR IGNORE INTO progress VALUES ('messages', 0), ('events', 0), ('purge', 0)",
 )
+# FTS5 keeps a deleted row's terms (here: the trigrams of its text) in its older segments until
+# a merge drops them with their delete markers. SQLite 3.42 can drop them at once
+# ('secure-delete'); before it, a purge merges the segments, MERGE_PAGES at a time.
+SECURE_DELETE = sqlite3.sqlite_version_info >= (3, 42, 0)
+MERGE_PAGES = 64
+TRUNCATE_BUSY_MS = 50
 _NEXT = (
     "SELECT max(id), count(*) FROM (SELECT id FROM data.{table} WHERE id > ? ORDER BY id LIMIT ?)"
 )
@@ -49,6 +55,7 @@ class IndexFile:
         self.database = database
         self.path = index_path(database)
         self._conn: sqlite3.Connection | None = None
+        self.purging = True  # until a purge step finds nothing to do (read on the loop)
 
     def open(self) -> None:
         try:
@@ -67,6 +74,10 @@ class IndexFile:
                 conn.execute(f"PRAGMA {pragma}")
             for statement in SCHEMA:
                 conn.execute(statement)
+            if SECURE_DELETE:
+                conn.execute(
+                    "INSERT INTO messages_fts(messages_fts, rank) VALUES ('secure-delete', 1)"
+                )
             conn.execute("ATTACH DATABASE ? AS data", (f"file:{self.database}?mode=ro",))
         except BaseException:
             conn.close()
@@ -119,6 +130,9 @@ class IndexFile:
         ids = [row[0] for row in conn.execute(_CHANGED, (done, top)) if row[0] is not None]
         indexed = self._progress(conn, "messages")
         ids = [i for i in ids if i <= indexed]
+        if ids:  # their old text is to go from the file for good: see purge_step
+            conn.execute("UPDATE progress SET last_id = 1 WHERE name = 'purge'")
+            self.purging = True
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -129,3 +143,32 @@ class IndexFile:
                 chunk,
             )
         return full
+
+    def purge_step(self) -> bool:
+        """One bounded step of removing edited-away and recalled text from the file for good:
+        merge up to MERGE_PAGES pages of segments (a merge into one segment drops deleted
+        entries and their markers), then copy the WAL into the file and truncate it. True
+        while there is more to do at once; False when done, or when readers held up the
+        truncation (then `purging` stays true and it is tried again later)."""
+        conn = self._conn
+        assert conn is not None, "index not open"
+        self.purging = bool(self._progress(conn, "purge"))
+        if not self.purging:
+            return False
+        if not SECURE_DELETE:
+            before = conn.total_changes
+            conn.execute(
+                "INSERT INTO messages_fts(messages_fts, rank) VALUES ('merge', ?)", (-MERGE_PAGES,)
+            )
+            if conn.total_changes - before >= 2:  # FTS5's sign that the merge did some work
+                return True
+        conn.execute("UPDATE progress SET last_id = 0 WHERE name = 'purge'")
+        conn.execute(f"PRAGMA busy_timeout={TRUNCATE_BUSY_MS}")
+        try:
+            busy = conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            conn.execute("PRAGMA busy_timeout=10000")
+        self.purging = bool(busy)
+        if busy:
+            conn.execute("UPDATE progress SET last_id = 1 WHERE name = 'purge'")
+        return False

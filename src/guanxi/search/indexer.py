@@ -19,6 +19,7 @@ from guanxi.threads import ThreadPool
 
 log = logging.getLogger(__name__)
 GATHER_SECONDS = 0.02  # let a burst of commits pile up before indexing them together
+PURGE_RETRY_SECONDS = 1.0
 
 
 class SearchIndexer:
@@ -53,13 +54,25 @@ class SearchIndexer:
             while await self.files.run(self.file.step):
                 pass
 
+    async def purge(self) -> None:
+        """Remove edited-away and recalled text from the index file for good, a bounded step
+        at a time (index_sqlite.py: purge_step); searches get the lock between steps."""
+        while True:
+            async with self._lock:
+                if not await self.files.run(self.file.purge_step):
+                    return
+            await asyncio.sleep(0)
+
     async def _run(self) -> None:
         while True:
-            await self._poked.wait()
+            with contextlib.suppress(TimeoutError):  # a purge held up by readers: try again
+                wait = PURGE_RETRY_SECONDS if self.file.purging else None
+                await asyncio.wait_for(self._poked.wait(), wait)
             await asyncio.sleep(GATHER_SECONDS)
             self._poked.clear()
             try:
                 await self.catch_up()
+                await self.purge()
             except Exception:  # e.g. a full disk: searches will try again, and so do we
                 log.exception("search indexing failed")
                 self._poked.set()
