@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from guanxi.errors import InvalidInput
 
@@ -45,12 +46,35 @@ def check_text(value: str, *, field: str, max_chars: int, allow_empty: bool = Tr
     return value
 
 
+# Bidirectional controls: embeddings, overrides, isolates and marks that reorder what follows
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Letters that render as nothing (Hangul fillers, the braille blank, Mongolian vowel separator)
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def check_line(value: str, *, field: str, max_chars: int, allow_empty: bool = True) -> str:
+    """A one-line field people are known by (a name, a remark, a tag): stripped, no line
+    breaks, no bidirectional controls (a name that reads backwards), and, unless empty,
+    something visible (not only spaces, zero-width or blank characters)."""
+    value = check_text(value.strip(), field=field, max_chars=max_chars, allow_empty=allow_empty)
+    if "\n" in value or "\t" in value:
+        raise InvalidInput(f"{field} is one line.", "invalid_text")
+    if BIDI_CONTROLS.search(value) is not None:
+        raise InvalidInput(f"{field} contains a text direction control.", "invalid_text")
+    if value and not any(_visible(char) for char in value):
+        raise InvalidInput(f"{field} has nothing visible in it.", "empty")
+    return value
+
+
+def _visible(char: str) -> bool:
+    return char not in BLANK_LETTERS and unicodedata.category(char) not in INVISIBLE_CATEGORIES
+
+
+INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc", "Mn", "Me"})
+
+
 def check_display_name(name: str) -> str:
-    name = name.strip()
-    check_text(name, field="display_name", max_chars=DISPLAY_NAME_MAX, allow_empty=False)
-    if "\n" in name or "\t" in name:
-        raise InvalidInput("display_name is one line.", "invalid_text")
-    return name
+    return check_line(name, field="display_name", max_chars=DISPLAY_NAME_MAX, allow_empty=False)
 
 
 def check_bio(bio: str) -> str:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import emoji
 
-from guanxi.accounts.rules import check_text
+from guanxi.accounts.rules import check_line, check_text
 from guanxi.conversations.models import MEDIA_KINDS, MESSAGE_KINDS
 from guanxi.errors import InvalidInput
 
@@ -79,11 +79,7 @@ def check_client_id(client_id: str) -> str:
 
 
 def check_group_name(name: str) -> str:
-    name = name.strip()
-    check_text(name, field="name", max_chars=GROUP_NAME_MAX, allow_empty=False)
-    if "\n" in name:
-        raise InvalidInput("A group name is one line.", "invalid_text")
-    return name
+    return check_line(name, field="name", max_chars=GROUP_NAME_MAX, allow_empty=False)
 
 
 def check_announcement(text: str) -> str:

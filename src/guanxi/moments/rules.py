@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guanxi.accounts.rules import check_text
+from guanxi.accounts.rules import check_line, check_text
 from guanxi.errors import InvalidInput
 from guanxi.moments.visibility import AUDIENCES
 
@@ -30,7 +30,7 @@ def check_audience(kind: str, tags: list[str]) -> tuple[str, list[str]]:
         raise InvalidInput(f"audience.kind is one of: {', '.join(AUDIENCES)}.", "bad_audience")
     cleaned: list[str] = []
     for tag in tags:
-        tag = check_text(tag.strip(), field="tag", max_chars=TAG_MAX, allow_empty=False)
+        tag = check_line(tag, field="tag", max_chars=TAG_MAX, allow_empty=False)
         if tag not in cleaned:
             cleaned.append(tag)
     if kind in ("only", "except") and not cleaned:

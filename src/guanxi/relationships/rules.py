@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guanxi.accounts.rules import check_text
+from guanxi.accounts.rules import check_line, check_text
 from guanxi.errors import InvalidInput
 from guanxi.relationships.models import ROLES
 
@@ -23,7 +23,7 @@ def check_greeting(greeting: str) -> str:
 
 
 def check_remark(remark: str) -> str:
-    return check_text(remark.strip(), field="remark", max_chars=REMARK_MAX)
+    return check_line(remark, field="remark", max_chars=REMARK_MAX)
 
 
 def check_tags(tags: list[str]) -> list[str]:
@@ -31,7 +31,7 @@ def check_tags(tags: list[str]) -> list[str]:
         raise InvalidInput(f"At most {TAGS_MAX} tags.", "too_many_tags")
     cleaned: list[str] = []
     for tag in tags:
-        tag = check_text(tag.strip(), field="tag", max_chars=TAG_MAX, allow_empty=False)
+        tag = check_line(tag, field="tag", max_chars=TAG_MAX, allow_empty=False)
         if tag not in cleaned:
             cleaned.append(tag)
     return cleaned
