@@ -461,4 +461,9 @@ async def test_group_invitations_are_accepted_or_declined(
     assert [m["text"] for m in history["messages"]] == ["大家好"]
     assert await b.page.locator(".invitation").count() == 0
     assert (await tao.conversations())[0]["member_count"] == 1
+    # mei is no friend of wei's: her handle shows beside whatever name she chose
+    await mei.update_me(display_name="Mom")
+    await mei.send(hiking["id"], "欢迎")
+    row = b.page.locator(".msg-row", has_text="欢迎")
+    await row.locator(".sender .handle-hint", has_text="@mei").wait_for()
     await b.close()

@@ -4,7 +4,7 @@ import { call, ApiError } from "./api.js";
 import { avatar, h, icon, toast } from "./dom.js";
 import { clockTime, dayKey, dayLabel } from "./format.js";
 import { renderMedia } from "./media.js";
-import { nameOf, state } from "./state.js";
+import { handleHint, nameOf, state } from "./state.js";
 
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 const RECALL_MS = 2 * 60 * 1000;
@@ -56,15 +56,15 @@ export function buildRow(message, conv, ctx) {
   bubble.addEventListener("contextmenu", (e) => { e.preventDefault(); openMenu(more, message, conv, ctx); });
   const more = h("button.msg-more", { type: "button", attrs: { "aria-label": "Message actions", "aria-haspopup": "menu" }, on: { click: () => openMenu(more, message, conv, ctx) } }, icon("more"));
   const showName = conv.kind === "group" && !mine;
-  const body = h("div.msg-body", {}, showName ? h("span.sender", {}, nameOf(message.sender)) : null,
+  const body = h("div.msg-body", {}, showName ? h("span.sender", {}, nameOf(message.sender), handleHint(message.sender)) : null,
     h("div.bubble-line", {}, bubble, more), reactions(message, conv));
   row.append(h("div.msg", {}, !mine && conv.kind === "group" ? avatar(nameOf(message.sender), message.sender, ".small") : null, body));
   return row;
 }
 
 function quote(reply) {
-  const text = reply.recalled ? "(recalled)" : reply.text || `[${reply.kind}]`;
-  return h("div.quote", { dataset: { seq: reply.seq } }, h("span.quote-name", {}, nameOf(reply.sender)), h("span.quote-text", {}, text));
+  const text = reply.recalled ? "(recalled)" : reply.text || (reply.kind === "text" ? "(not shown to you)" : `[${reply.kind}]`);
+  return h("div.quote", { dataset: { seq: reply.seq } }, h("span.quote-name", {}, nameOf(reply.sender), handleHint(reply.sender)), h("span.quote-text", {}, text));
 }
 
 function content(message, ctx) {

@@ -2,6 +2,7 @@
 // Messages are keyed by conversation and seq, so whatever arrives twice is kept once.
 
 import { call } from "./api.js";
+import { h } from "./dom.js";
 import { PAGE } from "./pager.js";
 
 const listeners = new Map();
@@ -51,6 +52,12 @@ export function nameOf(handle) {
   if (friend && friend.remark) return friend.remark;
   const user = state.users.get(handle);
   return (user && user.display_name) || handle;
+}
+
+/** The handle to show beside a name: anyone but me and my friends may call themselves "Mom". */
+export function handleHint(handle) {
+  if ((state.me && handle === state.me.handle) || state.friends.has(handle)) return null;
+  return h("small.handle-hint", {}, ` @${handle}`);
 }
 
 export function convTitle(conv) {
