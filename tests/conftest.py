@@ -10,6 +10,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -17,6 +18,7 @@ import uvicorn
 from guanxi.client import GuanxiClient
 from guanxi.clock import Clock
 from guanxi.db.migrate import upgrade
+from guanxi.ratelimit.rates import KINDS, setting_name
 from guanxi.services import build_services
 from guanxi.settings import Settings
 from guanxi.web.app import create_app
@@ -32,6 +34,7 @@ FAST_HASHING = {
     "password_hash_memory_kib": 8,
     "password_hash_parallelism": 1,
 }
+RATE_LIMITS_OFF: dict[str, Any] = {setting_name(kind.name): "off" for kind in KINDS}
 
 
 @pytest.fixture(scope="session")
@@ -71,15 +74,20 @@ def _pg_admin(statement: str) -> None:
 
 
 @pytest.fixture
-def settings(template: str, tmp_path: Path) -> Iterator[Settings]:
+def settings(template: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Settings]:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
+    limits = RATE_LIMITS_OFF if request.node.get_closest_marker("rate_limits_off") else {}
     if PG_URL is None:
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(template + suffix):
                 shutil.copy(template + suffix, data_dir / ("guanxi.db" + suffix))
         yield Settings(
-            data_dir=data_dir, redis_url=REDIS_URL, redis_channel=_channel(), **FAST_HASHING
+            data_dir=data_dir,
+            redis_url=REDIS_URL,
+            redis_channel=_channel(),
+            **FAST_HASHING,
+            **limits,
         )
         return
     name = f"gx_test_{uuid.uuid4().hex[:10]}"
@@ -90,6 +98,7 @@ def settings(template: str, tmp_path: Path) -> Iterator[Settings]:
         redis_url=REDIS_URL,
         redis_channel=_channel(),
         **FAST_HASHING,
+        **limits,
     )
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / "guanxi"
 LADDER = [
     {"settings", "errors", "ids", "clock", "threads", "__init__"},
     {"db"},
-    {"realtime"},
+    {"realtime", "ratelimit"},
     {"eventlog"},
     {"accounts", "media"},
     {"relationships"},

@@ -115,6 +115,7 @@ async def test_sends_during_reconnect_arrive_once_in_order(make_user: UserFactor
     assert cursors == sorted(set(cursors))
 
 
+@pytest.mark.rate_limits_off  # 520 messages at once
 async def test_a_long_absence_replays_across_pages(make_user: UserFactory) -> None:
     mei, lei, chat = await friends_chat(make_user)
     async with lei.events() as stream:

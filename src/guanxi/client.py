@@ -27,13 +27,17 @@ API = "/api/v1"
 
 
 class ApiError(Exception):
-    """A 4xx or 5xx answer: its status, its error code and message."""
+    """A 4xx or 5xx answer: its status, its error code and message; for a 429, the seconds
+    to wait from `Retry-After`."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: int | None = None
+    ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
+        self.retry_after = retry_after
 
 
 class EventStream:
@@ -513,8 +517,10 @@ class GuanxiClient:
 
 
 def _error(response: httpx.Response) -> ApiError:
+    wait = response.headers.get("retry-after", "")
+    retry_after = int(wait) if wait.isdigit() else None
     try:
         error = response.json()["error"]
-        return ApiError(response.status_code, error["code"], error["message"])
+        return ApiError(response.status_code, error["code"], error["message"], retry_after)
     except (ValueError, KeyError, TypeError):
-        return ApiError(response.status_code, "http_error", response.text[:200])
+        return ApiError(response.status_code, "http_error", response.text[:200], retry_after)

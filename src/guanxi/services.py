@@ -23,6 +23,7 @@ from guanxi.moments.media_port import StoredMedia
 from guanxi.moments.media_refs import MomentMediaReferrer
 from guanxi.moments.service import MomentService
 from guanxi.moments.service_reactions import MomentReactionService
+from guanxi.ratelimit.limiter import Limiter
 from guanxi.realtime.broker import Broker, make_broker
 from guanxi.realtime.hub import Hub
 from guanxi.relationships.service import RelationshipService
@@ -55,6 +56,7 @@ class Services:
     search: SearchService
     files: ThreadPool  # file reads and writes: media blobs, the search index
     pruner: EventPruner
+    limiter: Limiter
     indexer: SearchIndexer | None = None  # SQLite's search index (PostgreSQL indexes itself)
 
     async def start(self) -> None:
@@ -70,6 +72,7 @@ class Services:
     async def stop(self) -> None:
         await self.pruner.stop()
         await self.media.stop()
+        await self.limiter.close()
         await self.broker.stop()
         if self.indexer is not None:
             await self.indexer.stop()
@@ -90,7 +93,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     db = Database(url, batch_max=settings.write_batch_max, attach=attach)
     if indexer is not None:
         db.add_commit_listener(indexer.poke)
-    hub = Hub()
+    hub = Hub(settings.sockets_per_user, settings.sockets_per_session)
     broker = make_broker(hub, settings.redis_url, settings.redis_channel)
     events = EventLog(broker, clock)
     media = MediaService(
@@ -122,5 +125,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         search=SearchService(db, settings, moments, indexer),
         files=files,
         pruner=EventPruner(db, clock, settings),
+        limiter=Limiter(settings, clock),
         indexer=indexer,
     )

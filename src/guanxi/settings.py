@@ -265,6 +265,69 @@ class Settings(BaseSettings):
     event_prune_batch: int = Field(
         2000, ge=1, description="Most events deleted by one pruning run (one write)."
     )
+    # Rate limits (docs/security.md). A rate is BURST,COUNT/UNIT: BURST at once, then COUNT per
+    # UNIT (s, min, h, d) as the bucket refills; `off` turns a kind off.
+    rate_limit_registrations: str = Field(
+        "20,20/h", description="Accounts registered from one client address."
+    )
+    rate_limit_logins: str = Field(
+        "30,30/min", description="Login attempts (right or wrong) from one client address."
+    )
+    rate_limit_messages: str = Field(
+        "60,10/s",
+        description="Messages one user sends, all chats together (room for a phone's outbox"
+        " after a time offline).",
+    )
+    rate_limit_edits: str = Field("30,10/min", description="Message edits by one user.")
+    rate_limit_recalls: str = Field("30,10/min", description="Message recalls by one user.")
+    rate_limit_reactions: str = Field(
+        "60,1/s", description="Reactions one user adds or removes on messages."
+    )
+    rate_limit_read_markers: str = Field(
+        "120,10/s", description="Read markers one user sets (`POST .../read`)."
+    )
+    rate_limit_conversations: str = Field(
+        "20,1/min",
+        description="Groups and direct chats one user creates (`POST /conversations`): 20 in a"
+        " minute, then one a minute.",
+    )
+    rate_limit_members: str = Field(
+        "60,2/min", description="Member additions, role changes and removals by one user."
+    )
+    rate_limit_friend_requests: str = Field(
+        "20,1/min",
+        description="Friend requests one user sends in quick succession (the daily cap is"
+        " `friend_requests_per_day`).",
+    )
+    rate_limit_uploads: str = Field("30,20/min", description="Media uploads by one user.")
+    rate_limit_moments: str = Field("10,1/min", description="Moments one user posts.")
+    rate_limit_comments: str = Field(
+        "30,10/min", description="Comments one user writes on moments."
+    )
+    rate_limit_likes: str = Field("60,1/s", description="Likes and unlikes by one user.")
+    rate_limit_other_writes: str = Field(
+        "120,2/s",
+        description="Every other change by one user (profile, friends, blocks, chat settings,"
+        " deletes, logout).",
+    )
+    sockets_per_session: int = Field(
+        20,
+        ge=1,
+        description="Most events WebSockets one login (token) may hold open in one server"
+        " process; one more is refused (`too_many_sockets`, close code 4429).",
+    )
+    sockets_per_user: int = Field(
+        50,
+        ge=1,
+        description="Most events WebSockets one user may hold open in one server process, over"
+        " all their logins.",
+    )
+    rate_limit_memory_keys: int = Field(
+        100_000,
+        ge=2,
+        description="Most rate-limit buckets one process keeps in memory (without Redis); full"
+        " buckets are dropped first, then the least recently used.",
+    )
 
     def sqlite_path(self) -> Path:
         return self.data_dir / "guanxi.db"

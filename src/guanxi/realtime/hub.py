@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 
+from guanxi.errors import RateLimited
 from guanxi.realtime.envelope import Envelope
 
 QUEUE_LIMIT = 10_000
@@ -44,10 +45,28 @@ class Subscription:
 
 
 class Hub:
-    def __init__(self) -> None:
+    """The live feeds of this process, at most `per_user` for a user and `per_session` for one
+    session (one login) of theirs."""
+
+    def __init__(self, per_user: int | None = None, per_session: int | None = None) -> None:
         self._subscriptions: dict[int, set[Subscription]] = defaultdict(set)
+        self.per_user = per_user
+        self.per_session = per_session
 
     def subscribe(self, user_id: int, session_id: int) -> Subscription:
+        """A new live feed, or `RateLimited` (`too_many_sockets`) past a cap."""
+        subs = self._subscriptions.get(user_id, set())
+        if self.per_user is not None and len(subs) >= self.per_user:
+            raise RateLimited(
+                f"You have {len(subs)} connections open; close one first.", "too_many_sockets"
+            )
+        if self.per_session is not None:
+            mine = sum(1 for sub in subs if sub.session_id == session_id)
+            if mine >= self.per_session:
+                raise RateLimited(
+                    f"This login has {mine} connections open; close one first.",
+                    "too_many_sockets",
+                )
         subscription = Subscription(user_id, session_id)
         self._subscriptions[user_id].add(subscription)
         return subscription

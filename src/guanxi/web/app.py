@@ -15,6 +15,7 @@ from guanxi.web import socket
 from guanxi.web.errors import install_error_handlers
 from guanxi.web.limits import BodyLimitMiddleware
 from guanxi.web.proxies import trust_proxies
+from guanxi.web.rate_limits import RateLimitMiddleware
 from guanxi.web.routes import (
     accounts,
     client,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         max_bytes=settings.max_body_bytes,
         upload_limits={API + media.UPLOAD_PATH: upload_limit},
     )
+    app.add_middleware(RateLimitMiddleware, services=services)
     app.send_path = SendPath(services, settings.max_body_bytes)
     app.entry = trust_proxies(app.dispatch, settings)
 

@@ -4,9 +4,10 @@ Sending is the hottest call by far, and FastAPI's routing, dependency solving, m
 stack and response objects cost about as much CPU per send as storing and delivering the
 message does (docs/performance.md). This ASGI middleware recognises exactly this call and
 answers it with the same steps as the route in `routes/messages.py` — body limit, bearer
-token, the `SendMessageIn` schema, `MessageService.send_message` — and the same error
-bodies; every other request, and a send whose path or content type it does not take, goes on
-to FastAPI unchanged. The route stays: it is what /openapi.json describes.
+token, the `messages` rate limit (web/rate_limits.py), the `SendMessageIn` schema,
+`MessageService.send_message` — and the same error bodies; every other request, and a send
+whose path or content type it does not take, goes on to FastAPI unchanged. The route stays:
+it is what /openapi.json describes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from guanxi.conversations.service_messages import Draft
 from guanxi.services import Services
 from guanxi.web.errors import domain_status, error_body, validation_message
 from guanxi.web.limits import content_length, refuse_too_large
+from guanxi.web.rate_limits import bearer_token, retry_headers
 from guanxi.web.schemas.conversations import SendMessageIn
 
 log = logging.getLogger(__name__)
@@ -61,10 +63,13 @@ class SendPath:
         if body is None:
             await refuse_too_large(send, self.max_bytes)
             return
+        headers: list[tuple[bytes, bytes]] = []
         try:
             status, answer = await self._answer(conversation_id, scope, body)
         except errors.DomainError as exc:
             status, answer = domain_status(exc), error_body(exc.code, exc.message)
+            if isinstance(exc, errors.RateLimited):
+                headers = retry_headers(exc)
         except ValidationError as exc:
             message = validation_message(exc.errors(include_url=False))
             status, answer = 422, error_body("invalid_input", message)
@@ -72,13 +77,14 @@ class SendPath:
             log.exception("unexpected error")
             status = 500
             answer = error_body("internal", "Something went wrong on the server.")
-        await _respond(send, status, orjson.dumps(answer))
+        await _respond(send, status, orjson.dumps(answer), headers)
 
     async def _answer(self, conversation_id: int, scope: Scope, body: bytes) -> tuple[int, Any]:
-        token = _bearer(scope)
+        token = bearer_token(scope)
         if token is None:
             raise errors.Unauthorized("Log in first: send Authorization: Bearer <token>.")
         me = await self.services.accounts.authenticate(token)
+        await self.services.limiter.take("messages", me.user.id)
         given = SendMessageIn.model_validate_json(body)
         draft = Draft(given.client_id, given.kind, given.text, given.reply_to, given.media_id)
         message, created = await self.services.messages.send_message(me, conversation_id, draft)
@@ -91,15 +97,6 @@ def _takes(scope: Scope) -> bool:
         if name == b"content-type":
             return JSON_TYPE.fullmatch(value) is not None
     return True
-
-
-def _bearer(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").strip().partition(" ")
-            token = token.strip()
-            return token if scheme.lower() == "bearer" and token else None
-    return None
 
 
 class _ClientGone(Exception):
@@ -123,10 +120,11 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-async def _respond(send: Send, status: int, body: bytes) -> None:
+async def _respond(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
+        *extra,
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from guanxi.errors import Unauthorized
+from guanxi.errors import RateLimited, Unauthorized
 from guanxi.realtime.hub import Subscription
 from guanxi.services import Services
 
@@ -34,7 +34,11 @@ async def events_socket(ws: WebSocket) -> None:
         return
     except WebSocketDisconnect:
         return
-    subscription = services.stream.subscribe(principal.user.id, principal.session_id)
+    try:
+        subscription = services.stream.subscribe(principal.user.id, principal.session_id)
+    except RateLimited as exc:
+        await _refuse(ws, exc)
+        return
     try:
         await _serve(ws, services, subscription, cursor, token)
     except (WebSocketDisconnect, RuntimeError):
@@ -71,13 +75,17 @@ def parse_hello(text: str) -> tuple[str, int | None]:
 
 
 async def _refuse(ws: WebSocket, exc: Exception) -> None:
-    code = "unauthorized" if isinstance(exc, Unauthorized) else "bad_hello"
+    code, close = "bad_hello", 4400
+    if isinstance(exc, Unauthorized):
+        code, close = "unauthorized", 4401
+    elif isinstance(exc, RateLimited):
+        code, close = exc.code, 4429
     message = str(exc) or "No hello within 10 seconds."
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):
         await ws.send_text(
             orjson.dumps({"type": "error", "code": code, "message": message}).decode()
         )
-        await ws.close(code=4401 if code == "unauthorized" else 4400)
+        await ws.close(code=close)
 
 
 async def _serve(

@@ -48,7 +48,10 @@ router = APIRouter(include_in_schema=False)
 
 
 def static_file(name: str) -> Path | None:
-    """The file `name` names inside the static folder, or None (also for `..` tricks)."""
+    """The file `name` names inside the static folder, or None (also for `..` tricks and
+    names the file system cannot hold, such as one with a NUL byte)."""
+    if "\x00" in name:
+        return None
     path = (STATIC / name).resolve()
     if not path.is_relative_to(STATIC) or not path.is_file() or path.suffix not in TYPES:
         return None

@@ -1,0 +1,1 @@
+"""Per-key token buckets: in memory for one process, in Redis when several workers share it."""

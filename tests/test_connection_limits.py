@@ -1,0 +1,116 @@
+"""Caps on connections: WebSockets per login and per user, hello cursors, odd static paths."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+import websockets
+
+from guanxi.client import GuanxiClient
+from guanxi.settings import Settings
+from tests.conftest import PASSWORD, RunningServer, UserFactory
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"sockets_per_session": 3, "sockets_per_user": 5})
+
+
+def ws_url(server: RunningServer) -> str:
+    return "ws" + server.url.removeprefix("http") + "/api/v1/events"
+
+
+async def hello(server: RunningServer, **fields: Any) -> tuple[Any, dict[str, Any]]:
+    """Open a socket, say hello; the socket and the first frame that comes back."""
+    socket = await websockets.connect(ws_url(server))
+    await socket.send(json.dumps({"type": "hello", **fields}))  # orjson stops at 64 bits
+    return socket, orjson.loads(await socket.recv())
+
+
+async def refused(socket: Any) -> int | None:
+    with contextlib.suppress(websockets.ConnectionClosed):
+        await socket.recv()
+    return socket.close_code  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def sockets() -> AsyncIterator[list[Any]]:
+    opened: list[Any] = []
+    yield opened
+    for socket in opened:
+        await socket.close()
+
+
+async def test_one_socket_too_many_for_a_login_is_refused(
+    make_user: UserFactory, server: RunningServer, sockets: list[Any]
+) -> None:
+    mei = await make_user("mei")
+    for _ in range(3):
+        socket, frame = await hello(server, token=mei.token)
+        sockets.append(socket)
+        assert frame["type"] == "ready"
+    socket, frame = await hello(server, token=mei.token)
+    sockets.append(socket)
+    assert (frame["type"], frame["code"]) == ("error", "too_many_sockets")
+    assert await refused(socket) == 4429
+    await sockets.pop(0).close()  # one closed: room for one again
+    for _ in range(50):
+        socket, frame = await hello(server, token=mei.token)
+        sockets.append(socket)
+        if frame["type"] == "ready":
+            break
+    assert frame["type"] == "ready"
+
+
+async def test_the_user_cap_counts_every_login(
+    make_user: UserFactory, server: RunningServer, sockets: list[Any]
+) -> None:
+    mei = await make_user("mei")
+    phone = GuanxiClient(server.url)
+    await phone.login("mei", PASSWORD)
+    await phone.close()
+    for token in [mei.token] * 3 + [phone.token] * 2:
+        socket, frame = await hello(server, token=token)
+        sockets.append(socket)
+        assert frame["type"] == "ready"
+    socket, frame = await hello(server, token=phone.token)
+    sockets.append(socket)
+    assert frame["code"] == "too_many_sockets"
+    other = await make_user("lei")  # someone else is not affected
+    socket, frame = await hello(server, token=other.token)
+    sockets.append(socket)
+    assert frame["type"] == "ready"
+
+
+@pytest.mark.parametrize("cursor", [2**63, 2**64, 10**30])
+async def test_a_hello_cursor_past_64_bits_is_a_bad_hello(
+    cursor: int, make_user: UserFactory, server: RunningServer, sockets: list[Any]
+) -> None:
+    mei = await make_user("mei")
+    socket, frame = await hello(server, token=mei.token, cursor=cursor)
+    sockets.append(socket)
+    assert (frame["type"], frame["code"]) == ("error", "bad_hello")
+    assert await refused(socket) == 4400
+
+
+async def test_the_largest_cursor_is_taken(
+    make_user: UserFactory, server: RunningServer, sockets: list[Any]
+) -> None:
+    mei = await make_user("mei")
+    socket, frame = await hello(server, token=mei.token, cursor=2**63 - 1)
+    sockets.append(socket)
+    assert frame["type"] == "ready"
+
+
+@pytest.mark.parametrize("path", ["/static/js/main.js%00.html", "/static/%00", "/static/%00/x"])
+async def test_a_nul_byte_in_a_static_path_is_404(server: RunningServer, path: str) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        answer = await http.get(path)
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"] == "not_found"
