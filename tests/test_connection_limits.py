@@ -99,15 +99,6 @@ async def test_a_hello_cursor_past_64_bits_is_a_bad_hello(
     assert await refused(socket) == 4400
 
 
-async def test_the_largest_cursor_is_taken(
-    make_user: UserFactory, server: RunningServer, sockets: list[Any]
-) -> None:
-    mei = await make_user("mei")
-    socket, frame = await hello(server, token=mei.token, cursor=2**63 - 1)
-    sockets.append(socket)
-    assert frame["type"] == "ready"
-
-
 @pytest.mark.parametrize("path", ["/static/js/main.js%00.html", "/static/%00", "/static/%00/x"])
 async def test_a_nul_byte_in_a_static_path_is_404(server: RunningServer, path: str) -> None:
     async with httpx.AsyncClient(base_url=server.url) as http:
