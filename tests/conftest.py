@@ -115,7 +115,8 @@ def free_port() -> int:
 
 
 class RunningServer:
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, **options: Any) -> None:
+        """`options`: more of uvicorn's settings (`guanxi serve` sets some)."""
         self.services = build_services(settings, clock)
         self.app = create_app(settings, self.services)
         self.port = free_port()
@@ -127,6 +128,7 @@ class RunningServer:
             log_level="warning",
             lifespan="on",
             proxy_headers=UVICORN_PROXY_HEADERS,  # as `guanxi serve` runs it
+            **options,
         )
         self.server = uvicorn.Server(config)
         self.task: asyncio.Task[None] | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
@@ -12,7 +13,9 @@ import orjson
 import pytest
 import websockets
 
+from guanxi.cli.connections import connection_limits
 from guanxi.client import GuanxiClient
+from guanxi.clock import Clock
 from guanxi.settings import Settings
 from tests.conftest import PASSWORD, RunningServer, UserFactory
 
@@ -105,3 +108,54 @@ async def test_a_nul_byte_in_a_static_path_is_404(server: RunningServer, path: s
         answer = await http.get(path)
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "not_found"
+
+
+async def test_api_docs_are_off_unless_turned_on(server: RunningServer, settings: Settings) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        assert (await http.get("/docs")).status_code == 404
+        assert (await http.get("/redoc")).status_code == 404
+        assert (await http.get("/openapi.json")).status_code == 200
+    other = RunningServer(settings.model_copy(update={"api_docs": True}), server.services.clock)
+    await other.start()
+    try:
+        async with httpx.AsyncClient(base_url=other.url) as http:
+            assert (await http.get("/docs")).status_code == 200
+    finally:
+        await other.stop()
+
+
+@pytest.fixture
+async def capped(settings: Settings) -> AsyncIterator[RunningServer]:
+    """A server with `guanxi serve`'s connection options: 1 s keep-alive, 3 at once."""
+    limited = settings.model_copy(update={"http_keep_alive_seconds": 1, "http_max_connections": 3})
+    running = RunningServer(limited, Clock(), **connection_limits(limited))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_an_idle_connection_is_closed(capped: RunningServer) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", capped.port)
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 200")
+    await reader.read(64)  # the body
+    assert await asyncio.wait_for(reader.read(1), 5) == b""  # closed by the server
+    writer.close()
+
+
+async def test_past_the_connection_cap_a_request_answers_503(capped: RunningServer) -> None:
+    holders = []
+    for _ in range(3):  # half-sent requests holding connections
+        _, writer = await asyncio.open_connection("127.0.0.1", capped.port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        holders.append(writer)
+    await asyncio.sleep(0.2)
+    try:
+        async with httpx.AsyncClient(base_url=capped.url) as http:
+            assert (await http.get("/healthz")).status_code == 503
+    finally:
+        for writer in holders:
+            writer.close()
+    await asyncio.sleep(0.2)
+    async with httpx.AsyncClient(base_url=capped.url) as http:
+        assert (await http.get("/healthz")).status_code == 200

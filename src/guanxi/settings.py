@@ -322,6 +322,24 @@ class Settings(BaseSettings):
         description="Most events WebSockets one user may hold open in one server process, over"
         " all their logins.",
     )
+    api_docs: bool = Field(
+        False,
+        description="Serve the interactive API docs at /docs and /redoc. They load Swagger UI and"
+        " ReDoc scripts from a CDN into the web client's origin, where the login token is kept:"
+        " turn on for development only. /openapi.json is always served.",
+    )
+    http_keep_alive_seconds: int = Field(
+        5,
+        ge=1,
+        description="`guanxi serve` closes an idle HTTP connection after this many seconds.",
+    )
+    http_max_connections: int = Field(
+        4000,
+        ge=1,
+        description="Most connections and requests `guanxi serve` handles at once (WebSockets"
+        " count); a request past it answers 503. Keep the open-files limit (`ulimit -n`) above"
+        " it.",
+    )
     rate_limit_memory_keys: int = Field(
         100_000,
         ge=2,

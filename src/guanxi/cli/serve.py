@@ -11,6 +11,7 @@ import typer
 import uvicorn
 
 from guanxi.accounts.passwords import below_production_cost
+from guanxi.cli.connections import connection_limits
 from guanxi.cli.demo import PASSWORD, PEOPLE, seed_if_empty
 from guanxi.cli.options import DataDir, settings_with
 from guanxi.clock import Clock
@@ -44,7 +45,8 @@ def serve(
         _demo(settings)
     where = "PostgreSQL" if settings.database_url else f"SQLite in {settings.data_dir}"
     typer.echo(f"guanxi serving on http://{settings.host}:{settings.port}/ ({where})")
-    typer.echo(f"API docs: http://{settings.host}:{settings.port}/docs")
+    if settings.api_docs:
+        typer.echo(f"API docs: http://{settings.host}:{settings.port}/docs")
     app = create_app(settings)
     log_to_stderr()
     tune_collector()
@@ -56,6 +58,7 @@ def serve(
         ws_max_size=settings.max_body_bytes,
         ws_per_message_deflate=False,  # frames are small: compressing costs more than it saves
         proxy_headers=UVICORN_PROXY_HEADERS,
+        **connection_limits(settings),
     )
 
 

@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version=__version__,
         description="A self-hostable social network service. All calls live under /api/v1.",
         lifespan=lifespan,
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
     )
     app.state.services = services
     hottest_first = (
