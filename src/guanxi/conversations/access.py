@@ -62,6 +62,16 @@ async def check_direct_ties(conn: AsyncConnection, conversation: Any, user_id: i
         await check_may_message(conn, user_id, rules.direct_peer(conversation.direct_key, user_id))
 
 
+async def check_peer_not_blocking(conn: AsyncConnection, conversation: Any, user_id: int) -> None:
+    """A direct chat with someone who blocked you does not exist for you (nor does that
+    person); it comes back if they unblock you."""
+    if conversation.kind != DIRECT:
+        return
+    peer = rules.direct_peer(conversation.direct_key, user_id)
+    if await relationships_store.exists_block(conn, peer, user_id):
+        raise NotFound("No such conversation.")
+
+
 async def may_reach_peer(conn: AsyncConnection, conversation: Any, user_id: int) -> bool:
     """Whether a direct chat's peer may learn of the user's activity (read receipts)."""
     peer = rules.direct_peer(conversation.direct_key, user_id)

@@ -20,6 +20,7 @@ from guanxi.conversations.models import DIRECT, Conversation, Message
 from guanxi.conversations.views import conversation_of
 from guanxi.db import keyset
 from guanxi.db.keyset import Page, let_others_run
+from guanxi.relationships import store as relationships_store
 
 LIST = "conversations"
 
@@ -42,6 +43,7 @@ async def chat_list_page(
     peers = await store_members.list_other_members(
         conn, [r.id for r in page.items if r.kind == DIRECT], user_id
     )
+    blockers = await relationships_store.list_blockers_among(conn, user_id, peers.values())
     owners = [r.owner_id for r in page.items if r.owner_id is not None]
     users = await accounts_store.list_users(conn, [*owners, *peers.values()])
     await let_others_run()
@@ -59,6 +61,7 @@ async def chat_list_page(
             member_count=counts.get(row.id, 0),
         )
         for row in page.items
+        if peers.get(row.id) not in blockers  # a chat with someone who blocked me is gone
     ]
     return Page(views, page.next_cursor)
 

@@ -15,6 +15,7 @@ from guanxi.conversations.access import (
     access_manager,
     access_member,
     check_may_message,
+    check_peer_not_blocking,
 )
 from guanxi.conversations.chat_list import chat_list_page, decode_cursor
 from guanxi.conversations.member_list import members_cursor, members_page
@@ -152,7 +153,8 @@ class ConversationService:
 
     async def get_conversation(self, me: Principal, conversation_id: int) -> Conversation:
         async with self.db.read() as conn:
-            await access_member(conn, conversation_id, me.user.id)
+            conversation, _ = await access_member(conn, conversation_id, me.user.id)
+            await check_peer_not_blocking(conn, conversation, me.user.id)
             return await self._view(conn, conversation_id, me.user.id)
 
     async def update_conversation(

@@ -16,6 +16,7 @@ from guanxi.conversations.access import (
     access_member,
     check_direct_ties,
     check_may_message,
+    check_peer_not_blocking,
     may_reach_peer,
 )
 from guanxi.conversations.hydrate import hydrate, load_message, quote
@@ -181,7 +182,8 @@ class MessageService:
         """A page of history, newest first: before a seq, after one, or the latest."""
         limit = max(1, min(limit, self.settings.page_max))
         async with self.db.read() as conn:
-            _, member = await access_member(conn, conversation_id, me.user.id)
+            conversation, member = await access_member(conn, conversation_id, me.user.id)
+            await check_peer_not_blocking(conn, conversation, me.user.id)
             low = max(member.joined_seq, after or 0)
             high = before
             if member.left_seq is not None:

@@ -25,7 +25,10 @@ def _tie(author_row: Any, viewer_row: Any) -> Tie:
 
 
 async def friend_ids(conn: AsyncConnection, user_id: int) -> set[int]:
-    return {row.friend_id for row in await relationships_store.list_friendships(conn, user_id)}
+    """The user's friends, less any with a block between them: someone who blocked you does
+    not exist for you (no likes or comments of theirs), nor you for them."""
+    friends = {row.friend_id for row in await relationships_store.list_friendships(conn, user_id)}
+    return friends - await relationships_store.list_blocked_either_way(conn, user_id, friends)
 
 
 async def ties_of_viewer(conn: AsyncConnection, viewer_id: int) -> dict[int, Tie]:

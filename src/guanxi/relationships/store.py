@@ -128,9 +128,11 @@ async def list_friendships_page(
     conn: AsyncConnection, user_id: int, after: tuple[str, int] | None, limit: int
 ) -> list[sa.Row[Any]]:
     """A page of the user's side of their friendships in sort_key order, after `after`
-    (sort_key, friend_id)."""
+    (sort_key, friend_id); none who blocked the user (they do not exist for them)."""
     f = friendships.c
-    query = sa.select(friendships).where(f.user_id == user_id)
+    b = blocks.c
+    blocked_me = sa.exists().where(b.user_id == f.friend_id, b.blocked_id == user_id)
+    query = sa.select(friendships).where(f.user_id == user_id, ~blocked_me)
     if after is not None:
         query = query.where(sa.tuple_(f.sort_key, f.friend_id) > sa.tuple_(*after))
     query = query.order_by(f.sort_key, f.friend_id).limit(limit)
@@ -218,6 +220,18 @@ async def list_blocked(
         query = query.where(sa.tuple_(b.created_at, b.blocked_id) < sa.tuple_(*before))
     query = query.order_by(b.created_at.desc(), b.blocked_id.desc()).limit(limit)
     return list((await conn.execute(query)).all())
+
+
+async def list_blockers_among(
+    conn: AsyncConnection, blocked: int, others: Iterable[int]
+) -> set[int]:
+    """Which of `others` blocked `blocked`."""
+    ids = list(set(others))
+    if not ids:
+        return set()
+    b = blocks.c
+    query = sa.select(b.user_id).where(b.blocked_id == blocked, b.user_id.in_(ids))
+    return {int(x) for x in (await conn.execute(query)).scalars()}
 
 
 async def list_blocked_among(
