@@ -226,23 +226,25 @@ async def list_blockers_among(
     conn: AsyncConnection, blocked: int, others: Iterable[int]
 ) -> set[int]:
     """Which of `others` blocked `blocked`."""
-    ids = list(set(others))
-    if not ids:
-        return set()
-    b = blocks.c
-    query = sa.select(b.user_id).where(b.blocked_id == blocked, b.user_id.in_(ids))
-    return {int(x) for x in (await conn.execute(query)).scalars()}
+    return await _blocks_among(conn, blocked, others, theirs=True)
 
 
 async def list_blocked_among(
     conn: AsyncConnection, blocker: int, others: Iterable[int]
 ) -> set[int]:
     """Which of `others` the blocker blocked."""
+    return await _blocks_among(conn, blocker, others, theirs=False)
+
+
+async def _blocks_among(
+    conn: AsyncConnection, user_id: int, others: Iterable[int], *, theirs: bool
+) -> set[int]:
     ids = list(set(others))
     if not ids:
         return set()
     b = blocks.c
-    query = sa.select(b.blocked_id).where(b.user_id == blocker, b.blocked_id.in_(ids))
+    mine, other = (b.blocked_id, b.user_id) if theirs else (b.user_id, b.blocked_id)
+    query = sa.select(other).where(mine == user_id, other.in_(ids))
     return {int(x) for x in (await conn.execute(query)).scalars()}
 
 
