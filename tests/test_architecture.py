@@ -18,6 +18,7 @@ LADDER = [
     {"conversations", "moments"},
     {"search"},
     {"stream"},
+    {"deletion"},
     {"services"},
     {"web", "cli", "migrations", "__main__"},
 ]

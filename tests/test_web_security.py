@@ -1,5 +1,5 @@
 """The web client's "Password and devices" screen, in a real Chromium: see the devices logged
-in, log one out, change the password (the other devices are logged out)."""
+in, log one out, change the password (the other devices are logged out), delete the account."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ browser = web.browser  # the fixture: one Chromium per test
 NEW_PASSWORD = "lantern orchard quietly"
 
 
-async def test_devices_are_listed_one_is_logged_out_and_the_password_changed(
+async def test_devices_listed_one_logged_out_password_changed_account_deleted(
     server: RunningServer, make_user: UserFactory, browser: Any
 ) -> None:
     phone = await make_user("mei", "Mei Lin")
@@ -49,5 +49,15 @@ async def test_devices_are_listed_one_is_logged_out_and_the_password_changed(
         await again.login("mei", NEW_PASSWORD)
     await page.reload()
     await page.locator(".session-row", has_text="This device").wait_for()  # still logged in
+
+    me.confirm = True
+    await page.get_by_label("Password to confirm").fill(NEW_PASSWORD)
+    await page.get_by_role("button", name="Delete my account").click()
+    await page.get_by_role("button", name="Log in").wait_for()  # back at the door
+    assert me.dialogs and "Delete your account" in me.dialogs[-1]
+    async with GuanxiClient(server.url) as again:
+        with pytest.raises(ApiError) as deleted:
+            await again.login("mei", NEW_PASSWORD)
+        assert deleted.value.status == 401
     await tablet.close()
     await me.close()

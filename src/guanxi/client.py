@@ -152,6 +152,11 @@ class GuanxiClient:
         body = {"current_password": current_password, "new_password": new_password}
         await self.call("POST", "/me/password", body)
 
+    async def delete_account(self, password: str) -> None:
+        """Delete my account for good (what stays for the others: docs/api.md)."""
+        await self.call("DELETE", "/me", {"password": password})
+        self.token = None
+
     async def me(self) -> dict[str, Any]:
         result: dict[str, Any] = await self.call("GET", "/me")
         return result

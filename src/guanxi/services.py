@@ -15,6 +15,7 @@ from guanxi.conversations.service_messages import MessageService
 from guanxi.db.data_folder import secure_data_folder
 from guanxi.db.database import Database
 from guanxi.db.dialects import is_sqlite, sqlite_file
+from guanxi.deletion.service import AccountDeletion
 from guanxi.eventlog.pruner import EventPruner
 from guanxi.eventlog.service import EventLog
 from guanxi.media.service import MediaService
@@ -45,6 +46,7 @@ class Services:
     accounts: AccountService
     lifecycle: AccountLifecycle
     invites: InviteService
+    deletion: AccountDeletion
     relationships: RelationshipService
     conversations: ConversationService
     group_invitations: InvitationService
@@ -103,6 +105,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     media.add_referrer(MomentMediaReferrer(clock))
     moments = MomentService(db, clock, settings, events, StoredMedia())
     accounts = AccountService(db, clock, settings, broker)
+    lifecycle = AccountLifecycle(accounts)
+    conversations = ConversationService(db, clock, settings, events)
     relationships = RelationshipService(db, clock, settings, events)
     accounts.on_rename(relationships.display_name_changed)
     return Services(
@@ -112,10 +116,11 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         hub=hub,
         broker=broker,
         accounts=accounts,
-        lifecycle=AccountLifecycle(accounts),
+        lifecycle=lifecycle,
         invites=InviteService(db, clock),
+        deletion=AccountDeletion(lifecycle, conversations),
         relationships=relationships,
-        conversations=ConversationService(db, clock, settings, events),
+        conversations=conversations,
         group_invitations=InvitationService(db, clock, settings, events),
         messages=MessageService(db, clock, settings, events),
         moments=moments,

@@ -15,11 +15,16 @@ BIO_MAX = 500
 MOMENTS_VISIBLE = ("3d", "6m", "all")  # how far back friends see my moments
 
 
+DELETED_PREFIX = "deleted."  # deleted accounts are renamed deleted.<id>
+
+
 def check_handle(handle: str) -> str:
     if not HANDLE.fullmatch(handle):
         raise InvalidInput(
             "A handle is 3 to 32 characters of a-z, 0-9, '_' and '.'.", "invalid_handle"
         )
+    if handle.startswith(DELETED_PREFIX):
+        raise InvalidInput("Handles starting with 'deleted.' are reserved.", "invalid_handle")
     return handle
 
 

@@ -27,14 +27,18 @@ class AccountLifecycle:
     ) -> None:
         """Set a new password (the current one must be given) and end every other session."""
         user = principal.user
-        try:
-            await self.accounts.check_login(user.handle, current, address)
-        except Unauthorized:  # not 401: the caller's own session is fine
-            raise Forbidden("The current password is wrong.", "wrong_password") from None
+        await self.check_own_password(principal, current, address)
         if new == current:
             raise InvalidInput("The new password is the current one.", "same_password")
         await self._set_password(user, new, keep=principal.session_id)
         log.info("password changed: handle=%r address=%s", user.handle, address)
+
+    async def check_own_password(self, principal: Principal, password: str, address: str) -> None:
+        """A logged-in user confirms a change with their password, counted like a login."""
+        try:
+            await self.accounts.check_login(principal.user.handle, password, address)
+        except Unauthorized:  # not 401: the caller's own session is fine
+            raise Forbidden("The password is wrong.", "wrong_password") from None
 
     async def reset_password(self, handle: str, new: str) -> User:
         """The operator sets a password (`guanxi user reset-password`): every session ends."""

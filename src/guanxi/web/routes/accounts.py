@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from guanxi.web.auth import Me, Svc
 from guanxi.web.routes.params import HandlePath, IdPath
 from guanxi.web.schemas.accounts import (
+    DeleteAccountIn,
     LoginIn,
     MeOut,
     PasswordChangeIn,
@@ -62,6 +63,13 @@ async def logout(me: Me, svc: Svc) -> Response:
 @router.delete("/sessions/{session_id}", status_code=204)
 async def end_session(session_id: IdPath, me: Me, svc: Svc) -> Response:
     await svc.lifecycle.end_session(me, session_id)
+    return Response(status_code=204)
+
+
+@router.delete("/me", status_code=204)
+async def delete_me(body: DeleteAccountIn, request: Request, me: Me, svc: Svc) -> Response:
+    """Delete your account (docs/api.md says what goes and what stays)."""
+    await svc.deletion.delete_account(me, body.password, client_address(request))
     return Response(status_code=204)
 
 

@@ -71,3 +71,7 @@ class DeviceSessionOut(BaseModel):
 
 class SessionListOut(BaseModel):
     sessions: list[DeviceSessionOut]
+
+
+class DeleteAccountIn(In):
+    password: Text = Field(max_length=1024, description="Your password, to confirm.")

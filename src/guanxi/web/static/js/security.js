@@ -1,16 +1,17 @@
 // Password and devices: change the password (the other devices are logged out), see the
-// devices logged in and log any of them out.
+// devices logged in and log any of them out, delete the account.
 
 import { ApiError, call } from "./api.js";
 import { clear, h, toast } from "./dom.js";
 import { agoTime } from "./format.js";
 import { paneHeader } from "./shell.js";
 
-export function renderSecurity(pane) {
+export function renderSecurity(pane, signOut) {
   const list = h("ul.sessions", { attrs: { "aria-label": "Devices" } });
   clear(pane, paneHeader("Password and devices", "me"), h("div.page", {},
     passwordForm(() => loadSessions(list)),
-    h("section.card.stack", {}, h("h3", {}, "Devices logged in"), list)));
+    h("section.card.stack", {}, h("h3", {}, "Devices logged in"), list),
+    deleteForm(signOut)));
   loadSessions(list);
   return [];
 }
@@ -55,4 +56,20 @@ function sessionRow(s, ended) {
   return h("li.session-row", { dataset: { session: String(s.id) } },
     h("div", {}, h("strong", {}, name), h("p.muted", {}, `${s.address} · active ${agoTime(s.last_used_at)}`)),
     action);
+}
+
+function deleteForm(signOut) {
+  const password = h("input", { id: "delete-password", type: "password", autocomplete: "current-password", required: true });
+  const submit = async (e) => {
+    e.preventDefault();
+    if (!window.confirm("Delete your account for good? Your messages stay in others' chats, from a deleted account.")) return;
+    try {
+      await call("DELETE", "/me", { password: password.value });
+      signOut(false);
+    } catch (x) { toast(x instanceof ApiError ? x.message : "Offline.", ".error"); }
+  };
+  return h("form.card.stack", { on: { submit } }, h("h3", {}, "Delete account"),
+    h("p.muted", {}, "Your profile, friends, groups and moments go. Messages you sent stay in the others' chats."),
+    h("div.field", {}, h("label", { htmlFor: "delete-password" }, "Password to confirm"), password),
+    h("button.danger", { type: "submit" }, "Delete my account"));
 }

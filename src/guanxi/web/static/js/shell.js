@@ -94,7 +94,7 @@ function renderDetail(section, parts) {
   if (section === "contacts" && parts[0] === "new") return renderNewFriends(mainPane);
   if (section === "contacts" && parts[0] === "u") return renderContact(mainPane, parts[1]);
   if (section === "moments") return renderMoments(mainPane, parts[0] || null);
-  if (section === "me" && parts[0] === "security") return renderSecurity(mainPane);
+  if (section === "me" && parts[0] === "security") return renderSecurity(mainPane, app.signOut);
   if (section === "me") return renderMe(mainPane, app.signOut);
   clear(mainPane, h("div.empty-detail", {}, h("span.brand-mark.big", { attrs: { "aria-hidden": "true" } }, "关"),
     h("p", {}, section === "contacts" ? "Choose a contact" : "Choose a chat to start messaging")));
