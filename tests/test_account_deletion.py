@@ -29,6 +29,8 @@ async def test_a_deleted_account_leaves_its_chats_to_the_others_and_takes_the_re
     answer = await lei.send(chat["id"], "on my way")
     await mei.react(chat["id"], answer["seq"], "👍")
     group = await mei.create_group("family", ["lei", "bob"])
+    kai = await make_user("kai")  # a stranger invites mei to a group: the invitation goes too
+    await kai.create_group("kite club", ["mei"])
     await mei.send(group["id"], "dinner at seven")
     own = await mei.post_moment("my garden")
     await lei.like(own["id"])
@@ -66,6 +68,7 @@ async def test_a_deleted_account_leaves_its_chats_to_the_others_and_takes_the_re
     assert sorted(members) == ["bob", "lei"]
     assert "owner" in [m["role"] for m in await bo.members(group["id"])]
     await refused(lei.moment(own["id"]), 404, "not_found")
+    assert await kai.conversations()
     kite = await lei.moment(theirs["id"])
     assert kite["likes"] == [] and [c["text"] for c in kite["comments"]] == ["thanks"]
     # the account cannot be used again; its old handle is free, its new one reserved

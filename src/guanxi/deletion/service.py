@@ -2,7 +2,8 @@
 
 What goes: the profile (name, bio, handle — the row keeps only its id, shown as "Deleted
 account"), the password, every session (sockets closed), friendships, friend requests and
-blocks both ways, group memberships (it leaves each group, as by leaving), its moments with
+blocks both ways, group memberships (it leaves each group, as by leaving) and group
+invitations to it (and its own still waiting), its moments with
 their likes and comments, its likes, comments and reactions elsewhere. What stays for the
 others: the messages it sent (their copies of their chats), shown from the deleted account.
 Its uploads carried by nothing any more are collected by the media collector.
@@ -41,6 +42,7 @@ class AccountDeletion:
 
         async def unit(tx: Tx) -> list[int]:
             await store.delete_relationships(tx.conn, user_id)
+            await store.delete_group_invitations(tx.conn, user_id)
             await store.delete_moments_and_reactions(tx.conn, user_id)
             return await store.empty_user(tx.conn, user_id, self.clock.now_ms())
 

@@ -7,7 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import sessions, users
-from guanxi.conversations.tables import conversation_members, conversations, reactions
+from guanxi.conversations.store_invitations import PENDING
+from guanxi.conversations.tables import (
+    conversation_members,
+    conversations,
+    group_invitations,
+    reactions,
+)
 from guanxi.moments.tables import (
     moment_audience_tags,
     moment_comments,
@@ -41,6 +47,15 @@ async def delete_relationships(conn: AsyncConnection, user_id: int) -> None:
         (blocks, blocks.c.user_id, blocks.c.blocked_id),
     ):
         await conn.execute(sa.delete(table).where(sa.or_(a == user_id, b == user_id)))
+
+
+async def delete_group_invitations(conn: AsyncConnection, user_id: int) -> None:
+    """Invitations to the user, and the ones the user sent that are still waiting."""
+    sent_waiting = sa.and_(
+        group_invitations.c.inviter_id == user_id, group_invitations.c.status == PENDING
+    )
+    condition = sa.or_(group_invitations.c.invitee_id == user_id, sent_waiting)
+    await conn.execute(sa.delete(group_invitations).where(condition))
 
 
 async def delete_moments_and_reactions(conn: AsyncConnection, user_id: int) -> None:
