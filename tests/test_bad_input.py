@@ -384,7 +384,7 @@ async def test_unknown_ids_answer_404_not_403(
 async def test_wrong_method_is_a_json_405(raw: Raw) -> None:
     answer = await raw("PUT", "/me", json={})
     assert_error(answer, 405)
-    assert set(answer.headers["allow"].replace(" ", "").split(",")) == {"GET", "PATCH"}
+    assert set(answer.headers["allow"].replace(" ", "").split(",")) == {"DELETE", "GET", "PATCH"}
     answer = await raw("PUT", "/conversations/7/messages", json={})
     assert_error(answer, 405)
     assert set(answer.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
