@@ -10,6 +10,7 @@ import pytest
 
 from guanxi.client import ApiError, EventStream, GuanxiClient
 from guanxi.clock import FixedClock
+from guanxi.settings import Settings
 from tests.conftest import UserFactory, befriend
 from tests.media_files import image, mp4
 
@@ -20,6 +21,12 @@ DAY = 86_400
 def clock() -> FixedClock:
     """Time stands still unless a test moves it."""
     return FixedClock(time.time_ns() // 1_000_000)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Tests here move the clock by months: sessions must not expire meanwhile."""
+    return settings.model_copy(update={"session_idle_days": 3650})
 
 
 async def status_of(call: Any) -> int:
