@@ -58,6 +58,7 @@ LIMITS: dict[tuple[str, str], str] = {
     ("POST", API + "/group-invitations/{invitation_id}/accept"): "other_writes",
     ("POST", API + "/group-invitations/{invitation_id}/decline"): "other_writes",
     ("PATCH", API + "/me"): "other_writes",
+    ("DELETE", API + "/me"): "other_writes",
     ("DELETE", MOMENT): "other_writes",
     ("DELETE", MOMENT + "/comments/{comment_id}"): "other_writes",
 }
