@@ -67,6 +67,7 @@ class Services:
         if self.indexer is not None:
             await self.indexer.start()
         await self.broker.start()
+        self.limiter.start()
         await self.media.start()
         await self.pruner.start()
         secure_data_folder(self.settings.data_dir)  # the files the database just made
@@ -96,7 +97,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     if indexer is not None:
         db.add_commit_listener(indexer.poke)
     hub = Hub(settings.sockets_per_user, settings.sockets_per_session)
-    broker = make_broker(hub, settings.redis_url, settings.redis_channel)
+    broker = make_broker(hub, settings.redis_url, settings.redis_channel, settings.data_dir)
     events = EventLog(broker, clock)
     media = MediaService(
         db, clock, settings, LocalMediaStore(settings.data_dir / "media", files, clock)

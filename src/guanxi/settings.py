@@ -27,10 +27,11 @@ class Settings(BaseSettings):
         None,
         description="Redis URL for real-time fan-out between several worker processes.",
     )
-    redis_channel: str = Field(
-        "guanxi:events",
-        description="Redis pub/sub channel for real-time fan-out; communities sharing one Redis"
-        " need one each.",
+    redis_channel: str | None = Field(
+        None,
+        description="Redis pub/sub channel for real-time fan-out. Unset: derived from the"
+        " community's secret (`community.key` in the data folder), so communities sharing one"
+        " Redis never share a channel.",
     )
     host: str = Field("127.0.0.1", description="Address `guanxi serve` listens on.")
     port: int = Field(8000, description="Port `guanxi serve` listens on.")

@@ -7,6 +7,7 @@ from guanxi.errors import RateLimited
 from guanxi.ratelimit.memory import MemoryBuckets
 from guanxi.ratelimit.rates import KIND, KINDS, Rate, setting_name
 from guanxi.ratelimit.shared import RedisBuckets
+from guanxi.realtime.community import community_id, community_key
 from guanxi.settings import Settings
 
 
@@ -22,11 +23,17 @@ class Limiter:
         rates = rates_of(settings)
         self.memory: MemoryBuckets | None = None
         self.shared: RedisBuckets | None = None
+        self.settings = settings
         if settings.redis_url:
-            prefix = f"{settings.redis_channel}:rate"
-            self.shared = RedisBuckets(rates, clock, settings.redis_url, prefix)
+            self.shared = RedisBuckets(rates, clock, settings.redis_url, "")
         else:
             self.memory = MemoryBuckets(rates, clock, settings.rate_limit_memory_keys)
+
+    def start(self) -> None:
+        """Name this community's buckets in Redis (apart from other communities on it)."""
+        if self.shared is not None:
+            community = community_id(community_key(self.settings.data_dir))
+            self.shared.prefix = f"{self.settings.redis_channel or 'guanxi:' + community}:rate"
 
     async def take(self, kind: str, key: str | int) -> None:
         """Spend one of `key`'s tokens for `kind`, or raise `RateLimited` with `retry_after`."""

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from pathlib import Path
 from typing import Protocol
 
 import redis.asyncio as aioredis
 
+from guanxi.realtime.community import community_id, community_key, sign, verify
 from guanxi.realtime.envelope import Envelope
 from guanxi.realtime.hub import Hub
 
-CHANNEL = "guanxi:events"
+COMPLAIN_EVERY_SECONDS = 60
 STOP_SECONDS = 5
 log = logging.getLogger(__name__)
 
@@ -42,11 +45,16 @@ class LocalBroker:
 
 
 class RedisBroker:
-    """Several workers: every envelope goes through one Redis channel, in commit order."""
+    """Several workers: every envelope goes through one Redis channel, in commit order,
+    signed with the community's secret (realtime/community.py); unsigned ones are dropped."""
 
-    def __init__(self, hub: Hub, url: str, channel: str = CHANNEL) -> None:
+    def __init__(self, hub: Hub, url: str, channel: str | None, data_dir: Path) -> None:
         self.hub = hub
-        self.channel = channel
+        self.channel = channel or ""
+        self._wanted_channel = channel
+        self._data_dir = data_dir
+        self._key = b""
+        self._complained = 0.0
         self._redis = aioredis.from_url(url)
         self._outbox: asyncio.Queue[Envelope | None] = asyncio.Queue()
         self._pubsub: aioredis.client.PubSub | None = None
@@ -54,6 +62,8 @@ class RedisBroker:
         self._receiver: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        self._key = community_key(self._data_dir)
+        self.channel = self._wanted_channel or f"guanxi:{community_id(self._key)}:events"
         self._pubsub = self._redis.pubsub()
         await self._pubsub.subscribe(self.channel)
         self._sender = asyncio.create_task(self._send_loop(), name="guanxi-redis-send")
@@ -82,19 +92,29 @@ class RedisBroker:
 
     async def _send_loop(self) -> None:
         while (envelope := await self._outbox.get()) is not None:
-            await self._redis.publish(self.channel, envelope.to_wire())
+            await self._redis.publish(self.channel, sign(self._key, envelope.to_wire()))
 
     async def _receive_loop(self, pubsub: aioredis.client.PubSub) -> None:
         async for message in pubsub.listen():
             if message.get("type") != "message":
                 continue
+            data = verify(self._key, message["data"])
+            if data is None:
+                self._complain()
+                continue
             try:
-                self.hub.deliver(Envelope.from_wire(message["data"]))
+                self.hub.deliver(Envelope.from_wire(data))
             except (ValueError, KeyError, TypeError):
                 log.exception("bad envelope on %s", self.channel)
 
+    def _complain(self) -> None:
+        now = time.monotonic()
+        if now - self._complained >= COMPLAIN_EVERY_SECONDS:
+            self._complained = now
+            log.warning("dropped an envelope on %s not signed by this community", self.channel)
 
-def make_broker(hub: Hub, redis_url: str | None, channel: str = CHANNEL) -> Broker:
+
+def make_broker(hub: Hub, redis_url: str | None, channel: str | None, data_dir: Path) -> Broker:
     if redis_url:
-        return RedisBroker(hub, redis_url, channel)
+        return RedisBroker(hub, redis_url, channel, data_dir)
     return LocalBroker(hub)
