@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from guanxi.client import GuanxiClient
-from tests.conftest import PG_URL, RunningServer, UserFactory, befriend
+from tests.conftest import PASSWORD, PG_URL, RunningServer, UserFactory, befriend
 
 pytestmark = pytest.mark.skipif(PG_URL is not None, reason="the data folder holds SQLite's files")
 
@@ -82,3 +82,19 @@ async def test_taken_back_text_leaves_every_file(
 async def search_once_more(client: GuanxiClient) -> None:
     """A search waits for the index to take in the recall and the edit."""
     await client.search("said better")
+
+
+async def test_a_deleted_account_leaves_no_moment_or_comment_behind(
+    server: RunningServer, make_user: UserFactory
+) -> None:
+    mei, lei = await make_user("mei"), await make_user("lei")
+    await befriend(mei, lei)
+    doomed = await lei.post_moment(MOMENT)
+    theirs = await mei.post_moment("harbour")
+    await lei.comment(theirs["id"], COMMENT)
+    folder = server.services.settings.data_dir
+    assert {MOMENT, COMMENT} <= {s for hits in holders(folder).values() for s in hits}
+    await lei.delete_account(PASSWORD)
+    assert await gone_from(folder) == {}
+    assert (await mei.moment(theirs["id"]))["comments"] == []
+    assert doomed["id"] not in [m["id"] for m in (await mei.feed())["moments"]]

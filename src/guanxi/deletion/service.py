@@ -44,6 +44,7 @@ class AccountDeletion:
             await store.delete_relationships(tx.conn, user_id)
             await store.delete_group_invitations(tx.conn, user_id)
             await store.delete_moments_and_reactions(tx.conn, user_id)
+            tx.erase()  # what it wrote goes from the write-ahead log too
             return await store.empty_user(tx.conn, user_id, self.clock.now_ms())
 
         ended = await self.db.write(unit)
