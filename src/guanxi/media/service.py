@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
-from guanxi.errors import InvalidInput, NotFound, TooLarge
+from guanxi.errors import DomainError, InvalidInput, NotFound, TooLarge
 from guanxi.media import store
 from guanxi.media.access import MediaReferrer
 from guanxi.media.clean_av import clean
@@ -147,7 +147,12 @@ class MediaService:
             preview = await self.storage.put_bytes(rendered.preview)
             thumbnail = await self.storage.put_bytes(rendered.thumbnail)
             return _template(rendered.probe, served, len(rendered.served), preview, thumbnail)
-        probe = await self.workers.run(probe_av, spool.path, spool.head)
+        try:
+            probe = await self.workers.run(probe_av, spool.path, spool.head)
+        except DomainError:
+            raise
+        except Exception as error:  # a reader's bug on a crafted file: the upload's fault
+            raise InvalidInput("The upload could not be read.", "unprocessable_media") from error
         _check_declared(declared, probe.kind, probe.mime)
         if probe.kind == FILE:  # a document is sent as it is, its own metadata with it
             await self.storage.put_file(spool.path, spool.sha256)
@@ -177,7 +182,9 @@ class MediaService:
             served = await self.workers.run(_probe_file, cleaned.path)
             await self.storage.put_file(cleaned.path, cleaned.sha256)
             return cleaned.sha256, cleaned.size, served.duration_ms
-        except ValueError as error:
+        except DomainError:
+            raise
+        except Exception as error:  # ValueError: too odd to walk; anything else: the same
             code = "bad_video" if probe.kind == VIDEO else "bad_voice"
             message = f"The {probe.kind} could not be checked for metadata: {error}"
             raise InvalidInput(message, code) from error
