@@ -40,6 +40,9 @@ def check_media_id(kind: str, media_id: str | None) -> None:
         )
 
 
+NOT_A_REACTION = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 def check_emoji(value: str) -> str:
     """An emoji message: emoji sequences only (Unicode's emoji data, through `emoji`)."""
     if not 1 <= len(value) <= EMOJI_MAX or not emoji.purely_emoji(value):
@@ -57,7 +60,9 @@ def check_reaction(value: str) -> str:
 
 
 def check_reaction_to_remove(value: str) -> str:
-    if not 1 <= len(value) <= EMOJI_MAX:
+    """Looser than `check_reaction` (older rules let more in), but never text no database
+    can hold or no rule ever stored: control characters and lone surrogates."""
+    if not 1 <= len(value) <= EMOJI_MAX or NOT_A_REACTION.search(value):
         raise InvalidInput("A reaction is one emoji.", "bad_emoji")
     return value
 
