@@ -454,7 +454,7 @@ async def test_group_invitations_are_accepted_or_declined(
     await spam.get_by_role("button", name="Decline").click()
     await spam.wait_for(state="detached")
     await invitation.get_by_role("button", name="Accept").click()
-    await b.page.locator(".composer-input").wait_for()
+    await b.page.get_by_text("Beginning of the conversation").wait_for()  # the chat has loaded
     await b.say("大家好")
     await b.bubbles("大家好").wait_for()
     history = await mei.history(hiking["id"])

@@ -144,6 +144,7 @@ export function renderChat(pane, id) {
       return;
     }
     const fresh = createComposer(conv);
+    carryOverText(composer.el, fresh.el); // typed while the chat was loading
     composer.el.replaceWith(fresh.el);
     composer = fresh;
     drawHead();
@@ -201,3 +202,10 @@ export function renderChat(pane, id) {
   return offs;
 }
 
+function carryOverText(from, to) {
+  const typed = from.querySelector(".composer-input")?.value;
+  const box = to.querySelector(".composer-input");
+  if (!typed || !box) return;
+  box.value = typed;
+  box.dispatchEvent(new Event("input"));
+}
