@@ -1,5 +1,6 @@
-"""Per-test settings and a clock that moves only when told: import `settings` and `clock` into
-a test module to replace conftest's, then mark a test `@configured(name=value, …)`."""
+"""A clock that moves only when told (`clock = configured.clock` in a test module replaces
+conftest's), and `@configured(name=value, …)`: a test's own settings, which conftest's
+`settings` fixture applies."""
 
 from __future__ import annotations
 
@@ -9,18 +10,11 @@ from typing import Any
 import pytest
 
 from guanxi.clock import FixedClock
-from guanxi.settings import Settings
 
 
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(time.time_ns() // 1_000_000)
-
-
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    changes: dict[str, Any] = getattr(request, "param", {})
-    return settings.model_copy(update=changes)
 
 
 def configured(**changes: Any) -> pytest.MarkDecorator:

@@ -82,25 +82,38 @@ def settings(template: str, tmp_path: Path, request: pytest.FixtureRequest) -> I
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(template + suffix):
                 shutil.copy(template + suffix, data_dir / ("guanxi.db" + suffix))
-        yield Settings(
-            data_dir=data_dir,
-            redis_url=REDIS_URL,
-            redis_channel=_channel(),
-            **FAST_HASHING,
-            **limits,
+        yield _changed(
+            Settings(
+                data_dir=data_dir,
+                redis_url=REDIS_URL,
+                redis_channel=_channel(),
+                **FAST_HASHING,
+                **limits,
+            ),
+            request,
         )
         return
     name = f"gx_test_{uuid.uuid4().hex[:10]}"
     _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    yield Settings(
-        data_dir=data_dir,
-        database_url=_pg_url(name),
-        redis_url=REDIS_URL,
-        redis_channel=_channel(),
-        **FAST_HASHING,
-        **limits,
+    yield _changed(
+        Settings(
+            data_dir=data_dir,
+            database_url=_pg_url(name),
+            redis_url=REDIS_URL,
+            redis_channel=_channel(),
+            **FAST_HASHING,
+            **limits,
+        ),
+        request,
     )
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _changed(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """The changes a test asks for by indirect parametrisation
+    (`@pytest.mark.parametrize("settings", [{...}], indirect=True)`, or `tests.configured`)."""
+    changes: dict[str, Any] = getattr(request, "param", {})
+    return settings.model_copy(update=changes) if changes else settings
 
 
 def _channel() -> str:

@@ -22,8 +22,7 @@ from tests.conftest import PASSWORD, RunningServer, UserFactory
 
 NEW_PASSWORD = "lantern orchard quietly"
 
-clock = per_test.clock  # fixtures: a FixedClock, settings changed by @configured
-settings = per_test.settings
+clock = per_test.clock  # a FixedClock; settings changed by @configured
 
 
 async def refused(call: Any, status: int, code: str) -> None:

@@ -9,15 +9,7 @@ import pytest
 import websockets
 
 from guanxi.client import ApiError, GuanxiClient
-from guanxi.settings import Settings
 from tests.conftest import PASSWORD, RunningServer, UserFactory
-
-
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    """The shared settings, with the changes a test asks for by indirect parametrisation."""
-    changes: dict[str, Any] = getattr(request, "param", {})
-    return settings.model_copy(update=changes)
 
 
 async def raw(server: RunningServer, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -3,19 +3,16 @@ reaches the other side (send, edit, react, read receipts); edits have a window a
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from guanxi.client import ApiError, EventStream, GuanxiClient
 from guanxi.clock import FixedClock
+from tests import configured
 from tests.conftest import UserFactory, befriend
 
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(time.time_ns() // 1_000_000)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 @pytest.fixture

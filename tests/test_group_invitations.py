@@ -3,28 +3,19 @@ gets an invitation to accept or decline."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from guanxi.client import ApiError, EventStream, GuanxiClient
 from guanxi.clock import FixedClock
-from guanxi.settings import Settings
+from tests import configured
 from tests.conftest import UserFactory, befriend, befriend_all
 
 DAY = 86_400
 
 
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(time.time_ns() // 1_000_000)
-
-
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    changes: dict[str, Any] = getattr(request, "param", {})
-    return settings.model_copy(update=changes)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 async def code_of(call: Any) -> tuple[int, str]:

@@ -17,8 +17,7 @@ from tests.conftest import PASSWORD, RunningServer, UserFactory
 WRONG = "not the password"
 PROXY = {"trusted_proxies": "127.0.0.1"}
 
-clock = per_test.clock  # fixtures: a FixedClock, settings changed by @configured
-settings = per_test.settings
+clock = per_test.clock  # a FixedClock; settings changed by @configured
 
 
 async def login(

@@ -39,13 +39,6 @@ from tests.media_files import (
 )
 
 
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    """The shared settings, with the changes a test asks for by indirect parametrisation."""
-    changes = getattr(request, "param", {})
-    return settings.model_copy(update=changes)
-
-
 def blobs(settings: Settings) -> list[Path]:
     return [p for p in (settings.data_dir / "media" / "blobs").rglob("*") if p.is_file()]
 

@@ -17,6 +17,7 @@ import pytest
 from guanxi.client import ApiError, GuanxiClient
 from guanxi.clock import FixedClock
 from guanxi.settings import Settings
+from tests import configured
 from tests.conftest import RunningServer, UserFactory, befriend
 from tests.media_files import (
     SECRETS,
@@ -32,9 +33,7 @@ from tests.media_files import (
 GRACE = 3600
 
 
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(time.time_ns() // 1_000_000)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 @pytest.fixture

@@ -11,14 +11,8 @@ import pytest
 from PIL import Image
 
 from guanxi.client import ApiError, GuanxiClient
-from guanxi.settings import Settings
 from tests.conftest import RunningServer, UserFactory
 from tests.media_files import gif_frames, image
-
-
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    return settings.model_copy(update=getattr(request, "param", {}))
 
 
 async def refused(call: object, status: int = 422) -> str:

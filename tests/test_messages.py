@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from typing import Any
@@ -13,13 +12,10 @@ import pytest
 
 from guanxi.client import ApiError, EventStream, GuanxiClient
 from guanxi.clock import FixedClock
+from tests import configured
 from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, befriend_all
 
-
-@pytest.fixture
-def clock() -> FixedClock:
-    """Time stands still unless a test moves it."""
-    return FixedClock(time.time_ns() // 1_000_000)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 async def status_of(call: Any) -> int:

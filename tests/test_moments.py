@@ -3,7 +3,6 @@ likes and comments, deleting, events, paging, search."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -11,16 +10,14 @@ import pytest
 from guanxi.client import ApiError, EventStream, GuanxiClient
 from guanxi.clock import FixedClock
 from guanxi.settings import Settings
+from tests import configured
 from tests.conftest import UserFactory, befriend
 from tests.media_files import image, mp4
 
 DAY = 86_400
 
 
-@pytest.fixture
-def clock() -> FixedClock:
-    """Time stands still unless a test moves it."""
-    return FixedClock(time.time_ns() // 1_000_000)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 @pytest.fixture

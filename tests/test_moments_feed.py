@@ -6,7 +6,6 @@ what `visibility.may_see` says, and so is moment search."""
 from __future__ import annotations
 
 import random
-import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from guanxi.client import GuanxiClient
 from guanxi.clock import FixedClock
 from guanxi.moments.visibility import Post, Tie, may_see
+from tests import configured
 from tests.conftest import UserFactory, befriend
 
 DAY = 86_400
@@ -27,9 +27,7 @@ TAGS = ["家人", 'say "hi"', "it's", "a,b", "{x}", "back\\slash", "%_", "🌸",
 WORDS = ["Spring 春天", "spring", "SPRING!", "100% sure", "snake_case", "平常的一天"]
 
 
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(time.time_ns() // 1_000_000)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 @dataclass

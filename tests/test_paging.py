@@ -27,13 +27,6 @@ from tests.test_crash import ServerProcess
 LISTERS = 4  # one user listing their chats on four devices at once
 
 
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    """The shared settings, with the changes a test asks for by indirect parametrisation."""
-    changes: dict[str, Any] = getattr(request, "param", {})
-    return settings.model_copy(update=changes)
-
-
 async def error_of(call: Any) -> tuple[int, str]:
     with pytest.raises(ApiError) as caught:
         await call

@@ -29,12 +29,6 @@ def production_hashing(queue: int) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("settings", [changes], indirect=True)
 
 
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    changes: dict[str, Any] = getattr(request, "param", {})
-    return settings.model_copy(update=changes)
-
-
 async def flood(server: RunningServer, count: int) -> list[asyncio.Task[httpx.Response]]:
     """`count` logins at once, each for a handle nobody has (each still costs a hash)."""
 

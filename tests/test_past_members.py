@@ -4,19 +4,16 @@ what was said before they joined."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from guanxi.client import GuanxiClient
 from guanxi.clock import FixedClock
+from tests import configured
 from tests.conftest import UserFactory, befriend_all
 
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(time.time_ns() // 1_000_000)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 @pytest.fixture

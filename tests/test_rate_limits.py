@@ -3,7 +3,6 @@ burst is spent, and lets the caller go on once the bucket refills."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from guanxi.ratelimit.shared import RedisBuckets
 from guanxi.settings import Settings
 from guanxi.web.app import create_app
 from guanxi.web.rate_limits import LIMITS
+from tests import configured
 from tests.conftest import (
     PASSWORD,
     RATE_LIMITS_OFF,
@@ -48,9 +48,7 @@ Setup = Callable[[World], Awaitable[Act]]
 TESTED = "2,1/min"  # two at once, then one a minute
 
 
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(time.time_ns() // 1_000_000)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 # -- the table -----------------------------------------------------------------------------------

@@ -8,15 +8,7 @@ from typing import Any
 import pytest
 
 from guanxi.client import ApiError, GuanxiClient
-from guanxi.settings import Settings
 from tests.conftest import UserFactory, befriend
-
-
-@pytest.fixture
-def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    """The shared settings, with the changes a test asks for by indirect parametrisation."""
-    changes: dict[str, Any] = getattr(request, "param", {})
-    return settings.model_copy(update=changes)
 
 
 async def status_of(call: Any) -> int:

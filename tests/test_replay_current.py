@@ -4,7 +4,6 @@ serve gets `resync`; old events are pruned."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import orjson
@@ -14,14 +13,13 @@ import websockets
 from guanxi.client import GuanxiClient
 from guanxi.clock import FixedClock
 from guanxi.settings import Settings
+from tests import configured
 from tests.conftest import RunningServer, UserFactory, befriend
 
 SECRET = "zebra-cobalt-7731 龘靐齉"
 
 
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(time.time_ns() // 1_000_000)
+clock = configured.clock  # time stands still unless a test moves it
 
 
 @pytest.fixture
