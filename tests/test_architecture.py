@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / "guanxi"
 
 # Lowest first. A module may import its own part and the parts below it.
 LADDER = [
-    {"settings", "errors", "ids", "clock", "threads", "__init__"},
+    {"settings", "errors", "ids", "clock", "threads", "periodic", "__init__"},
     {"db"},
     {"realtime", "ratelimit"},
     {"eventlog"},

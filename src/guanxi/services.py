@@ -69,11 +69,11 @@ class Services:
         await self.broker.start()
         self.limiter.start()
         await self.media.start()
-        await self.pruner.start()
+        self.pruner.periodic.start()
         secure_data_folder(self.settings.data_dir)  # the files the database just made
 
     async def stop(self) -> None:
-        await self.pruner.stop()
+        await self.pruner.periodic.stop()
         await self.media.stop()
         await self.limiter.close()
         await self.broker.stop()

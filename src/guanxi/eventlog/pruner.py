@@ -9,15 +9,12 @@ never deleted: SQLite would hand its id out again, and a device holding it would
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
 from guanxi.eventlog import store
+from guanxi.periodic import Periodic
 from guanxi.settings import Settings
 
-log = logging.getLogger(__name__)
 DAY_MS = 86_400_000
 
 
@@ -26,16 +23,8 @@ class EventPruner:
         self.db = db
         self.clock = clock
         self.settings = settings
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="guanxi-event-pruner")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)  # its CancelledError
+        interval = settings.event_prune_interval_seconds
+        self.periodic = Periodic("guanxi-event-pruner", interval, self.prune_once)
 
     async def prune_once(self) -> int:
         """Delete up to one batch of the oldest events past the retention; how many went."""
@@ -52,11 +41,3 @@ class EventPruner:
             return 0 if last is None else await store.delete_events_through(tx.conn, last)
 
         return await self.db.write(unit)
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.event_prune_interval_seconds)
-            try:
-                await self.prune_once()
-            except Exception:  # e.g. a full disk: the next run tries again
-                log.exception("pruning the event log failed")

@@ -16,7 +16,6 @@ bounded amount of work (`GUANXI_MEDIA_COLLECT_BATCH`):
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from guanxi.media import store
 from guanxi.media.access import MediaReferrer
 from guanxi.media.models import Media
 from guanxi.media.storage import MediaStorage
+from guanxi.periodic import Periodic
 from guanxi.settings import Settings
 
 log = logging.getLogger("guanxi.media")
@@ -57,28 +57,8 @@ class MediaCollector:
         self.referrers = referrers
         self._after: tuple[int, str] | None = None  # the sweep of items resumes here
         self._bucket = 0  # the sweep of blob folders resumes here
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-
-    def start(self) -> None:
-        if self.settings.media_collect_interval_seconds > 0:
-            self._stopping = asyncio.Event()
-            self._task = asyncio.create_task(self._forever(), name="media-collector")
-
-    async def stop(self) -> None:
-        """Stop after the run under way, if any."""
-        if self._task is not None:
-            self._stopping.set()
-            await self._task
-            self._task = None
-
-    async def _forever(self) -> None:
-        interval = self.settings.media_collect_interval_seconds
-        while not await _stopped_within(self._stopping, interval):
-            try:
-                await self.run_once()
-            except Exception:  # a failed run is retried next time; the server goes on
-                log.exception("media collection failed")
+        interval = settings.media_collect_interval_seconds
+        self.periodic = Periodic("media-collector", interval, self.run_once)
 
     async def run_once(self) -> Collected:
         cutoff = self.clock.now_ms() - self.settings.media_grace_seconds * 1000
@@ -129,11 +109,3 @@ class MediaCollector:
 def _blobs_of(item: Media) -> Iterable[str]:
     found = (item.served_sha256, item.preview_sha256, item.thumbnail_sha256)
     return [sha for sha in found if sha is not None]
-
-
-async def _stopped_within(stopping: asyncio.Event, seconds: float) -> bool:
-    try:
-        await asyncio.wait_for(stopping.wait(), seconds)
-    except TimeoutError:
-        return False
-    return True

@@ -58,11 +58,11 @@ class MediaService:
     async def start(self) -> None:
         """Make the store's folders (owner-only) and start collecting unused media."""
         await asyncio.to_thread(self.storage.prepare)
-        self.collector.start()
+        self.collector.periodic.start()
 
     async def stop(self) -> None:
         """Stop the collector and the worker processes."""
-        await self.collector.stop()
+        await self.collector.periodic.stop()
         self.close()
 
     def close(self) -> None:
