@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from guanxi.accounts.models import Principal
 from guanxi.errors import Unauthorized
 from guanxi.services import Services
+from guanxi.web.rate_limits import PRINCIPAL
 
 bearer = HTTPBearer(auto_error=False, description="The token from registering or logging in.")
 
@@ -26,6 +27,9 @@ async def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Log in first: send Authorization: Bearer <token>.")
+    known: Principal | None = getattr(request.state, PRINCIPAL, None)
+    if known is not None:  # the rate-limit middleware checked this request's token already
+        return known
     services: Services = request.app.state.services
     return await services.accounts.authenticate(credentials.credentials)
 

@@ -83,6 +83,9 @@ def kind_of(table: dict[str, list[tuple[re.Pattern[str], str]]], scope: Scope) -
     return None
 
 
+PRINCIPAL = "principal"  # request.state's name for the caller this middleware authenticated
+
+
 class RateLimitMiddleware:
     """Answers 429 with `Retry-After` when the caller's bucket for the route's kind is empty."""
 
@@ -115,6 +118,7 @@ class RateLimitMiddleware:
             principal = await self.services.accounts.authenticate(token)
         except Unauthorized:
             return
+        scope.setdefault("state", {})[PRINCIPAL] = principal  # the route's auth reuses it
         await limiter.take(kind, principal.user.id)
 
 
