@@ -7,9 +7,12 @@
 #   ROUNDS=2 bench/compare.sh                         # guanxi, Synapse, guanxi, Synapse
 #   SERVER_CPUS=0 CLIENT_CPUS=1 bench/compare.sh      # both servers on cpu0, generators on cpu1
 #   ONLY=guanxi bench/compare.sh                      # just the guanxi series (or ONLY=synapse)
+#   REVS="cc70449 HEAD" bench/compare.sh              # a guanxi series for each commit, then Synapse
 #
-# guanxi runs from a snapshot of the committed src/ (git archive HEAD), so edits made in the
-# work tree while this runs do not change what is measured. This is the only file of the
+# guanxi runs from a snapshot of the committed src/ (git archive of each of REVS, default HEAD), so
+# edits made in the work tree while this runs do not change what is measured; several REVS put a
+# "before" and an "after" in one sitting. A harness folder that is read-only is copied to a
+# temporary folder first (its run writes result files beside itself). This is the only file of the
 # project that reads ../shared. Results: bench/results/compare-<stamp>/{guanxi,synapse}/ and
 # summary.md there.
 set -euo pipefail
@@ -25,12 +28,23 @@ CLIENT_CPUS="${CLIENT_CPUS:-}"
 
 STAMP="$(date +%Y-%m-%dT%H%M%S)"
 OUT="$HERE/results/compare-$STAMP"
-mkdir -p "$OUT/guanxi" "$OUT/synapse"
+mkdir -p "$OUT/synapse"
 
+REVS="${REVS:-HEAD}"
 SNAP="$(mktemp -d /tmp/msgbench-src-XXXXXX)"
 trap 'rm -rf "$SNAP"' EXIT
-git -C "$ROOT" archive HEAD src | tar -x -C "$SNAP"
-COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
+COMMITS=()
+for rev in $REVS; do
+    c="$(git -C "$ROOT" rev-parse --short "$rev")"
+    mkdir -p "$SNAP/$c"
+    git -C "$ROOT" archive "$c" src | tar -x -C "$SNAP/$c"
+    COMMITS+=("$c")
+done
+COMMIT="${COMMITS[*]}"
+if [ ! -w "$SYNAPSE_DIR/results" ]; then
+    cp -r "$SYNAPSE_DIR" "$SNAP/synapse" && chmod -R u+w "$SNAP/synapse"
+    SYNAPSE_DIR="$SNAP/synapse"
+fi
 
 LABELS="warmup"
 for i in $(seq 1 "$RUNS"); do LABELS="$LABELS,measured$i"; done
@@ -48,11 +62,15 @@ if [ -n "$SERVER_CPUS" ]; then GX_ARGS+=(--server-cpus "$SERVER_CPUS"); fi
 cat "$OUT/info.txt"
 
 run_guanxi() {
-    echo "== round $1: guanxi series ($LABELS), commit $COMMIT"
-    "$PY" "$HERE/msgbench.py" --labels "$LABELS" --label-prefix "guanxi-r$1-" \
-        --out-dir "$OUT/guanxi" --server-src "$SNAP/src" \
-        --server-note "git $COMMIT (snapshot of src/)" "${GX_ARGS[@]}" \
-        || echo "guanxi round $1: some run NOT verified (exit $?)"
+    local c
+    for c in "${COMMITS[@]}"; do
+        echo "== round $1: guanxi series ($LABELS), commit $c"
+        mkdir -p "$OUT/guanxi-$c"
+        "$PY" "$HERE/msgbench.py" --labels "$LABELS" --label-prefix "guanxi-$c-r$1-" \
+            --out-dir "$OUT/guanxi-$c" --server-src "$SNAP/$c/src" \
+            --server-note "git $c (snapshot of src/)" "${GX_ARGS[@]}" \
+            || echo "guanxi $c round $1: some run NOT verified (exit $?)"
+    done
 }
 
 run_synapse() {
@@ -72,7 +90,11 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 shopt -s nullglob
-G=("$OUT"/guanxi/*.json)
 S=("$OUT"/synapse/*.json)
-"$PY" "$HERE/summarize.py" --guanxi "${G[@]}" --synapse "${S[@]}" | tee "$OUT/summary.md"
+: > "$OUT/summary.md"
+for c in "${COMMITS[@]}"; do
+    G=("$OUT"/guanxi-"$c"/*.json)
+    { echo "## guanxi $c"; echo; "$PY" "$HERE/summarize.py" --guanxi "${G[@]}" --synapse "${S[@]}"; echo; } \
+        | tee -a "$OUT/summary.md"
+done
 echo "results and summary in $OUT"
