@@ -20,7 +20,6 @@ from guanxi.eventlog.pruner import EventPruner
 from guanxi.eventlog.service import EventLog
 from guanxi.media.service import MediaService
 from guanxi.media.storage import LocalMediaStore
-from guanxi.moments.media_port import StoredMedia
 from guanxi.moments.media_refs import MomentMediaReferrer
 from guanxi.moments.service import MomentService
 from guanxi.moments.service_reactions import MomentReactionService
@@ -104,7 +103,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     )
     media.add_referrer(MessageMediaReferrer())
     media.add_referrer(MomentMediaReferrer(clock))
-    moments = MomentService(db, clock, settings, events, StoredMedia())
+    moments = MomentService(db, clock, settings, events)
     accounts = AccountService(db, clock, settings, broker)
     lifecycle = AccountLifecycle(accounts)
     conversations = ConversationService(db, clock, settings, events)

@@ -29,7 +29,7 @@ from guanxi.db.turns import Turns
 from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
 from guanxi.eventlog import store as eventlog_store
 from guanxi.eventlog.service import EventLog
-from guanxi.relationships import store as relationships_store
+from guanxi.relationships.access import Purpose, access_user, access_users
 from guanxi.settings import Settings
 
 
@@ -46,7 +46,7 @@ class ConversationService:
         """The direct chat with a friend, created on first use. True when it is new."""
 
         async def unit(tx: Tx) -> tuple[Conversation, bool]:
-            peer = await _visible_user(tx.conn, me.user.id, handle)
+            peer = await access_user(tx.conn, me.user.id, handle, Purpose.REACH)
             if peer.id == me.user.id:
                 raise InvalidInput("A direct chat is with someone else.", "self_chat")
             key = rules.direct_key(me.user.id, peer.id)
@@ -67,7 +67,7 @@ class ConversationService:
         name = rules.check_group_name(name)
 
         async def unit(tx: Tx) -> tuple[Conversation, list[User]]:
-            others = await self._joinable(tx.conn, me.user.id, handles)
+            others = await access_users(tx.conn, me.user.id, handles, Purpose.REACH)
             others = [u for u in others if u.id != me.user.id]
             added = await self.membership.sort(tx.conn, me.user.id, others, None)
             members = [me.user, *added.joining]
@@ -113,22 +113,6 @@ class ConversationService:
             conversation_id=conversation_id,
         )
         return conversation_id
-
-    async def _joinable(
-        self, conn: AsyncConnection, adder_id: int, handles: list[str]
-    ) -> list[User]:
-        """The users behind the handles, each one a real account that has not blocked the adder."""
-        found = await accounts_store.list_users_by_handle(conn, handles)
-        users: list[User] = []
-        for handle in dict.fromkeys(handles):
-            user = found.get(handle)
-            blocked = user is not None and await relationships_store.exists_block(
-                conn, user.id, adder_id
-            )
-            if user is None or user.is_placeholder or blocked:
-                raise NotFound(f"No such user: {handle}.")
-            users.append(user)
-        return users
 
     async def _check_room(self, conn: AsyncConnection, joining: list[User], me: Principal) -> None:
         await check_room(conn, joining, me.user.id, self.settings.conversations_per_user_max)
@@ -194,7 +178,7 @@ class ConversationService:
         async def unit(tx: Tx) -> tuple[Conversation, list[User]]:
             conversation, _ = await access_manager(tx.conn, conversation_id, me.user.id)
             current = set(await store_members.list_active_member_ids(tx.conn, conversation_id))
-            found = await self._joinable(tx.conn, me.user.id, handles)
+            found = await access_users(tx.conn, me.user.id, handles, Purpose.REACH)
             new = [u for u in found if u.id not in current]
             added = await self.membership.sort(tx.conn, me.user.id, new, conversation_id)
             await self.membership.check_size(
@@ -296,15 +280,6 @@ class ConversationService:
         self, conn: AsyncConnection, conversation_id: int, user_id: int
     ) -> Conversation:
         return await conversation_view(conn, conversation_id, user_id)
-
-
-async def _visible_user(conn: AsyncConnection, viewer_id: int, handle: str) -> User:
-    user = await accounts_store.get_user_by_handle(conn, handle)
-    if user is None or user.is_placeholder:
-        raise NotFound("No such user.")
-    if await relationships_store.exists_block(conn, user.id, viewer_id):
-        raise NotFound("No such user.")
-    return user
 
 
 async def _active_member(conn: AsyncConnection, conversation_id: int, handle: str) -> Member:

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import Principal
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
-from guanxi.errors import Forbidden, InvalidInput, NotFound
+from guanxi.errors import Forbidden, InvalidInput
 from guanxi.eventlog.service import EventLog
+from guanxi.media import store as media_store
 from guanxi.moments import rules, store, store_feed
 from guanxi.moments.access import (
     access_moment,
@@ -22,9 +22,8 @@ from guanxi.moments.access import (
     scopes_for,
 )
 from guanxi.moments.hydrate import hydrate
-from guanxi.moments.media_port import MediaCatalog, NoMedia
 from guanxi.moments.models import Moment, MomentPage, Position
-from guanxi.relationships import store as relationships_store
+from guanxi.relationships.access import Purpose, access_user
 from guanxi.settings import Settings
 
 
@@ -44,13 +43,11 @@ class MomentService:
         clock: Clock,
         settings: Settings,
         events: EventLog,
-        media: MediaCatalog | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.events = events
-        self.media: MediaCatalog = media or NoMedia()
 
     async def post_moment(self, me: Principal, draft: MomentDraft) -> Moment:
         media_ids = rules.check_media_ids(draft.media_ids)
@@ -79,7 +76,8 @@ class MomentService:
     ) -> None:
         if not media_ids:
             return
-        kinds = await self.media.owned_kinds(conn, owner_id, media_ids)
+        items = await media_store.list_media(conn, media_ids)
+        kinds = {i: item.kind for i, item in items.items() if item.owner_id == owner_id}
         if len(kinds) != len(media_ids):
             raise InvalidInput("media_ids names an upload you do not have.", "bad_media")
         rules.check_media_kinds([kinds[m] for m in media_ids])
@@ -123,11 +121,7 @@ class MomentService:
         """One person's moments that I may see (their page), newest first."""
         before = Position.decode(cursor) if cursor else None
         async with self.db.read() as conn:
-            author = await accounts_store.get_user_by_handle(conn, handle)
-            if author is None or await relationships_store.exists_block(
-                conn, author.id, me.user.id
-            ):
-                raise NotFound("No such user.")
+            author = await access_user(conn, me.user.id, handle, Purpose.SEE)
             scope = await scope_of_author(conn, me.user.id, author.id, self.clock.now_ms())
             if scope is None:
                 return MomentPage([], None)

@@ -15,6 +15,7 @@ from guanxi.db.keyset import Page
 from guanxi.errors import Conflict, InvalidInput, NotFound, RateLimited
 from guanxi.eventlog.service import EventLog
 from guanxi.relationships import rules, store
+from guanxi.relationships.access import Purpose, access_user
 from guanxi.relationships.models import Friend, FriendRequest, Profile
 from guanxi.settings import Settings
 
@@ -40,7 +41,7 @@ class RelationshipService:
         greeting = rules.check_greeting(greeting)
 
         async def unit(tx: Tx) -> FriendRequest:
-            target = await self._visible_user(tx.conn, me.user.id, to)
+            target = await access_user(tx.conn, me.user.id, to, Purpose.REACH)
             await self._check_can_request(tx.conn, me.user, target)
             request_id = await store.insert_request(
                 tx.conn,
@@ -65,8 +66,6 @@ class RelationshipService:
     async def _check_can_request(self, conn: AsyncConnection, me: User, target: User) -> None:
         if target.id == me.id:
             raise InvalidInput("You cannot befriend yourself.", "self_request")
-        if target.is_placeholder:
-            raise NotFound("No such user.")
         if await store.exists_block(conn, me.id, target.id):
             raise Conflict("You blocked this person; unblock them first.", "blocked")
         if await store.get_friendship(conn, me.id, target.id):
@@ -192,7 +191,7 @@ class RelationshipService:
         values = _checked_friend_changes(changes)
 
         async def unit(tx: Tx) -> Friend:
-            friend = await self._visible_user(tx.conn, me.user.id, handle)
+            friend = await access_user(tx.conn, me.user.id, handle, Purpose.SEE)
             if await store.get_friendship(tx.conn, me.user.id, friend.id) is None:
                 raise NotFound("This person is not your friend.")
             if "remark" in values:
@@ -206,7 +205,7 @@ class RelationshipService:
 
     async def remove_friend(self, me: Principal, handle: str) -> None:
         async def unit(tx: Tx) -> None:
-            friend = await self._visible_user(tx.conn, me.user.id, handle)
+            friend = await access_user(tx.conn, me.user.id, handle, Purpose.SEE)
             if await store.get_friendship(tx.conn, me.user.id, friend.id) is None:
                 raise NotFound("This person is not your friend.")
             await store.delete_friendship_pair(tx.conn, me.user.id, friend.id)
@@ -224,7 +223,7 @@ class RelationshipService:
 
     async def block(self, me: Principal, handle: str) -> None:
         async def unit(tx: Tx) -> None:
-            target = await self._visible_user(tx.conn, me.user.id, handle)
+            target = await access_user(tx.conn, me.user.id, handle, Purpose.SEE)
             if target.id == me.user.id:
                 raise InvalidInput("You cannot block yourself.", "self_block")
             now = self.clock.now_ms()
@@ -253,18 +252,11 @@ class RelationshipService:
 
     async def view_profile(self, me: Principal, handle: str) -> Profile:
         async with self.db.read() as conn:
-            user = await self._visible_user(conn, me.user.id, handle)
+            user = await access_user(conn, me.user.id, handle, Purpose.SEE)
             row = await store.get_friendship(conn, me.user.id, user.id)
             blocked = await store.exists_block(conn, me.user.id, user.id)
         friend = Friend.from_row(user, row) if row else None
         return Profile(user, friend is not None, friend, blocked)
-
-    async def _visible_user(self, conn: AsyncConnection, viewer_id: int, handle: str) -> User:
-        """The user with this handle, unless they blocked the viewer (then: not found)."""
-        user = await accounts_store.get_user_by_handle(conn, handle)
-        if user is None or await store.exists_block(conn, user.id, viewer_id):
-            raise NotFound("No such user.")
-        return user
 
 
 def _request_from_row(row: Any, users: dict[int, User]) -> FriendRequest:

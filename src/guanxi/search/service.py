@@ -3,22 +3,15 @@ see whose text contains a query. Chinese works: matching is by substring, not by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from guanxi.accounts.models import Principal
 from guanxi.db.database import Database
+from guanxi.moments.service import MomentService
 from guanxi.search import rules, store
 from guanxi.search.indexer import SearchIndexer
 from guanxi.search.models import MessageHit, SearchResults
 from guanxi.settings import Settings
-
-
-class MomentSearch(Protocol):
-    """What search needs of moments: the moments `viewer` may see whose text contains `q`,
-    newest first, each with a `to_wire()`."""
-
-    async def search(self, viewer: Principal, q: str, limit: int) -> Sequence[Any]: ...
 
 
 class SearchService:
@@ -26,7 +19,7 @@ class SearchService:
         self,
         db: Database,
         settings: Settings,
-        moments: MomentSearch | None = None,
+        moments: MomentService,
         indexer: SearchIndexer | None = None,
     ) -> None:
         self.db = db
@@ -55,8 +48,6 @@ class SearchService:
         return SearchResults(hits, moments, next_cursor)
 
     async def _moments(self, me: Principal, q: str, limit: int) -> list[dict[str, Any]]:
-        if self.moments is None:
-            return []
         return [moment.to_wire() for moment in await self.moments.search(me, q, limit)]
 
 
