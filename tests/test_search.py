@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
+import sqlalchemy as sa
 
 from guanxi.client import ApiError, GuanxiClient
 from guanxi.clock import Clock
-from guanxi.search.index_sqlite import index_path
+from guanxi.conversations.tables import conversations, messages
+from guanxi.db.database import Tx
+from guanxi.search.index_sqlite import LAYOUT, IndexFile, index_path
 from guanxi.search.rules import SNIPPET_LENGTH, snippet
+from guanxi.search.store import message_hits
 from guanxi.settings import Settings
 from tests.conftest import PASSWORD, PG_URL, RunningServer, UserFactory, befriend, befriend_all
 
@@ -254,3 +262,109 @@ async def test_a_lost_or_damaged_index_file_is_built_again(
             assert await hits(mei, "社交资产") == [(chat["id"], old["seq"])]
     finally:
         await second.stop()
+
+
+CROWD = 3000
+
+
+async def crowd(server: RunningServer, conversation_id: int, sender_id: int, count: int) -> None:
+    """`count` more messages saying 社交资产 in a conversation, written in one unit (sending
+    them one by one through the API would only make the test slow)."""
+
+    async def unit(tx: Tx) -> None:
+        top = await tx.conn.scalar(
+            sa.select(conversations.c.last_seq).where(conversations.c.id == conversation_id)
+        )
+        assert top is not None
+        rows = [
+            {
+                "conversation_id": conversation_id,
+                "seq": top + n,
+                "sender_id": sender_id,
+                "kind": "text",
+                "text": f"他们的第{n}条社交资产",
+                "mentions": [],
+                "created_at": 1_700_000_000_000 + n,
+            }
+            for n in range(1, count + 1)
+        ]
+        await tx.conn.execute(sa.insert(messages), rows)
+        await tx.conn.execute(
+            sa.update(conversations)
+            .where(conversations.c.id == conversation_id)
+            .values(last_seq=top + count)
+        )
+
+    await server.services.db.write(unit)
+
+
+async def query_plan(server: RunningServer, user_id: int, q: str) -> list[dict[str, Any]]:
+    """The database's plan for a search: SQLite's steps ({"detail": …}) in order, or
+    PostgreSQL's nodes (EXPLAIN's JSON, parents before children)."""
+    async with server.services.db.read() as conn:
+        statement = message_hits(conn.dialect.name, user_id, q, before=None, limit=21)
+        sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        if conn.dialect.name == "sqlite":
+            rows = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)
+            return [{"detail": row[3]} for row in rows]
+        await conn.exec_driver_sql("ANALYZE messages")
+        plan = (await conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + sql)).scalar_one()
+    plan = orjson.loads(plan) if isinstance(plan, str) else plan
+    return list(_nodes(plan[0]["Plan"]))
+
+
+def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
+
+
+def restricted_by_conversation(plan: list[dict[str, Any]]) -> bool:
+    """Whether the plan looks for matches only inside the user's conversations: on SQLite, the
+    user's memberships come first and each is a rowid range inside the FTS5 lookup (FTS5's
+    plan says `M` for the MATCH, `>` and `<` for the rowid bounds); on PostgreSQL, every
+    read of `messages` is bounded by a membership's conversation."""
+    if "detail" in plan[0]:
+        steps = [step["detail"] for step in plan]
+        lookup = next(i for i, step in enumerate(steps) if "messages_fts" in step)
+        memberships = next(i for i, step in enumerate(steps) if "conversation_members" in step)
+        bounds = steps[lookup].rsplit(":", 1)[-1]
+        return memberships < lookup and {"M", "<", ">"} <= set(bounds)
+    reads = [node for node in plan if node.get("Relation Name") == "messages"]
+    conditions = [node.get("Recheck Cond", "") + node.get("Index Cond", "") for node in reads]
+    bound = "conversation_id = conversation_members.conversation_id"
+    return bool(reads) and all(bound in condition for condition in conditions)
+
+
+async def test_other_peoples_matches_are_not_visited(
+    make_user: UserFactory, server: RunningServer
+) -> None:
+    mei, lei, tao, wen = [await make_user(h) for h in ("mei", "lei", "tao", "wen")]
+    await befriend(mei, lei)
+    await befriend(tao, wen)
+    ours = await mei.open_direct("lei")
+    theirs = await tao.open_direct("wen")
+    mine = await mei.send(ours["id"], "我们的社交资产")
+    accounts = server.services.accounts
+    await crowd(server, theirs["id"], (await accounts.get_user_by_handle("tao")).id, CROWD)
+    assert await hits(mei, "社交资产") == [(ours["id"], mine["seq"])]
+    assert await hits(lei, "社交") == [(ours["id"], mine["seq"])]
+    assert len(await hits(wen, "社交资产", limit=50)) == 50
+    mei_id = (await accounts.get_user_by_handle("mei")).id
+    assert restricted_by_conversation(await query_plan(server, mei_id, "社交资产"))
+
+
+@pytest.mark.skipif(PG_URL is not None, reason="SQLite keeps its search index in a file")
+def test_an_index_file_of_the_older_layout_is_built_again(settings: Settings) -> None:
+    """Before, index rows were keyed by message id: such a file is not read as it is."""
+    path = index_path(settings.sqlite_path())
+    with contextlib.closing(sqlite3.connect(path)) as old:
+        old.execute("CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize='trigram')")
+        old.execute("INSERT INTO messages_fts(rowid, text) VALUES (1, '旧的社交资产')")
+        old.commit()
+    index = IndexFile(settings.sqlite_path())
+    index.open()
+    index.close()
+    with contextlib.closing(sqlite3.connect(path)) as new:
+        assert new.execute("PRAGMA user_version").fetchone()[0] == LAYOUT
+        assert new.execute("SELECT count(*) FROM messages_fts").fetchone()[0] == 0

@@ -7,7 +7,13 @@ database, as derived data, and `IndexFile.step` brings it up to date from the da
 batches — new messages by id, edited and recalled ones by their events — on a worker thread,
 where SQLite runs without the GIL while the event loop goes on serving. Its progress (the last
 message id and event id taken in) is kept in the same file, in the same transaction as the
-index rows, so the two never disagree; a missing or damaged file is simply built again.
+index rows, so the two never disagree; a missing or damaged file is simply built again, and so
+is one of an older layout (its `user_version` is not LAYOUT).
+
+An index row's rowid is `(conversation_id << 32) | seq`, not the message's id: a member's window
+(joined_seq, left_seq] of a conversation is then one range of rowids, which FTS5 takes into its
+lookup (match_sqlite.py), so a search looks only inside the searcher's own conversations. It
+holds while seqs stay below 2**32 in each conversation and conversation ids below 2**31.
 """
 
 from __future__ import annotations
@@ -16,6 +22,10 @@ import sqlite3
 from pathlib import Path
 
 BATCH = 2000
+LAYOUT = 2  # 1 (no user_version set): rowids were message ids
+SEQ_BITS = 32
+SEQ_MAX = (1 << SEQ_BITS) - 1
+ROWID = f"(conversation_id << {SEQ_BITS}) | seq"
 # secure_delete: the bytes of deleted rows are overwritten with zeros, not left in free space
 PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000", "secure_delete=ON")
 CHANGES = ("message.edited", "message.recalled")
@@ -34,13 +44,26 @@ _NEXT = (
     "SELECT max(id), count(*) FROM (SELECT id FROM data.{table} WHERE id > ? ORDER BY id LIMIT ?)"
 )
 _ADD = (
-    "INSERT INTO messages_fts(rowid, text) SELECT id, text FROM data.messages "
+    f"INSERT INTO messages_fts(rowid, text) SELECT {ROWID}, text FROM data.messages "
     "WHERE id > ? AND id <= ? AND recalled_at IS NULL AND text != ''"
 )
 _CHANGED = (
     "SELECT DISTINCT ref_id FROM data.events "
     f"WHERE id > ? AND id <= ? AND type IN {CHANGES!r} AND ref_kind = 'message'"
 )
+
+
+class OlderLayout(Exception):
+    """The index file was made by an older guanxi, with rows keyed differently."""
+
+
+def _check_layout(conn: sqlite3.Connection) -> None:
+    """A new (empty) file gets the current layout; a file of another one is refused."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == LAYOUT:
+        return
+    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise OlderLayout(conn)
+    conn.execute(f"PRAGMA user_version = {LAYOUT}")
 
 
 def index_path(database: Path) -> Path:
@@ -60,7 +83,7 @@ class IndexFile:
     def open(self) -> None:
         try:
             self._conn = self._connect()
-        except sqlite3.DatabaseError:  # not an index any more: it is derived data, rebuild it
+        except (sqlite3.DatabaseError, OlderLayout):  # derived data: build it again
             for leftover in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
                 leftover.unlink(missing_ok=True)
             self._conn = self._connect()
@@ -72,6 +95,7 @@ class IndexFile:
             # its progress with them, so they are indexed again
             for pragma in PRAGMAS:
                 conn.execute(f"PRAGMA {pragma}")
+            _check_layout(conn)
             for statement in SCHEMA:
                 conn.execute(statement)
             if SECURE_DELETE:
@@ -136,9 +160,13 @@ class IndexFile:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM messages_fts WHERE rowid IN ({marks})", chunk)
             conn.execute(
-                "INSERT INTO messages_fts(rowid, text) SELECT id, text FROM data.messages "
+                "DELETE FROM messages_fts WHERE rowid IN "
+                f"(SELECT {ROWID} FROM data.messages WHERE id IN ({marks}))",
+                chunk,
+            )
+            conn.execute(
+                f"INSERT INTO messages_fts(rowid, text) SELECT {ROWID}, text FROM data.messages "
                 f"WHERE id IN ({marks}) AND recalled_at IS NULL AND text != ''",
                 chunk,
             )
