@@ -5,13 +5,14 @@ import { call } from "./api.js";
 import { clear, h, iconButton } from "./dom.js";
 import { createComposer } from "./composer.js";
 import { buildRow, closeMenu, pendingRow, relink } from "./message.js";
-import { paneHeader } from "./shell.js";
+import { disposeAll, paneHeader } from "./pane.js";
 import { chatOf, convTitle, emit, loadConversation, maxSeq, minSeq, on, putMessage, state } from "./state.js";
 import { discardPending } from "./sync.js";
 
 const PAGE = 40;
 
-export function renderChat(pane, id) {
+export function renderChat(pane, params) {
+  const id = Number(params.id);
   const chat = chatOf(id);
   const rows = new Map();
   const mediaCache = new Map();
@@ -199,7 +200,7 @@ export function renderChat(pane, id) {
     () => { window.removeEventListener("focus", focus); document.removeEventListener("visibilitychange", focus); closeMenu(); },
   ];
   open();
-  return offs;
+  return disposeAll(offs);
 }
 
 function carryOverText(from, to) {

@@ -6,6 +6,8 @@ import { convTitle, loadMoreConversations, nameOf, on, sortedConversations, stat
 import { createGroup } from "./groups.js";
 import { pager } from "./pager.js";
 import { renderInvitations } from "./invitations.js";
+import { disposeAll } from "./pane.js";
+import { onRoute } from "./router.js";
 
 export function preview(message) {
   if (!message) return "";
@@ -35,9 +37,8 @@ export function renderChatList(pane) {
     more.show(Boolean(state.convsCursor));
   };
   filter.addEventListener("input", draw);
-  window.addEventListener("hashchange", draw);
   draw();
-  return [on("convs", draw), on("friends", draw), invitations.dispose, () => window.removeEventListener("hashchange", draw), more.dispose];
+  return disposeAll([on("convs", draw), on("friends", draw), invitations.dispose, onRoute(draw), more.dispose]);
 }
 
 function item(conv, active) {

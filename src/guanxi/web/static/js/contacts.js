@@ -4,7 +4,8 @@
 import { ApiError, call } from "./api.js";
 import { avatar, clear, h, icon, toast } from "./dom.js";
 import { ROLES, roleLabel } from "./format.js";
-import { navigate, paneHeader } from "./shell.js";
+import { disposeAll, paneHeader } from "./pane.js";
+import { navigate, onRoute, refresh } from "./router.js";
 import { loadBlocks, loadConversations, loadFriends, loadMoreRequests, loadRequests, nameOf, on, rememberUser, state } from "./state.js";
 import { pager } from "./pager.js";
 
@@ -35,8 +36,7 @@ export function renderContactList(pane) {
         h("span.conv-preview", {}, [roleLabel(f.role), ...f.tags].filter(Boolean).join(" · ")))))) : h("li.list-empty", {}, "No friends yet."));
   };
   draw();
-  window.addEventListener("hashchange", draw);
-  return [on("friends", draw), on("requests", draw), () => window.removeEventListener("hashchange", draw)];
+  return disposeAll([on("friends", draw), on("requests", draw), onRoute(draw)]);
 }
 
 export function renderNewFriends(pane) {
@@ -54,7 +54,7 @@ export function renderNewFriends(pane) {
   };
   draw();
   handle.focus();
-  return [on("requests", draw), more.dispose];
+  return disposeAll([on("requests", draw), more.dispose]);
 }
 
 async function lookUp(handle, box) {
@@ -127,7 +127,7 @@ function outgoing() {
   return items.length ? h("section", {}, h("h3.section-title", {}, "Sent by you"), h("ul.plain", {}, items)) : null;
 }
 
-export function renderContact(pane, handle) {
+export function renderContact(pane, { handle }) {
   const draw = async () => {
     let profile;
     try { profile = await call("GET", `/users/${encodeURIComponent(handle)}`); } catch (e) {
@@ -137,7 +137,7 @@ export function renderContact(pane, handle) {
     clear(pane, paneHeader(nameOf(handle), "contacts"), h("div.page", {}, profileCard2(profile)));
   };
   draw();
-  return [];
+  return () => {};
 }
 
 function profileCard2(profile) {
@@ -191,7 +191,7 @@ async function toggleBlock(handle, blocked) {
     await call(blocked ? "DELETE" : "PUT", `/blocks/${encodeURIComponent(handle)}`);
     await Promise.all([loadBlocks(), loadFriends()]);
     toast(blocked ? "Unblocked" : "Blocked");
-    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    refresh();
   } catch (x) { toast(err(x), ".error"); }
 }
 

@@ -2,7 +2,8 @@
 
 import { ApiError, call } from "./api.js";
 import { avatar, clear, h, iconButton, modal, toast } from "./dom.js";
-import { paneHeader, navigate } from "./shell.js";
+import { paneHeader } from "./pane.js";
+import { navigate } from "./router.js";
 import { loadConversation, myRole, nameOf, on, rememberUser, state } from "./state.js";
 import { PAGE, pager } from "./pager.js";
 
@@ -40,7 +41,8 @@ export function createGroup(preselect = []) {
   });
 }
 
-export function renderGroupInfo(pane, id) {
+export function renderGroupInfo(pane, params) {
+  const id = Number(params.id);
   let shown = null;
   let more = null;
   const render = (conv) => {
@@ -59,7 +61,10 @@ export function renderGroupInfo(pane, id) {
   const off = on("conv", (c) => { if (c.id === id && !editing()) render(c); });
   loadConversation(id).then((c) => { if (shown !== c) render(c); },
     () => clear(pane, paneHeader("Group", `chats/${id}`), h("p.empty-detail", {}, "Not found.")));
-  return [off, () => more && more.dispose()];
+  return () => {
+    off();
+    if (more) more.dispose();
+  };
 }
 
 function settings(conv, manager) {

@@ -3,15 +3,8 @@
 
 import { ApiError, call } from "./api.js";
 import { avatar, clear, h, toast } from "./dom.js";
-import { navigate } from "./shell.js";
-import { emit, loadConversation, on, rememberUser, state } from "./state.js";
-
-export async function loadInvitations() {
-  const { invitations } = await call("GET", "/group-invitations", undefined, { limit: 100 });
-  for (const invitation of invitations) rememberUser(invitation.inviter);
-  state.invitations = invitations;
-  emit("invitations");
-}
+import { navigate } from "./router.js";
+import { loadConversation, loadInvitations, on, state } from "./state.js";
 
 export function renderInvitations() {
   const box = h("section.invitations", { attrs: { "aria-label": "Group invitations" } });

@@ -4,13 +4,14 @@
 import { call, forgetBlobs, session } from "./api.js";
 import { EventStream } from "./events.js";
 import { showAuth } from "./auth.js";
+import { ROUTES, SECTIONS } from "./routes.js";
 import { showShell } from "./shell.js";
-import { loadInvitations } from "./invitations.js";
-import { emit, loadBlocks, loadConversations, loadFriends, loadRequests, reset, state } from "./state.js";
+import { emit, loadBlocks, loadConversations, loadFriends, loadInvitations, loadRequests, reset, state } from "./state.js";
 import { applyEvent, resync } from "./sync.js";
 
 const root = document.getElementById("app");
 let stream = null;
+let closeShell = null;
 
 window.guanxi = {
   /** For tests and the curious: drop the socket as a network failure would. */
@@ -36,7 +37,7 @@ function signedIn(result) {
 }
 
 function openApp() {
-  showShell(root, { signOut: () => signOut(true) });
+  closeShell = showShell(root, { sections: SECTIONS, routes: ROUTES, app: { signOut: () => signOut(true) } });
   stream = new EventStream({
     token: session.token,
     onEvent: applyEvent,
@@ -55,6 +56,8 @@ async function firstLoad() {
 async function signOut(revoke) {
   if (stream) stream.stop();
   stream = null;
+  if (closeShell) closeShell();
+  closeShell = null;
   if (revoke) await call("DELETE", "/sessions/current").catch(() => {});
   session.token = null;
   reset();

@@ -2,10 +2,10 @@
 
 import { ApiError, call } from "./api.js";
 import { avatar, clear, h, toast } from "./dom.js";
-import { paneHeader } from "./shell.js";
+import { paneHeader } from "./pane.js";
 import { state } from "./state.js";
 
-export function renderMe(pane, signOut) {
+export function renderMe(pane, _params, { signOut }) {
   const me = state.me;
   const name = h("input", { id: "me-name", value: me.display_name, maxLength: 64, required: true });
   const bio = h("textarea", { id: "me-bio", value: me.bio || "", rows: 3, maxLength: 500 });
@@ -25,5 +25,5 @@ export function renderMe(pane, signOut) {
     h("div.card.stack", {}, h("a.button.secondary", { href: `#/moments/${encodeURIComponent(me.handle)}` }, "My moments"),
       h("a.button.secondary", { href: "#/me/security" }, "Password and devices"),
       h("button.danger", { type: "button", on: { click: signOut } }, "Log out"))));
-  return [];
+  return () => {};
 }

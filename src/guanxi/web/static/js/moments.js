@@ -5,14 +5,14 @@ import { ApiError, call, mediaUrl, upload } from "./api.js";
 import { avatar, clear, h, icon, iconButton, modal, toast } from "./dom.js";
 import { agoTime } from "./format.js";
 import { openPhoto } from "./media.js";
-import { paneHeader } from "./shell.js";
+import { disposeAll, paneHeader } from "./pane.js";
 import { PAGE, pager } from "./pager.js";
 import { nameOf, on, rememberUser, state } from "./state.js";
 
 const err = (e) => (e instanceof ApiError ? e.message : "The server cannot be reached.");
 const AUDIENCES = { all: "All friends", only: "Only friends tagged…", except: "All friends except tagged…", private: "Only me" };
 
-export function renderMoments(pane, handle) {
+export function renderMoments(pane, { handle = null }) {
   const cards = new Map();
   const list = h("div.feed", { attrs: { "aria-label": "Moments" } });
   const more = pager("Load more", () => page());
@@ -58,11 +58,11 @@ export function renderMoments(pane, handle) {
   }
 
   more.load();
-  return [
-    on("event", (e) => { if (e.moment_id && cards.has(e.moment_id)) refresh(e.moment_id); }),
+  return disposeAll([
+    on("moment", (id) => { if (cards.has(id)) refresh(id); }),
     on("resumed", (info) => { if (info.reload) reload(); }),  // events were missed for good
     more.dispose,
-  ];
+  ]);
 }
 
 function momentCard(m, refresh) {

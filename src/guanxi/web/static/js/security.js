@@ -4,16 +4,16 @@
 import { ApiError, call } from "./api.js";
 import { clear, h, toast } from "./dom.js";
 import { agoTime } from "./format.js";
-import { paneHeader } from "./shell.js";
+import { paneHeader } from "./pane.js";
 
-export function renderSecurity(pane, signOut) {
+export function renderSecurity(pane, _params, { signOut }) {
   const list = h("ul.sessions", { attrs: { "aria-label": "Devices" } });
   clear(pane, paneHeader("Password and devices", "me"), h("div.page", {},
     passwordForm(() => loadSessions(list)),
     h("section.card.stack", {}, h("h3", {}, "Devices logged in"), list),
     deleteForm(signOut)));
   loadSessions(list);
-  return [];
+  return () => {};
 }
 
 function passwordForm(changed) {

@@ -195,6 +195,14 @@ function rememberRequests(page, known) {
   return { incoming: [...known.incoming, ...page.incoming], outgoing: [...known.outgoing, ...page.outgoing], cursor: page.next_cursor };
 }
 
+/** Group invitations waiting for my answer (at most 100: they lapse after a few days). */
+export async function loadInvitations() {
+  const { invitations } = await call("GET", "/group-invitations", undefined, { limit: 100 });
+  for (const invitation of invitations) rememberUser(invitation.inviter);
+  state.invitations = invitations;
+  emit("invitations");
+}
+
 export async function loadBlocks() {
   const blocked = new Set();
   let cursor = null;

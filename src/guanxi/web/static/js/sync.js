@@ -1,13 +1,12 @@
-// Applies the event stream to the state, and sends messages so that none is lost or doubled:
+// Applies the event stream to the state (one handler per event type), and sends messages so that none is lost or doubled:
 // each send has a client_id; one that failed for want of a network is retried with the same id.
 
 import { ApiError, call, newClientId } from "./api.js";
 import {
   bumpConversation, chatOf, emit, loadConversation, loadConversations, loadFriends,
-  loadRequests, putMessage, rememberUser, state,
+  loadInvitations, loadRequests, putMessage, rememberUser, state,
 } from "./state.js";
 import { toast } from "./dom.js";
-import { loadInvitations } from "./invitations.js";
 
 const handlers = {
   "message.created": (e) => {
@@ -37,12 +36,19 @@ const handlers = {
   },
   "group_invitation.accepted": () => loadInvitations().catch(() => {}),
   "group_invitation.declined": () => loadInvitations().catch(() => {}),
+  // a moment on screen is loaded again: the server decides what of it the viewer may see
+  "moment.liked": (e) => emit("moment", e.moment_id),
+  "moment.unliked": (e) => emit("moment", e.moment_id),
+  "moment.commented": (e) => emit("moment", e.moment_id),
+  "moment.comment_deleted": (e) => emit("moment", e.moment_id),
+  "moment.deleted": (e) => emit("moment", e.moment_id),
 };
 
+/** Every event type the client acts on has its line in `handlers`; screens listen to the
+ * state topics the handlers emit, never to the socket. Other types are ignored. */
 export function applyEvent(frame) {
   const handler = handlers[frame.type];
   if (handler) handler(frame);
-  else emit("event", frame);
 }
 
 function changed(message) {
