@@ -1,10 +1,16 @@
-"""The one answer to "may this viewer see this user?" (relationships/access.py), as a pure rule."""
+"""The one answer to each access question, as pure rules: "may this viewer see this user?"
+(relationships/access.py) and "is this seq in this member's window?" (conversations/window.py,
+in Python and in SQL)."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+import sqlalchemy as sa
 
 from guanxi.accounts.models import User
+from guanxi.conversations.window import MembershipWindow, window_clause
 from guanxi.relationships.access import Purpose, admits
 
 
@@ -34,3 +40,25 @@ def test_a_placeholder_can_be_seen_but_not_reached() -> None:
 
 def test_a_deleted_account_keeps_a_profile() -> None:
     assert admits(user(deleted=True), blocks_viewer=False, purpose=Purpose.SEE) is True
+
+
+def test_a_window_is_joined_exclusive_to_left_inclusive() -> None:
+    assert [s for s in range(8) if MembershipWindow(2, 5).covers(s)] == [3, 4, 5]
+    assert [s for s in range(5) if MembershipWindow(2).covers(s)] == [3, 4]
+    assert MembershipWindow(2, 5).last(9) == 5 and MembershipWindow(2).last(9) == 9
+    assert MembershipWindow(2, 5).bounds(None, None) == (2, 6)
+    assert MembershipWindow(2, 5).bounds(3, 5) == (3, 5)
+    assert MembershipWindow(2).bounds(0, 4) == (2, 4)
+
+
+def test_the_sql_twin_agrees_with_the_window() -> None:
+    engine = sa.create_engine("sqlite://")
+    cases = list(itertools.product(range(4), [None, *range(5)], range(6)))
+    with engine.connect() as conn:
+        for joined, left, seq in cases:
+            expected = MembershipWindow(joined, left).covers(seq)
+            column = sa.literal(left, sa.Integer)  # as a column: NULL is "still a member"
+            for upper in (column, left):
+                clause = window_clause(sa.literal(seq), joined, upper)
+                found = conn.execute(sa.select(sa.case((clause, True), else_=False))).scalar()
+                assert bool(found) is expected, (joined, left, seq, upper)

@@ -18,6 +18,7 @@ from guanxi.conversations import store_conversations, store_members, store_messa
 from guanxi.conversations.hydrate import hydrate_across
 from guanxi.conversations.models import DIRECT, Conversation, Message
 from guanxi.conversations.views import conversation_of
+from guanxi.conversations.window import MembershipWindow
 from guanxi.db import keyset
 from guanxi.db.keyset import Page, let_others_run
 from guanxi.relationships import store as relationships_store
@@ -68,8 +69,8 @@ async def chat_list_page(
 
 async def _last_messages(conn: AsyncConnection, rows: list[Any]) -> dict[int, Message]:
     """Each conversation's last message the member may see (none before they joined)."""
-    ids = [r.id for r in rows if r.last_seq > r.joined_seq]
-    joined = {r.id: r.joined_seq for r in rows}
+    windows = {r.id: MembershipWindow(r.joined_seq) for r in rows}  # active memberships
+    ids = [r.id for r in rows if windows[r.id].covers(r.last_seq)]
     last = await store_messages.list_last_messages(conn, ids)
-    found = await hydrate_across(conn, last, joined)
+    found = await hydrate_across(conn, last, windows)
     return {m.conversation_id: m for m in found}

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.conversations import store_members, store_messages
 from guanxi.conversations.models import Member, Message, Reaction
 from guanxi.conversations.past import as_seen_by, quote_for
+from guanxi.conversations.window import MembershipWindow
 from guanxi.media import store as media_store
 
 QUOTE_CHARS = 200
@@ -75,20 +76,25 @@ async def _quote(conn: AsyncConnection, viewer: Member | None, row: Any) -> dict
 
 
 async def hydrate_across(
-    conn: AsyncConnection, rows: list[Any], joined: dict[int, int] | None = None
+    conn: AsyncConnection, rows: list[Any], windows: dict[int, MembershipWindow] | None = None
 ) -> list[Message]:
     """As hydrate, for messages of several conversations (a chat list page's last messages):
-    a fixed number of statements however many conversations. `joined`: the viewer's
-    joined_seq per conversation (a quote from before it shows no text)."""
+    a fixed number of statements however many conversations. `windows`: the viewer's window
+    per conversation (a quote from outside it shows no text)."""
     quoting = [r.id for r in rows if r.reply_to_seq is not None]
-    seen_after = joined or {}
+    seen = windows or {}
     replied = {
         (r.conversation_id, r.seq): (
-            quote(r) if r.seq > seen_after.get(r.conversation_id, 0) else {**quote(r), "text": ""}
+            quote(r) if _covers(seen, r.conversation_id, r.seq) else {**quote(r), "text": ""}
         )
         for r in await store_messages.list_quoted(conn, quoting)
     }
     return await _with_reactions_and_media(conn, rows, replied)
+
+
+def _covers(windows: dict[int, MembershipWindow], conversation_id: int, seq: int) -> bool:
+    window = windows.get(conversation_id)
+    return window is None or window.covers(seq)
 
 
 async def _with_reactions_and_media(

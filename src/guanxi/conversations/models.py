@@ -7,6 +7,7 @@ from typing import Any
 
 from guanxi.accounts.models import User
 from guanxi.clock import iso
+from guanxi.conversations.window import MembershipWindow
 
 DIRECT = "direct"
 GROUP = "group"
@@ -29,9 +30,19 @@ class Member:
     def active(self) -> bool:
         return self.left_seq is None
 
+    @property
+    def window(self) -> MembershipWindow:
+        """The member's window of history, (joined_seq, left_seq]."""
+        return MembershipWindow(self.joined_seq, self.left_seq)
+
+    @property
+    def event_window(self) -> MembershipWindow:
+        """The same window over the event log, (joined_event, left_event]: what replay sends."""
+        return MembershipWindow(self.joined_event, self.left_event)
+
     def sees(self, seq: int) -> bool:
         """Whether a message with this seq lies in the member's window of history."""
-        return seq > self.joined_seq and (self.left_seq is None or seq <= self.left_seq)
+        return self.window.covers(seq)
 
     @classmethod
     def from_row(cls, row: Any) -> Member:

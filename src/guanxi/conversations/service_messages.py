@@ -184,10 +184,7 @@ class MessageService:
         async with self.db.read() as conn:
             conversation, member = await access_member(conn, conversation_id, me.user.id)
             await check_peer_not_blocking(conn, conversation, me.user.id)
-            low = max(member.joined_seq, after or 0)
-            high = before
-            if member.left_seq is not None:
-                high = member.left_seq + 1 if high is None else min(high, member.left_seq + 1)
+            low, high = member.window.bounds(after, before)
             rows = await store_messages.list_messages(
                 conn,
                 conversation_id,

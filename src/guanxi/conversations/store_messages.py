@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import users
 from guanxi.conversations.tables import conversation_members, conversations, messages, reactions
+from guanxi.conversations.window import window_clause
 from guanxi.db.prepared import Prepared
 
 msg = messages.c
@@ -109,8 +110,7 @@ async def exists_visible_media(conn: AsyncConnection, user_id: int, media_id: st
         )
         .where(
             msg.media_id == media_id,
-            msg.seq > member.joined_seq,
-            sa.or_(member.left_seq.is_(None), msg.seq <= member.left_seq),
+            window_clause(msg.seq, member.joined_seq, member.left_seq),
         )
         .limit(1)
     )
@@ -135,12 +135,10 @@ async def count_unread(
     counted up to UNREAD_COUNT_MAX."""
     query = sa.select(sa.literal(1)).where(
         msg.conversation_id == conversation_id,
-        msg.seq > after_seq,
+        window_clause(msg.seq, after_seq, until_seq),
         msg.sender_id != reader_id,
         msg.recalled_at.is_(None),
     )
-    if until_seq is not None:
-        query = query.where(msg.seq <= until_seq)
     counted = sa.select(sa.func.count()).select_from(query.limit(UNREAD_COUNT_MAX).subquery())
     return int((await conn.execute(counted)).scalar_one())
 
@@ -156,8 +154,7 @@ async def count_unread_of(
         sa.select(sa.literal(1))
         .where(
             msg.conversation_id == member.conversation_id,
-            msg.seq > member.last_read_seq,
-            sa.or_(member.left_seq.is_(None), msg.seq <= member.left_seq),
+            window_clause(msg.seq, member.last_read_seq, member.left_seq),
             msg.sender_id != reader_id,
             msg.recalled_at.is_(None),
         )

@@ -93,7 +93,7 @@ def _peer(row: Any, members: list[User], viewer_id: int | None) -> User | None:
 
 
 async def _last_visible(conn: AsyncConnection, row: Any, member: Member) -> Message | None:
-    last = row.last_seq if member.left_seq is None else min(row.last_seq, member.left_seq)
-    if last <= member.joined_seq:
+    last = member.window.last(row.last_seq)
+    if not member.window.covers(last):
         return None
     return await load_message(conn, row.id, last, member)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import users
 from guanxi.conversations.tables import conversation_members, messages
+from guanxi.conversations.window import window_clause
 from guanxi.search import match_postgres, match_sqlite
 from guanxi.search.match import Scope
 
@@ -30,8 +31,7 @@ msg = messages.c
 member = conversation_members.c
 IN_WINDOW = sa.and_(
     msg.conversation_id == member.conversation_id,
-    msg.seq > member.joined_seq,
-    sa.or_(member.left_seq.is_(None), msg.seq <= member.left_seq),
+    window_clause(msg.seq, member.joined_seq, member.left_seq),
     # a past member finds no text edited after they left (conversations/past.py)
     sa.or_(member.left_at.is_(None), msg.edited_at.is_(None), msg.edited_at <= member.left_at),
 )

@@ -114,7 +114,4 @@ async def _load_objects(
 
 
 def _within(windows: dict[int, Member], row: Any) -> bool:
-    member = windows[row.conversation_id]
-    return row.id > member.joined_event and (
-        member.left_event is None or row.id <= member.left_event
-    )
+    return windows[row.conversation_id].event_window.covers(row.id)
