@@ -20,6 +20,7 @@ LADDER = [
     {"search"},
     {"stream"},
     {"deletion"},
+    {"event_types"},  # every domain's declared event types, listed for the docs and tests
     {"services"},
     {"web", "migrations"},
     {"cli"},  # `guanxi serve` runs the web app

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from guanxi.accounts import store_sessions as store
+from guanxi.accounts.events import SESSION_ENDED, SessionEnded
 from guanxi.accounts.models import Principal
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Unauthorized
+from guanxi.eventlog.service import publish_control
 from guanxi.ids import token_hash
 from guanxi.realtime.broker import Broker
-from guanxi.realtime.envelope import Envelope
-from guanxi.realtime.hub import SESSION_ENDED
 from guanxi.settings import Settings
 
 TOUCH_MS = 5 * 60 * 1000  # how stale last_used_at may get before a use writes it again
@@ -98,8 +98,8 @@ class Sessions:
         ids = set(session_ids)
         self.forget(lambda p: p.session_id in ids)
         for session_id in ids:
-            payload = {"session_id": session_id}
-            self.broker.publish(Envelope(0, SESSION_ENDED, payload, (user_id,)))
+            payload = SessionEnded(session_id=session_id)
+            publish_control(self.broker, SESSION_ENDED, payload, recipients=(user_id,))
 
     def forget(self, which: Callable[[Principal], bool]) -> None:
         """Drop cached principals (a changed profile, ended sessions)."""

@@ -15,6 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.accounts.models import User
 from guanxi.clock import Clock
 from guanxi.conversations import store_invitations, store_members
+from guanxi.conversations.events import (
+    GROUP_INVITATION_RECEIVED,
+    MEMBER_JOINED,
+    InvitationReceived,
+    MemberJoined,
+)
 from guanxi.conversations.models import GroupInvitation
 from guanxi.conversations.room import check_room
 from guanxi.conversations.views import conversation_view
@@ -98,13 +104,13 @@ class Membership:
         view = await conversation_view(tx.conn, conversation.id, None)
         await self.events.record(
             tx,
-            "member.joined",
-            {
-                "conversation_id": conversation.id,
-                "members": [u.to_wire() for u in joining],
-                "by": by.handle,
-                "conversation": view.to_wire(),
-            },
+            MEMBER_JOINED,
+            MemberJoined(
+                conversation_id=conversation.id,
+                members=[u.to_wire() for u in joining],
+                by=by.handle,
+                conversation=view.to_wire(),
+            ),
             recipients=await store_members.list_active_member_ids(tx.conn, conversation.id),
             conversation_id=conversation.id,
         )
@@ -143,8 +149,8 @@ class Membership:
             )
             await self.events.record(
                 tx,
-                "group_invitation.received",
-                {"invitation": invitation.to_wire()},
+                GROUP_INVITATION_RECEIVED,
+                InvitationReceived(invitation=invitation.to_wire()),
                 recipients=[user.id],
                 user_id=user.id,
             )

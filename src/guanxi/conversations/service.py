@@ -18,6 +18,14 @@ from guanxi.conversations.access import (
     check_peer_not_blocking,
 )
 from guanxi.conversations.chat_list import chat_list_page, decode_cursor
+from guanxi.conversations.events import (
+    CONVERSATION_CREATED,
+    CONVERSATION_UPDATED,
+    MEMBER_LEFT,
+    ConversationCreated,
+    ConversationUpdated,
+    MemberLeft,
+)
 from guanxi.conversations.member_list import members_cursor, members_page
 from guanxi.conversations.membership import Membership
 from guanxi.conversations.models import DIRECT, GROUP, Conversation, Member
@@ -107,8 +115,8 @@ class ConversationService:
         view = await conversation_view(tx.conn, conversation_id, None)
         await self.events.record(
             tx,
-            "conversation.created",
-            {"conversation": view.to_wire()},
+            CONVERSATION_CREATED,
+            ConversationCreated(conversation=view.to_wire()),
             recipients=[u.id for u in members],
             conversation_id=conversation_id,
         )
@@ -155,17 +163,17 @@ class ConversationService:
             if values:
                 values["updated_at"] = self.clock.now_ms()
                 await store_conversations.update_conversation(tx.conn, conversation_id, values)
-                await self._tell_members(tx, conversation_id, "conversation.updated", me)
+                await self._tell_updated(tx, conversation_id, me)
             return await self._view(tx.conn, conversation_id, me.user.id)
 
         return await self.db.write(unit)
 
-    async def _tell_members(self, tx: Tx, conversation_id: int, type: str, me: Principal) -> None:
+    async def _tell_updated(self, tx: Tx, conversation_id: int, me: Principal) -> None:
         view = await conversation_view(tx.conn, conversation_id, None)
         await self.events.record(
             tx,
-            type,
-            {"conversation": view.to_wire(), "by": me.user.handle},
+            CONVERSATION_UPDATED,
+            ConversationUpdated(conversation=view.to_wire(), by=me.user.handle),
             recipients=await store_members.list_active_member_ids(tx.conn, conversation_id),
             conversation_id=conversation_id,
         )
@@ -204,7 +212,7 @@ class ConversationService:
                 await self._leave(tx, conversation, me.user.id, me)
                 if member.role == "owner":
                     await self._hand_over(tx, conversation_id)
-                    await self._tell_members(tx, conversation_id, "conversation.updated", me)
+                    await self._tell_updated(tx, conversation_id, me)
                 return
             conversation, member = await access_manager(tx.conn, conversation_id, me.user.id)
             target = await accounts_store.get_user_by_handle(tx.conn, handle)
@@ -227,8 +235,8 @@ class ConversationService:
         recipients = await store_members.list_active_member_ids(tx.conn, conversation.id)
         event_id = await self.events.record(
             tx,
-            "member.left",
-            {"conversation_id": conversation.id, "handle": leaver.handle, "by": me.user.handle},
+            MEMBER_LEFT,
+            MemberLeft(conversation_id=conversation.id, handle=leaver.handle, by=me.user.handle),
             recipients=recipients,
             conversation_id=conversation.id,
         )
@@ -271,7 +279,7 @@ class ConversationService:
             await store_members.update_member(
                 tx.conn, conversation_id, target.user_id, {"role": role}
             )
-            await self._tell_members(tx, conversation_id, "conversation.updated", me)
+            await self._tell_updated(tx, conversation_id, me)
             return await self._view(tx.conn, conversation_id, me.user.id)
 
         return await self.db.write(unit)

@@ -10,6 +10,11 @@ from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import Principal
 from guanxi.clock import Clock
 from guanxi.conversations import store_conversations, store_invitations, store_members
+from guanxi.conversations.events import (
+    GROUP_INVITATION_ACCEPTED,
+    GROUP_INVITATION_DECLINED,
+    InvitationAnswered,
+)
 from guanxi.conversations.membership import Membership
 from guanxi.conversations.models import Conversation, GroupInvitation
 from guanxi.conversations.views import conversation_view
@@ -96,10 +101,10 @@ class InvitationService:
         await store_invitations.update_status(tx.conn, row.id, status, self.clock.now_ms())
         await self.events.record(
             tx,
-            "group_invitation.accepted"
+            GROUP_INVITATION_ACCEPTED
             if status == store_invitations.ACCEPTED
-            else "group_invitation.declined",
-            {"invitation_id": row.id, "conversation_id": row.conversation_id},
+            else GROUP_INVITATION_DECLINED,
+            InvitationAnswered(invitation_id=row.id, conversation_id=row.conversation_id),
             recipients=[me.user.id],
             user_id=me.user.id,
         )

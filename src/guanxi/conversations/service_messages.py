@@ -19,10 +19,22 @@ from guanxi.conversations.access import (
     check_peer_not_blocking,
     may_reach_peer,
 )
+from guanxi.conversations.events import (
+    CONVERSATION_READ,
+    MESSAGE_CREATED,
+    MESSAGE_EDITED,
+    MESSAGE_RECALLED,
+    REACTION_ADDED,
+    REACTION_REMOVED,
+    ConversationRead,
+    MessagePayload,
+    ReactionPayload,
+)
 from guanxi.conversations.hydrate import hydrate, load_message, quote
 from guanxi.conversations.models import DIRECT, GROUP, Member, Message
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
+from guanxi.eventlog.event_type import EventType
 from guanxi.eventlog.service import EventLog, Ref
 from guanxi.media.access import access_own_media
 from guanxi.settings import Settings
@@ -81,8 +93,8 @@ class MessageService:
             )
             await self.events.record(
                 tx,
-                "message.created",
-                {"message": (await self._for_everyone(tx.conn, message)).to_wire()},
+                MESSAGE_CREATED,
+                MessagePayload(message=(await self._for_everyone(tx.conn, message)).to_wire()),
                 recipients=recipients,
                 conversation_id=conversation_id,
                 ref=Ref("message", message.id),
@@ -214,7 +226,7 @@ class MessageService:
             }
             await store_messages.update_message(tx.conn, row.id, values)
             tx.erase()  # the text before the edit
-            return await self._announce(tx, conversation_id, seq, "message.edited")
+            return await self._announce(tx, conversation_id, seq, MESSAGE_EDITED)
 
         return await self.db.write(unit)
 
@@ -241,7 +253,7 @@ class MessageService:
             )
             await store_messages.delete_reactions_of(tx.conn, row.id)
             tx.erase()
-            return await self._announce(tx, conversation_id, seq, "message.recalled")
+            return await self._announce(tx, conversation_id, seq, MESSAGE_RECALLED)
 
         return await self.db.write(unit)
 
@@ -266,13 +278,15 @@ class MessageService:
             raise NotFound("No such message.")
         return row
 
-    async def _announce(self, tx: Tx, conversation_id: int, seq: int, type: str) -> Message:
+    async def _announce(
+        self, tx: Tx, conversation_id: int, seq: int, type: EventType[MessagePayload]
+    ) -> Message:
         message = await load_message(tx.conn, conversation_id, seq)
         assert message is not None
         await self.events.record(
             tx,
             type,
-            {"message": message.to_wire()},
+            MessagePayload(message=message.to_wire()),
             recipients=await store_members.list_active_member_ids(tx.conn, conversation_id),
             conversation_id=conversation_id,
             ref=Ref("message", message.id),
@@ -327,14 +341,14 @@ class MessageService:
     ) -> None:
         await self.events.record(
             tx,
-            "reaction.added" if add else "reaction.removed",
-            {
-                "conversation_id": message.conversation_id,
-                "message_id": message.id,
-                "seq": message.seq,
-                "emoji": emoji,
-                "handle": me.user.handle,
-            },
+            REACTION_ADDED if add else REACTION_REMOVED,
+            ReactionPayload(
+                conversation_id=message.conversation_id,
+                message_id=message.id,
+                seq=message.seq,
+                emoji=emoji,
+                handle=me.user.handle,
+            ),
             recipients=await store_members.list_active_member_ids(tx.conn, message.conversation_id),
             conversation_id=message.conversation_id,
         )
@@ -356,8 +370,8 @@ class MessageService:
             )
             await self.events.record(
                 tx,
-                "conversation.read",
-                {"conversation_id": conversation_id, "handle": me.user.handle, "seq": seq},
+                CONVERSATION_READ,
+                ConversationRead(conversation_id=conversation_id, handle=me.user.handle, seq=seq),
                 recipients=(
                     await store_members.list_active_member_ids(tx.conn, conversation_id)
                     if receipt

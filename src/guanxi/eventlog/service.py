@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from guanxi.clock import Clock
 from guanxi.db.database import Tx
 from guanxi.eventlog import store
+from guanxi.eventlog.event_type import EventType, P
 from guanxi.realtime.broker import Broker
 from guanxi.realtime.envelope import Envelope
 
@@ -31,8 +32,8 @@ class EventLog:
     async def record(
         self,
         tx: Tx,
-        type: str,
-        payload: dict[str, Any],
+        type: EventType[P],
+        payload: P,
         *,
         recipients: Iterable[int],
         conversation_id: int | None = None,
@@ -40,18 +41,28 @@ class EventLog:
         ref: Ref | None = None,
     ) -> int:
         """Log an event in the unit's transaction; it goes live after the commit."""
-        stored = payload
+        wire = cast(dict[str, Any], payload)  # a TypedDict is a plain dict at run time
+        stored = wire
         if ref is not None:
-            stored = {key: value for key, value in payload.items() if key != ref.kind}
+            stored = {key: value for key, value in wire.items() if key != ref.kind}
         cursor = await store.insert_event(
             tx.conn,
-            type=type,
+            type=type.name,
             payload=stored,
             created_at=self.clock.now_ms(),
             user_id=user_id,
             conversation_id=conversation_id,
             ref=(ref.kind, ref.id) if ref is not None else None,
         )
-        envelope = Envelope(cursor, type, payload, tuple(recipients))
+        envelope = Envelope(cursor, type.name, wire, tuple(recipients))
         tx.on_commit(lambda: self.broker.publish(envelope))
         return cursor
+
+
+def publish_control(
+    broker: Broker, type: EventType[P], payload: P, *, recipients: Iterable[int]
+) -> None:
+    """Publish a control event (not `logged`) to the live feeds of every worker, past the log:
+    cursor 0, never stored, never replayed."""
+    assert not type.logged, f"{type.name} belongs in the log: record it"
+    broker.publish(Envelope(0, type.name, cast(dict[str, Any], payload), tuple(recipients)))

@@ -21,6 +21,7 @@ from guanxi.moments.access import (
     scope_of_author,
     scopes_for,
 )
+from guanxi.moments.events import MOMENT_DELETED, MomentDeleted
 from guanxi.moments.hydrate import hydrate
 from guanxi.moments.models import Moment, MomentPage, Position
 from guanxi.relationships.access import Purpose, access_user
@@ -96,10 +97,10 @@ class MomentService:
             live = await live_viewers(tx.conn, row, friends, self.clock.now_ms())
             await store.delete_moment(tx.conn, moment_id)
             tx.erase()
-            payload = {"moment_id": moment_id, "author": me.user.handle}
+            payload = MomentDeleted(moment_id=moment_id, author=me.user.handle)
             await self.events.record(
                 tx,
-                "moment.deleted",
+                MOMENT_DELETED,
                 payload,
                 recipients=sorted({me.user.id} | live),
                 user_id=me.user.id,

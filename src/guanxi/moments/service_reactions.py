@@ -14,6 +14,16 @@ from guanxi.errors import Forbidden, InvalidInput, NotFound
 from guanxi.eventlog.service import EventLog, Ref
 from guanxi.moments import rules, store_reactions
 from guanxi.moments.access import access_moment, friend_ids, live_viewers
+from guanxi.moments.events import (
+    MOMENT_COMMENT_DELETED,
+    MOMENT_COMMENTED,
+    MOMENT_LIKED,
+    MOMENT_UNLIKED,
+    MomentCommentDeleted,
+    MomentCommented,
+    MomentLiked,
+    MomentUnliked,
+)
 from guanxi.moments.hydrate import comment_of, hydrate
 from guanxi.moments.models import Comment, Like, Moment
 from guanxi.moments.visibility import sees_comment
@@ -31,14 +41,14 @@ class MomentReactionService:
             row = await access_moment(tx.conn, me.user.id, moment_id, now)
             if not await store_reactions.exists_like(tx.conn, moment_id, me.user.id):
                 await store_reactions.insert_like(tx.conn, moment_id, me.user.id, now)
-                payload = {
-                    "moment_id": moment_id,
-                    "author": await self._handle(tx.conn, row.author_id),
-                    "like": Like(me.user, now).to_wire(),
-                }
+                payload = MomentLiked(
+                    moment_id=moment_id,
+                    author=await self._handle(tx.conn, row.author_id),
+                    like=Like(me.user, now).to_wire(),
+                )
                 recipients = await self._recipients(tx.conn, row, me.user.id, None)
                 await self.events.record(
-                    tx, "moment.liked", payload, recipients=recipients, user_id=row.author_id
+                    tx, MOMENT_LIKED, payload, recipients=recipients, user_id=row.author_id
                 )
             return (await hydrate(tx.conn, me.user.id, [row]))[0]
 
@@ -48,14 +58,14 @@ class MomentReactionService:
         async def unit(tx: Tx) -> Moment:
             row = await access_moment(tx.conn, me.user.id, moment_id, self.clock.now_ms())
             if await store_reactions.delete_like(tx.conn, moment_id, me.user.id):
-                payload = {
-                    "moment_id": moment_id,
-                    "author": await self._handle(tx.conn, row.author_id),
-                    "user": me.user.to_wire(),
-                }
+                payload = MomentUnliked(
+                    moment_id=moment_id,
+                    author=await self._handle(tx.conn, row.author_id),
+                    user=me.user.to_wire(),
+                )
                 recipients = await self._recipients(tx.conn, row, me.user.id, None)
                 await self.events.record(
-                    tx, "moment.unliked", payload, recipients=recipients, user_id=row.author_id
+                    tx, MOMENT_UNLIKED, payload, recipients=recipients, user_id=row.author_id
                 )
             return (await hydrate(tx.conn, me.user.id, [row]))[0]
 
@@ -80,15 +90,15 @@ class MomentReactionService:
                 created_at=now,
             )
             comment = await self._comment(tx.conn, moment_id, comment_id)
-            payload = {
-                "moment_id": moment_id,
-                "author": await self._handle(tx.conn, row.author_id),
-                "comment": comment.to_wire(),
-            }
+            payload = MomentCommented(
+                moment_id=moment_id,
+                author=await self._handle(tx.conn, row.author_id),
+                comment=comment.to_wire(),
+            )
             recipients = await self._recipients(tx.conn, row, me.user.id, reply_user)
             await self.events.record(
                 tx,
-                "moment.commented",
+                MOMENT_COMMENTED,
                 payload,
                 recipients=recipients,
                 user_id=row.author_id,
@@ -108,15 +118,15 @@ class MomentReactionService:
                 raise Forbidden("Only the commenter or the moment's author can delete it.")
             await store_reactions.delete_comment(tx.conn, comment_id)
             tx.erase()
-            payload = {
-                "moment_id": moment_id,
-                "author": await self._handle(tx.conn, row.author_id),
-                "comment_id": comment_id,
-            }
+            payload = MomentCommentDeleted(
+                moment_id=moment_id,
+                author=await self._handle(tx.conn, row.author_id),
+                comment_id=comment_id,
+            )
             told = await self._recipients(tx.conn, row, found.user_id, found.reply_to_user_id)
             await self.events.record(
                 tx,
-                "moment.comment_deleted",
+                MOMENT_COMMENT_DELETED,
                 payload,
                 recipients=sorted({*told, me.user.id}),
                 user_id=row.author_id,

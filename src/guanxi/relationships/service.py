@@ -13,9 +13,17 @@ from guanxi.db import keyset
 from guanxi.db.database import Database, Tx
 from guanxi.db.keyset import Page
 from guanxi.errors import Conflict, InvalidInput, NotFound, RateLimited
+from guanxi.eventlog.event_type import EventType
 from guanxi.eventlog.service import EventLog
 from guanxi.relationships import rules, store
 from guanxi.relationships.access import Purpose, access_user
+from guanxi.relationships.events import (
+    FRIEND_REMOVED,
+    FRIEND_REQUEST_ACCEPTED,
+    FRIEND_REQUEST_RECEIVED,
+    FriendRemoved,
+    FriendRequestPayload,
+)
 from guanxi.relationships.models import Friend, FriendRequest, Profile
 from guanxi.settings import Settings
 
@@ -54,8 +62,8 @@ class RelationshipService:
             request = await self._request(tx.conn, request_id)
             await self.events.record(
                 tx,
-                "friend_request.received",
-                {"request": request.to_wire()},
+                FRIEND_REQUEST_RECEIVED,
+                FriendRequestPayload(request=request.to_wire()),
                 recipients=[target.id],
                 user_id=target.id,
             )
@@ -132,7 +140,8 @@ class RelationshipService:
                 sort_key=rules.sort_key("", request.recipient.display_name),
             )
             accepted = {**request.to_wire(), "status": "accepted"}
-            await self._tell_both(tx, "friend_request.accepted", {"request": accepted}, request)
+            payload = FriendRequestPayload(request=accepted)
+            await self._tell_both(tx, FRIEND_REQUEST_ACCEPTED, payload, request)
             row = await store.get_friendship(tx.conn, me.user.id, request.sender.id)
             return Friend.from_row(request.sender, row)
 
@@ -146,7 +155,11 @@ class RelationshipService:
         await self.db.write(unit)
 
     async def _tell_both(
-        self, tx: Tx, type: str, payload: dict[str, Any], request: FriendRequest
+        self,
+        tx: Tx,
+        type: EventType[FriendRequestPayload],
+        payload: FriendRequestPayload,
+        request: FriendRequest,
     ) -> None:
         for user in (request.sender, request.recipient):
             await self.events.record(tx, type, payload, recipients=[user.id], user_id=user.id)
@@ -211,8 +224,8 @@ class RelationshipService:
             await store.delete_friendship_pair(tx.conn, me.user.id, friend.id)
             await self.events.record(
                 tx,
-                "friend.removed",
-                {"handle": friend.handle},
+                FRIEND_REMOVED,
+                FriendRemoved(handle=friend.handle),
                 recipients=[me.user.id],
                 user_id=me.user.id,
             )

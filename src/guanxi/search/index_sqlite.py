@@ -21,6 +21,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from guanxi.conversations.events import MESSAGE_EDITED, MESSAGE_RECALLED
+
 BATCH = 2000
 LAYOUT = 2  # 1 (no user_version set): rowids were message ids
 SEQ_BITS = 32
@@ -28,7 +30,7 @@ SEQ_MAX = (1 << SEQ_BITS) - 1
 ROWID = f"(conversation_id << {SEQ_BITS}) | seq"
 # secure_delete: the bytes of deleted rows are overwritten with zeros, not left in free space
 PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000", "secure_delete=ON")
-CHANGES = ("message.edited", "message.recalled")
+CHANGES = (MESSAGE_EDITED.name, MESSAGE_RECALLED.name)
 SCHEMA = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(text, tokenize='trigram')",
     "CREATE TABLE IF NOT EXISTS progress (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
