@@ -1,6 +1,8 @@
 """A clock that moves only when told (`clock = configured.clock` in a test module replaces
-conftest's), and `@configured(name=value, …)`: a test's own settings, which conftest's
-`settings` fixture applies."""
+conftest's), both entrances of a send (`entrance = configured.entrance` runs each of the
+module's tests against web/send_path.py and against the FastAPI route), and
+`@configured(name=value, …)`: a test's own settings, which conftest's `settings` fixture
+applies."""
 
 from __future__ import annotations
 
@@ -15,6 +17,11 @@ from guanxi.clock import FixedClock
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(time.time_ns() // 1_000_000)
+
+
+@pytest.fixture(params=["send_path", "route"])
+def entrance(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 def configured(**changes: Any) -> pytest.MarkDecorator:

@@ -128,10 +128,13 @@ def free_port() -> int:
 
 
 class RunningServer:
-    def __init__(self, settings: Settings, clock: Clock, **options: Any) -> None:
-        """`options`: more of uvicorn's settings (`guanxi serve` sets some)."""
+    def __init__(
+        self, settings: Settings, clock: Clock, entrance: str = "send_path", **options: Any
+    ) -> None:
+        """`entrance`: what answers a send (see the fixture); `options`: more of uvicorn's
+        settings (`guanxi serve` sets some)."""
         self.services = build_services(settings, clock)
-        self.app = create_app(settings, self.services)
+        self.app = create_app(settings, self.services, send_path=entrance == "send_path")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
@@ -166,8 +169,15 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def server(settings: Settings, clock: Clock) -> AsyncIterator[RunningServer]:
-    running = RunningServer(settings, clock)
+def entrance() -> str:
+    """What answers `POST …/messages`: "send_path" (web/send_path.py, as in production) or
+    "route" (its FastAPI route). `entrance = configured.entrance` runs a module on both."""
+    return "send_path"
+
+
+@pytest.fixture
+async def server(settings: Settings, clock: Clock, entrance: str) -> AsyncIterator[RunningServer]:
+    running = RunningServer(settings, clock, entrance)
     await running.start()
     yield running
     await running.stop()

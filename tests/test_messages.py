@@ -16,6 +16,7 @@ from tests import configured
 from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, befriend_all
 
 clock = configured.clock  # time stands still unless a test moves it
+entrance = configured.entrance  # every test against both entrances of a send
 
 
 async def status_of(call: Any) -> int:

@@ -51,8 +51,11 @@ class GuanxiApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    """The app; it builds its services from settings unless given them."""
+def create_app(
+    settings: Settings | None = None, services: Services | None = None, *, send_path: bool = True
+) -> FastAPI:
+    """The app; it builds its services from settings unless given them. Without `send_path`
+    a send is answered by its FastAPI route like any call (the tests run both entrances)."""
     settings = settings or Settings()
     services = services or build_services(settings)
 
@@ -95,7 +98,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         upload_limits={API + media.UPLOAD_PATH: upload_limit},
     )
     app.add_middleware(RateLimitMiddleware, services=services)
-    app.send_path = SendPath(services, settings.max_body_bytes)
+    app.send_path = SendPath(services, settings.max_body_bytes) if send_path else None
     app.entry = trust_proxies(app.dispatch, settings)
 
     @app.get("/healthz", include_in_schema=False)

@@ -19,6 +19,7 @@ from guanxi.errors import RateLimited, Unauthorized
 from guanxi.ratelimit.limiter import Limiter
 from guanxi.ratelimit.rates import KIND
 from guanxi.services import Services
+from guanxi.web.auth import PRINCIPAL, bearer_token
 from guanxi.web.errors import error_body
 
 API = "/api/v1"
@@ -83,9 +84,6 @@ def kind_of(table: dict[str, list[tuple[re.Pattern[str], str]]], scope: Scope) -
     return None
 
 
-PRINCIPAL = "principal"  # request.state's name for the caller this middleware authenticated
-
-
 class RateLimitMiddleware:
     """Answers 429 with `Retry-After` when the caller's bucket for the route's kind is empty."""
 
@@ -120,16 +118,6 @@ class RateLimitMiddleware:
             return
         scope.setdefault("state", {})[PRINCIPAL] = principal  # the route's auth reuses it
         await limiter.take(kind, principal.user.id)
-
-
-def bearer_token(scope: Scope) -> str | None:
-    """The token of `Authorization: Bearer <token>`, or None."""
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").strip().partition(" ")
-            token = token.strip()
-            return token if scheme.lower() == "bearer" and token else None
-    return None
 
 
 def retry_headers(exc: RateLimited) -> list[tuple[bytes, bytes]]:

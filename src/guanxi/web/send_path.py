@@ -21,11 +21,11 @@ from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
 from guanxi import errors
-from guanxi.conversations.service_messages import Draft
 from guanxi.services import Services
+from guanxi.web.auth import authenticate, bearer_token
 from guanxi.web.errors import domain_status, error_body, validation_message
 from guanxi.web.limits import content_length, refuse_too_large
-from guanxi.web.rate_limits import bearer_token, retry_headers
+from guanxi.web.rate_limits import retry_headers
 from guanxi.web.schemas.conversations import SendMessageIn
 
 log = logging.getLogger(__name__)
@@ -80,19 +80,16 @@ class SendPath:
         await _respond(send, status, orjson.dumps(answer), headers)
 
     async def _answer(self, conversation_id: int, scope: Scope, body: bytes) -> tuple[int, Any]:
-        token = bearer_token(scope)
-        if token is None:
-            raise errors.Unauthorized("Log in first: send Authorization: Bearer <token>.")
-        me = await self.services.accounts.authenticate(token)
+        me = await authenticate(self.services, bearer_token(scope))
         await self.services.limiter.take("messages", me.user.id)
-        given = SendMessageIn.model_validate_json(body)
-        draft = Draft(given.client_id, given.kind, given.text, given.reply_to, given.media_id)
+        draft = SendMessageIn.model_validate_json(body).draft()
         message, created = await self.services.messages.send_message(me, conversation_id, draft)
         return (201 if created else 200), message.to_wire()
 
 
 def _takes(scope: Scope) -> bool:
-    """JSON bodies only (FastAPI also reads a body without a content type as JSON)."""
+    """JSON bodies, and a body without a content type (read as JSON, as FastAPI did before
+    its `strict_content_type`: docs/architecture.md)."""
     for name, value in scope["headers"]:
         if name == b"content-type":
             return JSON_TYPE.fullmatch(value) is not None

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from guanxi.conversations.service_messages import Draft
 from guanxi.web.auth import Me, Svc
 from guanxi.web.responses import JSONOut
 from guanxi.web.routes.params import EmojiPath, IdPath, SeqPath
@@ -31,8 +30,7 @@ Bound = Annotated[int | None, Query(ge=0, le=2**53)]
     responses={200: {"model": MessageOut, "description": "Sent before with this client_id."}},
 )
 async def send_message(conversation_id: IdPath, body: SendMessageIn, me: Me, svc: Svc) -> JSONOut:
-    draft = Draft(body.client_id, body.kind, body.text, body.reply_to, body.media_id)
-    message, created = await svc.messages.send_message(me, conversation_id, draft)
+    message, created = await svc.messages.send_message(me, conversation_id, body.draft())
     return JSONOut(message.to_wire(), status_code=201 if created else 200)
 
 
