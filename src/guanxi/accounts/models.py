@@ -8,7 +8,7 @@ from typing import Any
 from guanxi.clock import iso
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class User:
     id: int
     handle: str
@@ -23,15 +23,15 @@ class User:
     @classmethod
     def from_row(cls, row: Any) -> User:
         return cls(
-            row.id,
-            row.handle,
-            row.display_name,
-            row.bio,
-            bool(row.is_placeholder),
-            row.created_at,
-            row.moments_visible,
-            bool(row.is_disabled),
-            row.deleted_at is not None,
+            id=row.id,
+            handle=row.handle,
+            display_name=row.display_name,
+            bio=row.bio,
+            is_placeholder=bool(row.is_placeholder),
+            created_at=row.created_at,
+            moments_visible=row.moments_visible,
+            is_disabled=bool(row.is_disabled),
+            is_deleted=row.deleted_at is not None,
         )
 
     def to_wire(self) -> dict[str, Any]:
@@ -49,7 +49,7 @@ class User:
         return {**self.to_wire(), "moments_visible": self.moments_visible}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Principal:
     """Who is calling: the user and the session (device) they called with."""
 

@@ -71,7 +71,7 @@ class Sessions:
             raise Unauthorized("The session expired: log in again.", "session_expired")
         if now - session.last_used_at > TOUCH_MS:
             await self._touch(session.id, now)
-        principal = Principal(user, session.id)
+        principal = Principal(user=user, session_id=session.id)
         if len(self._cache) > CACHE_MAX:
             self._cache.clear()
         self._cache[key] = (now + self._cache_ms, principal)

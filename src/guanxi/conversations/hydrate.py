@@ -115,7 +115,7 @@ async def _with_reactions_and_media(
             replied.get((row.conversation_id, row.reply_to_seq))
             if row.reply_to_seq is not None
             else None,
-            [Reaction(e, h) for e, h in by_message[row.id].items()],
+            [Reaction(emoji=e, handles=h) for e, h in by_message[row.id].items()],
             media.get(row.media_id) if row.media_id is not None else None,
         )
         for row in rows

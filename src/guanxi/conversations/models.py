@@ -15,7 +15,7 @@ MEDIA_KINDS = ("image", "voice", "video", "file")
 MESSAGE_KINDS = ("text", "emoji", "link", *MEDIA_KINDS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Member:
     user_id: int
     role: str
@@ -47,18 +47,18 @@ class Member:
     @classmethod
     def from_row(cls, row: Any) -> Member:
         return cls(
-            row.user_id,
-            row.role,
-            row.joined_seq,
-            row.joined_event,
-            row.left_seq,
-            row.left_event,
-            row.last_read_seq,
-            row.left_at,
+            user_id=row.user_id,
+            role=row.role,
+            joined_seq=row.joined_seq,
+            joined_event=row.joined_event,
+            left_seq=row.left_seq,
+            left_event=row.left_event,
+            last_read_seq=row.last_read_seq,
+            left_at=row.left_at,
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Reaction:
     emoji: str
     handles: list[str]
@@ -67,7 +67,7 @@ class Reaction:
         return {"emoji": self.emoji, "count": len(self.handles), "handles": self.handles}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Message:
     id: int
     conversation_id: int
@@ -105,7 +105,7 @@ class Message:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Conversation:
     id: int
     kind: str

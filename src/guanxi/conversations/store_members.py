@@ -87,14 +87,14 @@ async def get_membership(
     if row is None:
         return None
     member = Member(
-        row.user_id,
-        row.member_role,
-        row.joined_seq,
-        row.joined_event,
-        row.left_seq,
-        row.left_event,
-        row.last_read_seq,
-        row.left_at,
+        user_id=row.user_id,
+        role=row.member_role,
+        joined_seq=row.joined_seq,
+        joined_event=row.joined_event,
+        left_seq=row.left_seq,
+        left_event=row.left_event,
+        last_read_seq=row.last_read_seq,
+        left_at=row.left_at,
     )
     return row, member
 

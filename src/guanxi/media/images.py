@@ -68,7 +68,7 @@ def _render(path: Path, limits: ImageLimits) -> Rendered:
             upright = upright.convert("RGBA" if fmt == "PNG" else "RGB")
         served = _encode_original(upright, fmt, animated)
         first = upright.copy()
-    probe = Probe(IMAGE, FORMATS[fmt], width=first.width, height=first.height)
+    probe = Probe(kind=IMAGE, mime=FORMATS[fmt], width=first.width, height=first.height)
     return Rendered(probe, served, _scaled(first, PREVIEW), _scaled(first, THUMBNAIL))
 
 

@@ -13,7 +13,7 @@ VARIANTS = ("original", "preview", "thumbnail")
 DERIVED_MIME = "image/webp"  # thumbnails and previews
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Probe:
     """What the content says it is."""
 
@@ -24,7 +24,7 @@ class Probe:
     duration_ms: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Media:
     id: str
     owner_id: int
@@ -68,7 +68,7 @@ class Media:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Blob:
     """One servable variant of an item: which stored bytes, how to label them."""
 

@@ -67,7 +67,7 @@ def probe_av(path: Path, head: bytes) -> Probe:
 
 def _file(head: bytes) -> Probe:
     mime = next((m for magic, m in FILE_MAGIC if head.startswith(magic)), None)
-    return Probe(FILE, mime or "application/octet-stream")
+    return Probe(kind=FILE, mime=mime or "application/octet-stream")
 
 
 def _audio(path: Path, kinds: tuple[type[mutagen.FileType], ...], mime: str) -> Probe:
@@ -82,27 +82,31 @@ def _audio(path: Path, kinds: tuple[type[mutagen.FileType], ...], mime: str) -> 
         with path.open("rb") as handle:
             return _file(handle.read(HEAD))
     length = getattr(found.info, "length", None)
-    return Probe(VOICE, mime, duration_ms=_duration(length * 1000) if length else None)
+    return Probe(kind=VOICE, mime=mime, duration_ms=_duration(length * 1000) if length else None)
 
 
 def _from_mp4(container: Container, brand: bytes) -> Probe:
     if "video" in container.tracks:
         mime = "video/quicktime" if brand == b"qt  " else "video/mp4"
-        return Probe(VIDEO, mime, duration_ms=_duration(container.duration_ms))
+        return Probe(kind=VIDEO, mime=mime, duration_ms=_duration(container.duration_ms))
     if "audio" in container.tracks or brand in (b"M4A ", b"M4B "):
-        return Probe(VOICE, "audio/mp4", duration_ms=_duration(container.duration_ms))
-    return Probe(FILE, "application/octet-stream")
+        return Probe(kind=VOICE, mime="audio/mp4", duration_ms=_duration(container.duration_ms))
+    return Probe(kind=FILE, mime="application/octet-stream")
 
 
 def _from_webm(container: Container) -> Probe:
     if container.doctype not in ("webm", "matroska"):
-        return Probe(FILE, "application/octet-stream")
+        return Probe(kind=FILE, mime="application/octet-stream")
     suffix = "webm" if container.doctype == "webm" else "x-matroska"
     if "video" in container.tracks:
-        return Probe(VIDEO, f"video/{suffix}", duration_ms=_duration(container.duration_ms))
+        return Probe(
+            kind=VIDEO, mime=f"video/{suffix}", duration_ms=_duration(container.duration_ms)
+        )
     if "audio" in container.tracks:
-        return Probe(VOICE, f"audio/{suffix}", duration_ms=_duration(container.duration_ms))
-    return Probe(FILE, "application/octet-stream")
+        return Probe(
+            kind=VOICE, mime=f"audio/{suffix}", duration_ms=_duration(container.duration_ms)
+        )
+    return Probe(kind=FILE, mime="application/octet-stream")
 
 
 def _duration(ms: float | None) -> int | None:

@@ -203,7 +203,13 @@ class MediaService:
             # a photo's or recording's name ("IMG_20240501_Hangzhou.jpg") is the uploader's
             # alone; a file's name is part of what is sent
             name = item.filename if attachment or item.owner_id == user_id else ""
-            return Blob(item.served_sha256, item.served_size, item.mime, name, attachment)
+            return Blob(
+                sha256=item.served_sha256,
+                size=item.served_size,
+                mime=item.mime,
+                filename=name,
+                attachment=attachment,
+            )
         sha256 = item.preview_sha256 if variant == "preview" else item.thumbnail_sha256
         if sha256 is None:
             raise NotFound(f"Only images have a {variant}.")
@@ -211,7 +217,13 @@ class MediaService:
             size = await self.storage.size(sha256)
         except FileNotFoundError:  # collected between the row's read and now
             raise NotFound("No such media.") from None
-        return Blob(sha256, size, DERIVED_MIME, f"{variant}.webp", attachment=False)
+        return Blob(
+            sha256=sha256,
+            size=size,
+            mime=DERIVED_MIME,
+            filename=f"{variant}.webp",
+            attachment=False,
+        )
 
     async def _may_see(self, conn: AsyncConnection, user_id: int, item: Media) -> bool:
         if item.owner_id == user_id:
@@ -241,9 +253,22 @@ def _template(
 ) -> Media:
     """A Media carrying what the content decides; the upload fills in the rest."""
     return Media(
-        "", 0, "", probe.kind, probe.mime, 0, "", probe.width, probe.height, probe.duration_ms,
-        served, served_size, thumbnail, preview, 0,
-    )  # fmt: skip
+        id="",
+        owner_id=0,
+        sha256="",
+        kind=probe.kind,
+        mime=probe.mime,
+        size=0,
+        filename="",
+        width=probe.width,
+        height=probe.height,
+        duration_ms=probe.duration_ms,
+        served_sha256=served,
+        served_size=served_size,
+        thumbnail_sha256=thumbnail,
+        preview_sha256=preview,
+        created_at=0,
+    )
 
 
 def clean_filename(name: str) -> str:

@@ -33,7 +33,7 @@ async def hydrate(conn: AsyncConnection, viewer_id: int, rows: Sequence[Any]) ->
     moments: list[Moment] = []
     for row in rows:
         seen_likes = [
-            Like(users[like.user_id], like.created_at)
+            Like(user=users[like.user_id], created_at=like.created_at)
             for like in likes.get(row.id, [])
             if sees_actor(viewer_id, row.author_id, like.user_id, friends)
         ]
@@ -45,19 +45,19 @@ async def hydrate(conn: AsyncConnection, viewer_id: int, rows: Sequence[Any]) ->
         liked = any(like.user_id == viewer_id for like in likes.get(row.id, []))
         moments.append(
             Moment(
-                row.id,
-                users[row.author_id],
-                row.text,
-                row.place,
-                media.get(row.id, []),
-                [items[m].reference() for m in media.get(row.id, []) if m in items],
-                row.audience,
-                tags.get(row.id, []),
-                row.created_at,
-                seen_likes,
-                seen_comments,
-                liked,
-                row.author_id == viewer_id,
+                id=row.id,
+                author=users[row.author_id],
+                text=row.text,
+                place=row.place,
+                media_ids=media.get(row.id, []),
+                media=[items[m].reference() for m in media.get(row.id, []) if m in items],
+                audience=row.audience,
+                audience_tags=tags.get(row.id, []),
+                created_at=row.created_at,
+                likes=seen_likes,
+                comments=seen_comments,
+                liked_by_me=liked,
+                is_mine=row.author_id == viewer_id,
             )
         )
     return moments
@@ -66,11 +66,11 @@ async def hydrate(conn: AsyncConnection, viewer_id: int, rows: Sequence[Any]) ->
 def comment_of(row: Any, users: dict[int, User]) -> Comment:
     reply_user = users.get(row.reply_to_user_id) if row.reply_to_user_id is not None else None
     return Comment(
-        row.id,
-        row.moment_id,
-        users[row.user_id],
-        row.text,
-        row.reply_to_id,
-        reply_user,
-        row.created_at,
+        id=row.id,
+        moment_id=row.moment_id,
+        user=users[row.user_id],
+        text=row.text,
+        reply_to_id=row.reply_to_id,
+        reply_to_user=reply_user,
+        created_at=row.created_at,
     )

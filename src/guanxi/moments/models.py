@@ -12,7 +12,7 @@ from guanxi.clock import iso
 from guanxi.errors import InvalidInput
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Like:
     user: User
     created_at: int
@@ -21,7 +21,7 @@ class Like:
         return {"user": self.user.to_wire(), "created_at": iso(self.created_at)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Comment:
     id: int
     moment_id: int
@@ -45,7 +45,7 @@ class Comment:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Moment:
     """A moment as one viewer sees it: only the likes and comments that viewer may see."""
 
@@ -80,7 +80,7 @@ class Moment:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Position:
     """Where a page of moments (newest first) stops: the last moment's time and id."""
 
@@ -100,10 +100,10 @@ class Position:
             raise InvalidInput("cursor is not one this server gave out.", "bad_cursor") from exc
         if not (0 <= created_at < 2**62 and 0 < moment_id < 2**62):
             raise InvalidInput("cursor is not one this server gave out.", "bad_cursor")
-        return cls(created_at, moment_id)
+        return cls(created_at=created_at, id=moment_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MomentPage:
     moments: list[Moment]
     next_cursor: str | None

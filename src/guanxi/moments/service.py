@@ -125,7 +125,7 @@ class MomentService:
             author = await access_user(conn, me.user.id, handle, Purpose.SEE)
             scope = await scope_of_author(conn, me.user.id, author.id, self.clock.now_ms())
             if scope is None:
-                return MomentPage([], None)
+                return MomentPage(moments=[], next_cursor=None)
             rows = await store_feed.list_visible(conn, [scope], before, limit + 1)
             return await self._page(conn, me.user.id, rows, limit)
 
@@ -135,8 +135,10 @@ class MomentService:
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1] if rows and more else None
-        cursor = Position(last.created_at, last.id).encode() if last is not None else None
-        return MomentPage(await hydrate(conn, viewer_id, rows), cursor)
+        cursor = (
+            Position(created_at=last.created_at, id=last.id).encode() if last is not None else None
+        )
+        return MomentPage(moments=await hydrate(conn, viewer_id, rows), next_cursor=cursor)
 
     async def search(self, viewer: Principal, q: str, limit: int) -> list[Moment]:
         """Moments the viewer may see (their own and friends', including those hidden from

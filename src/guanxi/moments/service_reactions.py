@@ -44,7 +44,7 @@ class MomentReactionService:
                 payload = MomentLiked(
                     moment_id=moment_id,
                     author=await self._handle(tx.conn, row.author_id),
-                    like=Like(me.user, now).to_wire(),
+                    like=Like(user=me.user, created_at=now).to_wire(),
                 )
                 recipients = await self._recipients(tx.conn, row, me.user.id, None)
                 await self.events.record(

@@ -20,7 +20,7 @@ ROLES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FriendRequest:
     id: int
     sender: User
@@ -42,7 +42,7 @@ class FriendRequest:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Friend:
     """One side's view of a friendship: the friend, and what this side chose."""
 
@@ -57,13 +57,13 @@ class Friend:
     @classmethod
     def from_row(cls, user: User, row: Any) -> Friend:
         return cls(
-            user,
-            row.role,
-            row.remark,
-            list(row.tags),
-            bool(row.hide_my_moments),
-            bool(row.hide_their_moments),
-            row.created_at,
+            user=user,
+            role=row.role,
+            remark=row.remark,
+            tags=list(row.tags),
+            hide_my_moments=bool(row.hide_my_moments),
+            hide_their_moments=bool(row.hide_their_moments),
+            since=row.created_at,
         )
 
     def to_wire(self) -> dict[str, Any]:
@@ -78,7 +78,7 @@ class Friend:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Profile:
     """Someone's public profile as a given viewer sees it."""
 

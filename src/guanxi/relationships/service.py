@@ -269,18 +269,18 @@ class RelationshipService:
             row = await store.get_friendship(conn, me.user.id, user.id)
             blocked = await store.exists_block(conn, me.user.id, user.id)
         friend = Friend.from_row(user, row) if row else None
-        return Profile(user, friend is not None, friend, blocked)
+        return Profile(user=user, is_friend=friend is not None, friend=friend, is_blocked=blocked)
 
 
 def _request_from_row(row: Any, users: dict[int, User]) -> FriendRequest:
     return FriendRequest(
-        row.id,
-        users[row.from_user_id],
-        users[row.to_user_id],
-        row.greeting,
-        row.role,
-        row.status,
-        row.created_at,
+        id=row.id,
+        sender=users[row.from_user_id],
+        recipient=users[row.to_user_id],
+        greeting=row.greeting,
+        role=row.role,
+        status=row.status,
+        created_at=row.created_at,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from guanxi.clock import iso
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MessageHit:
     """A message that matched: where it is, who sent it, the text around the match."""
 
@@ -31,7 +31,7 @@ class MessageHit:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SearchResults:
     messages: list[MessageHit]
     moments: list[dict[str, Any]] = field(default_factory=list)

@@ -45,7 +45,7 @@ class SearchService:
         if len(rows) > limit:
             next_cursor = rules.encode_cursor(hits[-1].created_at, hits[-1].id)
         moments = await self._moments(me, q, limit) if cursor is None else []
-        return SearchResults(hits, moments, next_cursor)
+        return SearchResults(messages=hits, moments=moments, next_cursor=next_cursor)
 
     async def _moments(self, me: Principal, q: str, limit: int) -> list[dict[str, Any]]:
         return [moment.to_wire() for moment in await self.moments.search(me, q, limit)]
