@@ -159,3 +159,98 @@ async def test_past_the_connection_cap_a_request_answers_503(capped: RunningServ
     await asyncio.sleep(0.2)
     async with httpx.AsyncClient(base_url=capped.url) as http:
         assert (await http.get("/healthz")).status_code == 200
+
+
+@pytest.fixture
+async def impatient(settings: Settings) -> AsyncIterator[RunningServer]:
+    """A server that waits at most 1 s for a body (plus 1 s per 1,000 bytes that arrive)."""
+    timed = settings.model_copy(update={"request_body_timeout": 1.0, "request_body_min_rate": 1000})
+    running = RunningServer(timed, Clock(), **connection_limits(timed))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def half_sent(
+    server: RunningServer, path: str, token: str
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Headers promising 100 bytes of JSON, then half of them, then nothing."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\n"
+        "Content-Length: 100\r\n\r\n".encode()
+        + b'{"text": "'
+        + b"x" * 40
+    )
+    await writer.drain()
+    return reader, writer
+
+
+async def answer_then_close(reader: asyncio.StreamReader) -> tuple[bytes, dict[str, Any]]:
+    """The status line and JSON body the server answers, once it has closed the connection."""
+    everything = await asyncio.wait_for(reader.read(), 5)  # up to the server's close
+    head, _, body = everything.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0], orjson.loads(body)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/sessions", "/api/v1/conversations/1/messages"])
+async def test_a_half_sent_body_answers_408_and_others_are_served(
+    impatient: RunningServer, path: str
+) -> None:
+    async with GuanxiClient(impatient.url) as mei:
+        await mei.register("mei", PASSWORD, "Mei")
+        stalled, writer = await half_sent(impatient, path, mei.token or "")
+        await asyncio.sleep(0.2)
+        assert (await mei.me())["handle"] == "mei"  # served while the other one waits
+        status, body = await answer_then_close(stalled)
+        writer.close()
+        assert status == b"HTTP/1.1 408 Request Timeout"
+        assert body["error"]["code"] == "request_timeout"
+        assert (await mei.me())["handle"] == "mei"
+
+
+async def test_a_trickled_body_is_cut_off(impatient: RunningServer) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", impatient.port)
+    writer.write(b"POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+    sent = 0
+
+    async def trickle() -> None:  # a byte every 0.1 s: 1 s and 1 ms a byte is not enough
+        nonlocal sent
+        with contextlib.suppress(ConnectionError):
+            for _ in range(99):
+                writer.write(b" ")
+                await writer.drain()
+                sent += 1
+                await asyncio.sleep(0.1)
+
+    trickling = asyncio.create_task(trickle())
+    try:
+        answer = await asyncio.wait_for(reader.read(), 5)
+    except ConnectionResetError:  # bytes that arrive after the server closed make it reset
+        answer = None  # the connection, which may discard the 408 before it is read
+    await trickling
+    writer.close()
+    assert sent < 99  # the server ended the connection while the body was still trickling
+    assert answer is None or answer.startswith(b"HTTP/1.1 408 Request Timeout")
+
+
+async def test_a_body_that_keeps_coming_has_the_time_it_needs(impatient: RunningServer) -> None:
+    """3,000 bytes over 1.5 s: past the first second, but at more than 1,000 bytes a second."""
+    async with GuanxiClient(impatient.url) as mei:
+        await mei.register("mei", PASSWORD, "Mei")
+    login = orjson.dumps({"handle": "mei", "password": PASSWORD, "device": "d" * 10})
+    body = login[:-1] + b" " * (3000 - len(login)) + b"}"
+
+    async def slowly() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 300):
+            yield body[start : start + 300]
+            await asyncio.sleep(0.15)
+
+    async with httpx.AsyncClient(base_url=impatient.url) as http:
+        answer = await http.post(
+            "/api/v1/sessions",
+            content=slowly(),
+            headers={"content-type": "application/json", "content-length": str(len(body))},
+        )
+    assert answer.status_code == 201, answer.text

@@ -341,6 +341,20 @@ class Settings(BaseSettings):
         " count); a request past it answers 503. Keep the open-files limit (`ulimit -n`) above"
         " it.",
     )
+    request_body_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a request's body may take to arrive, plus one second for every"
+        " `request_body_min_rate` bytes of it that did arrive; past that the request answers 408"
+        " and its connection is closed (a client that sends headers, then trickles or stops its"
+        " body, holds a connection no longer).",
+    )
+    request_body_min_rate: int = Field(
+        10_000,
+        ge=1,
+        description="Bytes a second a large body (an upload) must keep up on average, beyond its"
+        " first `request_body_timeout` seconds.",
+    )
     rate_limit_memory_keys: int = Field(
         100_000,
         ge=2,

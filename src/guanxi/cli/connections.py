@@ -10,8 +10,9 @@ from guanxi.settings import Settings
 def connection_limits(settings: Settings) -> dict[str, Any]:
     """uvicorn's options for idle connections and the cap on connections at once.
 
-    uvicorn has no deadline for a request's headers or body; that is the reverse proxy's job
-    (docs/security.md, "Running behind a reverse proxy with TLS")."""
+    uvicorn has no deadline for a request's headers or body: the app has one for the body
+    (web/limits.py, BodyDeadline); the headers' is the reverse proxy's job (docs/security.md,
+    "Running behind a reverse proxy with TLS")."""
     return {
         "timeout_keep_alive": settings.http_keep_alive_seconds,
         "limit_concurrency": settings.http_max_connections,

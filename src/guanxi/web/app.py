@@ -13,7 +13,7 @@ from guanxi.services import Services, build_services
 from guanxi.settings import Settings
 from guanxi.web import socket
 from guanxi.web.errors import install_error_handlers
-from guanxi.web.limits import BodyLimitMiddleware
+from guanxi.web.limits import BodyDeadline, BodyLimitMiddleware
 from guanxi.web.proxies import trust_proxies
 from guanxi.web.rate_limits import RateLimitMiddleware
 from guanxi.web.routes import (
@@ -99,7 +99,10 @@ def create_app(
     )
     app.add_middleware(RateLimitMiddleware, services=services)
     app.send_path = SendPath(services, settings.max_body_bytes) if send_path else None
-    app.entry = trust_proxies(app.dispatch, settings)
+    timed = BodyDeadline(
+        app.dispatch, settings.request_body_timeout, settings.request_body_min_rate
+    )
+    app.entry = trust_proxies(timed, settings)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -1,12 +1,14 @@
-"""Refuse oversized request bodies without reading them whole.
+"""Refuse oversized request bodies without reading them whole, and bodies that come too slowly.
 
 JSON bodies are held to `max_bytes`; the upload paths named in `upload_limits` (POST only)
-to their own, larger limit.
+to their own, larger limit. `BodyDeadline` answers 408 to a body that does not arrive in time.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import orjson
 from starlette.exceptions import HTTPException
@@ -63,20 +65,86 @@ class BodyLimitMiddleware:
                 await refuse_too_large(send, limit)
 
 
+class BodyDeadline:
+    """Answers 408 and closes the connection when a request's body has not arrived within
+    `seconds` of the request, plus one second for every `min_rate` bytes that did arrive: a
+    client that sends headers and then trickles or stops its body holds a connection (and a
+    place under `guanxi serve`'s connection cap) only that long, while a large upload at a
+    reasonable speed gets the time it needs. The application is told the client went away
+    (`http.disconnect`), as if it had, and whatever it answers after the 408 is dropped."""
+
+    def __init__(self, app: ASGIApp, seconds: float, min_rate: int) -> None:
+        self.app = app
+        self.seconds = seconds
+        self.min_rate = min_rate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        deadline = asyncio.get_running_loop().time() + self.seconds
+        body = _TimedBody(receive, send, deadline, self.min_rate)
+        try:
+            await self.app(scope, body.receive, body.send)
+        except Exception:
+            if not body.expired:
+                raise  # after a 408 the request is over: what the app made of it does not matter
+
+
+@dataclass
+class _TimedBody:
+    """One request's `receive` and `send`, with BodyDeadline's deadline on the body."""
+
+    _receive: Receive
+    _send: Send
+    deadline: float  # the loop's clock
+    rate: int  # bytes received that move the deadline by a second
+    complete: bool = False  # the whole body is in
+    started: bool = False  # a response has begun
+    expired: bool = False  # the deadline passed (and 408 was answered if it could be)
+
+    async def receive(self) -> Message:
+        if self.complete:
+            return await self._receive()
+        if self.expired:
+            return {"type": "http.disconnect"}
+        left = self.deadline - asyncio.get_running_loop().time()
+        try:
+            async with asyncio.timeout(max(left, 0)):
+                message = await self._receive()
+        except TimeoutError:
+            await self._expire()
+            return {"type": "http.disconnect"}
+        chunk = message.get("body", b"") if message["type"] == "http.request" else b""
+        self.deadline += len(chunk) / self.rate
+        self.complete = message["type"] != "http.request" or not message.get("more_body", False)
+        return message
+
+    async def _expire(self) -> None:
+        self.expired = True
+        if not self.started:
+            self.started = True
+            await refuse(self._send, 408, "request_timeout", "The request body came too slowly.")
+
+    async def send(self, message: Message) -> None:
+        if self.expired:
+            return
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
+
+
 async def refuse_too_large(send: Send, limit: int) -> None:
     """Answer 413 and close the connection (the rest of the body is never read)."""
-    body = orjson.dumps(
-        {
-            "error": {
-                "code": "too_large",
-                "message": f"The request body is larger than {limit} bytes.",
-            }
-        }
-    )
+    await refuse(send, 413, "too_large", f"The request body is larger than {limit} bytes.")
+
+
+async def refuse(send: Send, status: int, code: str, message: str) -> None:
+    """Answer with an error and close the connection (the rest of the body is never read)."""
+    body = orjson.dumps({"error": {"code": code, "message": message}})
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
