@@ -12,7 +12,9 @@ export class ApiError extends Error {
 }
 
 export const session = {
-  get token() { return localStorage.getItem(TOKEN_KEY); },
+  get token() {
+    return localStorage.getItem(TOKEN_KEY);
+  },
   set token(value) {
     if (value) localStorage.setItem(TOKEN_KEY, value);
     else localStorage.removeItem(TOKEN_KEY);
@@ -30,11 +32,15 @@ function headers(json) {
 async function answer(response) {
   if (response.status === 204) return null;
   let body = null;
-  try { body = await response.json(); } catch { body = null; }
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
   if (response.ok) return body;
-  const error = (body && body.error) || {};
+  const error = body?.error || {};
   if (response.status === 401 && error.code === "unauthorized") session.onUnauthorized();
-  throw new ApiError(response.status, error.code || "http_" + response.status, error.message || response.statusText);
+  throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || response.statusText);
 }
 
 /** call("POST", "/sessions", {...}) → parsed JSON; throws ApiError (or TypeError offline). */
@@ -44,7 +50,7 @@ export async function call(method, path, body, query) {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) params.set(k, v);
     const text = params.toString();
-    if (text) url += "?" + text;
+    if (text) url += `?${text}`;
   }
   const json = body !== undefined;
   const response = await fetch(url, { method, headers: headers(json), body: json ? JSON.stringify(body) : undefined });
@@ -54,7 +60,7 @@ export async function call(method, path, body, query) {
 export async function upload(file, name) {
   const form = new FormData();
   form.append("file", file, name || file.name || "file");
-  const response = await fetch(API + "/media", { method: "POST", headers: headers(false), body: form });
+  const response = await fetch(`${API}/media`, { method: "POST", headers: headers(false), body: form });
   return answer(response);
 }
 
@@ -62,9 +68,9 @@ const blobs = new Map();
 
 /** A blob: URL for a media item, fetched with the header (never a token in a URL). */
 export function mediaUrl(id, variant = "") {
-  const key = id + "/" + variant;
+  const key = `${id}/${variant}`;
   if (!blobs.has(key)) {
-    const path = `${API}/media/${encodeURIComponent(id)}${variant ? "/" + variant : ""}`;
+    const path = `${API}/media/${encodeURIComponent(id)}${variant ? `/${variant}` : ""}`;
     const promise = fetch(path, { headers: headers(false) }).then(async (response) => {
       if (!response.ok) throw new ApiError(response.status, "media", "Could not load the file.");
       return URL.createObjectURL(await response.blob());
@@ -76,11 +82,15 @@ export function mediaUrl(id, variant = "") {
 }
 
 export function forgetBlobs() {
-  for (const promise of blobs.values()) promise.then((url) => URL.revokeObjectURL(url), () => {});
+  for (const promise of blobs.values())
+    promise.then(
+      (url) => URL.revokeObjectURL(url),
+      () => {},
+    );
   blobs.clear();
 }
 
 export function newClientId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }

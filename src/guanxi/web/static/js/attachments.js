@@ -14,22 +14,42 @@ export function attachmentTray(changed) {
 
   function draw() {
     el.hidden = files.length === 0;
-    el.replaceChildren(...files.map((file, i) => {
-      const remove = iconButton("close", `Remove ${file.name}`, () => { files.splice(i, 1); draw(); changed(); }, ".tray-remove");
-      return h("div.tray-item", {}, preview(file), remove);
-    }));
+    el.replaceChildren(
+      ...files.map((file, i) => {
+        const remove = iconButton(
+          "close",
+          `Remove ${file.name}`,
+          () => {
+            files.splice(i, 1);
+            draw();
+            changed();
+          },
+          ".tray-remove",
+        );
+        return h("div.tray-item", {}, preview(file), remove);
+      }),
+    );
   }
 
   return {
     el,
     files: () => files,
-    add(list) { for (const file of list) files.push(file); draw(); },
-    take() { const taken = files; files = []; draw(); return taken; },
+    add(list) {
+      for (const file of list) files.push(file);
+      draw();
+    },
+    take() {
+      const taken = files;
+      files = [];
+      draw();
+      return taken;
+    },
   };
 }
 
 function preview(file) {
-  if (!file.type.startsWith("image/")) return h("span.tray-file", {}, icon("file"), h("span", {}, file.name), h("small", {}, fileSize(file.size)));
+  if (!file.type.startsWith("image/"))
+    return h("span.tray-file", {}, icon("file"), h("span", {}, file.name), h("small", {}, fileSize(file.size)));
   const img = h("img.tray-img", { alt: `Preview of ${file.name}` });
   const url = URL.createObjectURL(file);
   img.src = url;
@@ -59,14 +79,20 @@ export function voiceRecorder(row, send) {
     if (!navigator.mediaDevices || !window.MediaRecorder) return toast("This browser cannot record audio.", ".error");
     let recording;
     try {
-      recording = await recordVoice((s) => { time.textContent = duration(s); });
+      recording = await recordVoice((s) => {
+        time.textContent = duration(s);
+      });
     } catch {
       return toast("No microphone, or permission was refused.", ".error");
     }
     const time = h("span.rec-time", {}, "0:00");
-    el.replaceChildren(h("span.rec-dot", { attrs: { "aria-hidden": "true" } }), h("span", {}, "Recording "), time,
+    el.replaceChildren(
+      h("span.rec-dot", { attrs: { "aria-hidden": "true" } }),
+      h("span", {}, "Recording "),
+      time,
       h("button.link", { type: "button", on: { click: () => recording.cancel() } }, "Cancel"),
-      h("button.primary", { type: "button", on: { click: () => recording.stop() } }, "Send voice"));
+      h("button.primary", { type: "button", on: { click: () => recording.stop() } }, "Send voice"),
+    );
     el.hidden = false;
     row.hidden = true;
     const file = await recording.done;
@@ -79,11 +105,16 @@ export function voiceRecorder(row, send) {
 
 /** Files dropped anywhere on `target` go to add(files). */
 export function dropFiles(target, add) {
-  target.addEventListener("dragover", (e) => { e.preventDefault(); target.classList.add("dropping"); });
-  target.addEventListener("dragleave", (e) => { if (!target.contains(e.relatedTarget)) target.classList.remove("dropping"); });
+  target.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    target.classList.add("dropping");
+  });
+  target.addEventListener("dragleave", (e) => {
+    if (!target.contains(e.relatedTarget)) target.classList.remove("dropping");
+  });
   target.addEventListener("drop", (e) => {
     e.preventDefault();
     target.classList.remove("dropping");
-    if (e.dataTransfer && e.dataTransfer.files.length) add([...e.dataTransfer.files]);
+    if (e.dataTransfer?.files.length) add([...e.dataTransfer.files]);
   });
 }

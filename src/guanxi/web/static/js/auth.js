@@ -6,15 +6,39 @@ import { clear, h } from "./dom.js";
 export function showAuth(root, done) {
   let mode = "login";
   const error = h("p.form-error", { attrs: { role: "alert" } });
-  const handle = field("Handle", "handle", { autocomplete: "username", autocapitalize: "none", spellcheck: "false", required: true, pattern: "[a-z0-9_.]{3,32}", title: "3 to 32 of a-z, 0-9, _ and ." });
+  const handle = field("Handle", "handle", {
+    autocomplete: "username",
+    autocapitalize: "none",
+    spellcheck: "false",
+    required: true,
+    pattern: "[a-z0-9_.]{3,32}",
+    title: "3 to 32 of a-z, 0-9, _ and .",
+  });
   const name = field("Display name", "display_name", { autocomplete: "nickname", maxlength: 64 });
-  const password = field("Password", "password", { type: "password", autocomplete: "current-password", required: true, minlength: 8 });
+  const password = field("Password", "password", {
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+    minlength: 8,
+  });
   const submit = h("button.primary.wide", { type: "submit" });
-  const switcher = h("button.link", { type: "button", on: { click: () => setMode(mode === "login" ? "signup" : "login") } });
+  const switcher = h("button.link", {
+    type: "button",
+    on: { click: () => setMode(mode === "login" ? "signup" : "login") },
+  });
   const title = h("h1");
-  const form = h("form.auth-card", { attrs: { "aria-labelledby": "auth-title" }, on: { submit: send } },
+  const form = h(
+    "form.auth-card",
+    { attrs: { "aria-labelledby": "auth-title" }, on: { submit: send } },
     h("div.brand", {}, h("span.brand-mark", { attrs: { "aria-hidden": "true" } }, "关"), h("span", {}, "guanxi")),
-    title, handle.wrap, name.wrap, password.wrap, error, submit, h("p.switch", {}, switcher));
+    title,
+    handle.wrap,
+    name.wrap,
+    password.wrap,
+    error,
+    submit,
+    h("p.switch", {}, switcher),
+  );
   title.id = "auth-title";
 
   function setMode(next) {
@@ -51,7 +75,7 @@ export function showAuth(root, done) {
 }
 
 function field(label, name, attrs) {
-  const input = h("input", { name, id: "auth-" + name, attrs });
-  const wrap = h("div.field", {}, h("label", { htmlFor: "auth-" + name }, label), input);
+  const input = h("input", { name, id: `auth-${name}`, attrs });
+  const wrap = h("div.field", {}, h("label", { htmlFor: `auth-${name}` }, label), input);
   return { input, wrap };
 }

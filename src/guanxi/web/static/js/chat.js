@@ -29,9 +29,15 @@ export function renderChat(pane, params) {
 
   function drawHead() {
     const title = convTitle(conv);
-    const subtitle = conv.kind === "group" ? `${conv.member_count || (conv.members || []).length} members` : conv.peer ? "@" + conv.peer.handle : "";
+    const subtitle =
+      conv.kind === "group"
+        ? `${conv.member_count || (conv.members || []).length} members`
+        : conv.peer
+          ? `@${conv.peer.handle}`
+          : "";
     const info = iconButton("info", conv.kind === "group" ? "Group info" : "Contact info", () => {
-      location.hash = conv.kind === "group" ? `#/chats/${id}/info` : `#/contacts/u/${encodeURIComponent(conv.peer.handle)}`;
+      location.hash =
+        conv.kind === "group" ? `#/chats/${id}/info` : `#/contacts/u/${encodeURIComponent(conv.peer.handle)}`;
     });
     head.replaceChildren(paneHeader(title, "chats", [info], subtitle));
   }
@@ -40,7 +46,11 @@ export function renderChat(pane, params) {
     try {
       conv = await loadConversation(id);
     } catch (e) {
-      clear(pane, paneHeader("Chat", "chats"), h("p.empty-detail", {}, e.status === 404 ? "This chat does not exist." : "Could not load this chat."));
+      clear(
+        pane,
+        paneHeader("Chat", "chats"),
+        h("p.empty-detail", {}, e.status === 404 ? "This chat does not exist." : "Could not load this chat."),
+      );
       return;
     }
     const fresh = createComposer(conv);
@@ -70,15 +80,30 @@ export function renderChat(pane, params) {
       view.arrived(message, wasBottom);
       reads.mark();
     }),
-    on("pending", (cid) => { if (cid === id) view.drawPending(); }),
-    on("read", (cid) => { if (cid === id) view.redrawReceipts(); }),
-    on("conv", (c) => { if (c.id === id) { conv = c; drawHead(); } }),
+    on("pending", (cid) => {
+      if (cid === id) view.drawPending();
+    }),
+    on("read", (cid) => {
+      if (cid === id) view.redrawReceipts();
+    }),
+    on("conv", (c) => {
+      if (c.id === id) {
+        conv = c;
+        drawHead();
+      }
+    }),
     on("friends", drawHead),
     on("resumed", ({ reload }) => {
       if (reload) view.forget();
-      history.catchUp().then(reads.mark).catch(() => {});
+      history
+        .catchUp()
+        .then(reads.mark)
+        .catch(() => {});
     }),
-    on("left", (cid) => { if (cid === id) composer.el.replaceChildren(h("p.composer-note", {}, "You are no longer a member of this group.")); }),
+    on("left", (cid) => {
+      if (cid === id)
+        composer.el.replaceChildren(h("p.composer-note", {}, "You are no longer a member of this group."));
+    }),
     reads.dispose,
     closeMenu,
   ]);

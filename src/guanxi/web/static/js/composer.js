@@ -12,15 +12,32 @@ import { sendMessage } from "./sync.js";
 /** createComposer(conv) → {el, addFiles(files), focus(), reply(message), edit(message)} */
 export function createComposer(conv) {
   const quote = { replyTo: null, editing: null };
-  const input = h("textarea.composer-input", { rows: 1, placeholder: "Message", attrs: { "aria-label": "Message", maxlength: 5000 } });
+  const input = h("textarea.composer-input", {
+    rows: 1,
+    placeholder: "Message",
+    attrs: { "aria-label": "Message", maxlength: 5000 },
+  });
   const bar = h("div.composer-bar", { hidden: true });
   const tray = attachmentTray(() => changed());
   const mentions = mentionList(input, conv, () => changed());
-  const picker = h("input", { type: "file", multiple: true, hidden: true, attrs: { "aria-label": "Attach photos, videos or files" } });
+  const picker = h("input", {
+    type: "file",
+    multiple: true,
+    hidden: true,
+    attrs: { "aria-label": "Attach photos, videos or files" },
+  });
   const send = h("button.send-btn", { type: "button", attrs: { "aria-label": "Send" } }, icon("send"));
   const mic = iconButton("mic", "Record a voice message", () => voice.start());
   const emoji = iconButton("smile", "Emoji", () => openEmojiPicker(emoji, insert), ".emoji-toggle");
-  const row = h("div.composer-row", {}, emoji, iconButton("attach", "Attach a photo, video or file", () => picker.click()), input, mic, send);
+  const row = h(
+    "div.composer-row",
+    {},
+    emoji,
+    iconButton("attach", "Attach a photo, video or file", () => picker.click()),
+    input,
+    mic,
+    send,
+  );
   const voice = voiceRecorder(row, (file) => sendFile(el, conv.id, file));
   const el = h("div.composer", {}, bar, tray.el, mentions.el, voice.el, row, picker);
 
@@ -47,8 +64,10 @@ export function createComposer(conv) {
     bar.hidden = !target;
     if (!target) return bar.replaceChildren();
     const title = quote.editing ? "Editing" : `Replying to ${nameOf(quote.replyTo.sender)}`;
-    bar.replaceChildren(h("div.bar-text", {}, h("strong", {}, title), h("span", {}, target.text || `[${target.kind}]`)),
-      iconButton("close", quote.editing ? "Cancel editing" : "Cancel reply", cancel));
+    bar.replaceChildren(
+      h("div.bar-text", {}, h("strong", {}, title), h("span", {}, target.text || `[${target.kind}]`)),
+      iconButton("close", quote.editing ? "Cancel editing" : "Cancel reply", cancel),
+    );
   }
 
   function cancel() {
@@ -93,21 +112,45 @@ export function createComposer(conv) {
   input.addEventListener("keydown", (e) => {
     if (mentions.key(e)) return e.preventDefault();
     if (e.key === "Escape" && (quote.replyTo || quote.editing)) return cancel();
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      submit();
+    }
   });
   input.addEventListener("paste", (e) => {
     const pasted = [...(e.clipboardData ? e.clipboardData.files : [])];
-    if (pasted.length) { e.preventDefault(); addFiles(pasted); }
+    if (pasted.length) {
+      e.preventDefault();
+      addFiles(pasted);
+    }
   });
-  picker.addEventListener("change", () => { addFiles([...picker.files]); picker.value = ""; });
-  send.addEventListener("click", () => { closeEmojiPicker(); submit(); });
+  picker.addEventListener("change", () => {
+    addFiles([...picker.files]);
+    picker.value = "";
+  });
+  send.addEventListener("click", () => {
+    closeEmojiPicker();
+    submit();
+  });
   changed();
 
   return {
     el,
     addFiles,
     focus: () => input.focus(),
-    reply(message) { quote.editing = null; quote.replyTo = message; showBar(); input.focus(); },
-    edit(message) { quote.replyTo = null; quote.editing = message; input.value = message.text; showBar(); changed(); input.focus(); },
+    reply(message) {
+      quote.editing = null;
+      quote.replyTo = message;
+      showBar();
+      input.focus();
+    },
+    edit(message) {
+      quote.replyTo = null;
+      quote.editing = message;
+      input.value = message.text;
+      showBar();
+      changed();
+      input.focus();
+    },
   };
 }

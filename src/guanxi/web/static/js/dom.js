@@ -80,7 +80,11 @@ export function icon(name) {
 
 /** A button showing an icon, labelled for screen readers. */
 export function iconButton(name, label, onClick, extra = "") {
-  return h(`button.icon-btn${extra}`, { type: "button", title: label, attrs: { "aria-label": label }, on: { click: onClick } }, icon(name));
+  return h(
+    `button.icon-btn${extra}`,
+    { type: "button", title: label, attrs: { "aria-label": label }, on: { click: onClick } },
+    icon(name),
+  );
 }
 
 const COLORS = ["#2f7d5b", "#3a6ea5", "#a5523a", "#7b4fa0", "#a0782a", "#2a8a8a", "#b04672", "#5a6b2f"];
@@ -109,9 +113,24 @@ export function toast(text, kind = "") {
 export function modal(title, build) {
   return new Promise((resolve) => {
     const dialog = h("dialog.modal", { attrs: { "aria-label": title } });
-    const close = (value) => { dialog.close(); dialog.remove(); resolve(value); };
-    dialog.addEventListener("cancel", (e) => { e.preventDefault(); close(null); });
-    append(dialog, [h("header.modal-head", {}, h("h2", {}, title), iconButton("close", "Close", () => close(null))), build(close)]);
+    const close = (value) => {
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    dialog.addEventListener("cancel", (e) => {
+      e.preventDefault();
+      close(null);
+    });
+    append(dialog, [
+      h(
+        "header.modal-head",
+        {},
+        h("h2", {}, title),
+        iconButton("close", "Close", () => close(null)),
+      ),
+      build(close),
+    ]);
     document.body.append(dialog);
     dialog.showModal();
   });

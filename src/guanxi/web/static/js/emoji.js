@@ -3,7 +3,8 @@
 import { h } from "./dom.js";
 
 const GROUPS = {
-  Smileys: "😀 😃 😄 😁 😆 😅 😂 🤣 😊 😇 🙂 😉 😌 😍 🥰 😘 😋 😛 😜 🤪 🤔 🤗 🤭 🤫 😐 😑 😶 😏 😒 🙄 😬 😴 😷 🤒 🥳 😎 🤓 😕 😟 😮 😲 😳 🥺 😢 😭 😱 😤 😡 🤯",
+  Smileys:
+    "😀 😃 😄 😁 😆 😅 😂 🤣 😊 😇 🙂 😉 😌 😍 🥰 😘 😋 😛 😜 🤪 🤔 🤗 🤭 🤫 😐 😑 😶 😏 😒 🙄 😬 😴 😷 🤒 🥳 😎 🤓 😕 😟 😮 😲 😳 🥺 😢 😭 😱 😤 😡 🤯",
   Gestures: "👍 👎 👌 ✌️ 🤞 🤝 🙏 👏 🙌 👋 💪 🫶 👀 🤷 🙋 🙇",
   Hearts: "❤️ 🧡 💛 💚 💙 💜 🖤 🤍 💔 💕 💖 ✨ 🔥 🎉 🎂 🎁",
   Things: "☕ 🍵 🍜 🍚 🥟 🍰 🍎 🍉 🌸 🌙 ☀️ 🌧️ ⚽ 🏸 🎵 📷 📚 💼 🚗 ✈️ 🏠 🧧 🐼 🐱 🐶",
@@ -19,12 +20,36 @@ export function closeEmojiPicker() {
 /** Opens the picker above `anchor`; `pick(emoji)` is called with the chosen one. */
 export function openEmojiPicker(anchor, pick) {
   if (open) return closeEmojiPicker();
-  const panel = h("div.emoji-picker", { attrs: { role: "dialog", "aria-label": "Emoji" } },
-    Object.entries(GROUPS).map(([name, list]) => h("section", {},
-      h("h3", {}, name),
-      h("div.emoji-grid", {}, list.split(" ").map((emoji) =>
-        h("button.emoji", { type: "button", attrs: { "aria-label": emoji }, on: { click: () => pick(emoji) } }, emoji))))));
-  panel.addEventListener("keydown", (e) => { if (e.key === "Escape") { closeEmojiPicker(); anchor.focus(); } });
+  const panel = h(
+    "div.emoji-picker",
+    { attrs: { role: "dialog", "aria-label": "Emoji" } },
+    Object.entries(GROUPS).map(([name, list]) =>
+      h(
+        "section",
+        {},
+        h("h3", {}, name),
+        h(
+          "div.emoji-grid",
+          {},
+          list
+            .split(" ")
+            .map((emoji) =>
+              h(
+                "button.emoji",
+                { type: "button", attrs: { "aria-label": emoji }, on: { click: () => pick(emoji) } },
+                emoji,
+              ),
+            ),
+        ),
+      ),
+    ),
+  );
+  panel.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      closeEmojiPicker();
+      anchor.focus();
+    }
+  });
   anchor.parentElement.append(panel);
   open = panel;
   panel.querySelector("button").focus();

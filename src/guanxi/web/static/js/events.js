@@ -70,10 +70,17 @@ export class EventStream {
   receive(socket, data) {
     if (socket !== this.socket) return;
     let frame;
-    try { frame = JSON.parse(data); } catch { return; }
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
     this.lastHeard = Date.now();
     if (frame.type === "ready") return this.ready(frame);
-    if (frame.type === "resync") { this.mustReload = true; return; }
+    if (frame.type === "resync") {
+      this.mustReload = true;
+      return;
+    }
     if (frame.type === "pong" || frame.type === "error") return;
     this.onEvent(frame);
     if (typeof frame.cursor === "number") this.cursor = frame.cursor;
@@ -99,7 +106,7 @@ export class EventStream {
     clearInterval(this.pinger);
     this.lastHeard = Date.now();
     this.pinger = setInterval(() => {
-      if (!this.socket || this.socket.readyState !== 1) return;
+      if (this.socket?.readyState !== 1) return;
       if (Date.now() - this.lastHeard > 45000) return this.socket.close(4000);
       this.socket.send(JSON.stringify({ type: "ping" }));
     }, 15000);
@@ -113,7 +120,7 @@ export class EventStream {
     if (this.stopped) return;
     if (code === 4401) return this.onUnauthorized();
     this.onStatus("offline");
-    if (navigator.onLine === false) return;  // the "online" event reconnects
+    if (navigator.onLine === false) return; // the "online" event reconnects
     const wait = code === 4408 ? 0 : this.delay;
     this.delay = Math.min(this.delay * 2, 8000);
     this.retry = setTimeout(() => this.open(), wait);

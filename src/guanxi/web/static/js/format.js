@@ -54,12 +54,21 @@ export function fileSize(bytes) {
 }
 
 export function duration(seconds) {
-  if (seconds == null || !isFinite(seconds)) return "";
+  if (seconds == null || !Number.isFinite(seconds)) return "";
   const s = Math.max(0, Math.round(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-export const ROLES = ["family", "partner", "close_friend", "classmate", "colleague", "teacher", "student", "acquaintance"];
+export const ROLES = [
+  "family",
+  "partner",
+  "close_friend",
+  "classmate",
+  "colleague",
+  "teacher",
+  "student",
+  "acquaintance",
+];
 
 export function roleLabel(role) {
   return (role || "").replace("_", " ");

@@ -11,10 +11,27 @@ function friendPicker(exclude = new Set()) {
   const friends = [...state.friends.values()].filter((f) => !exclude.has(f.user.handle));
   if (friends.length === 0) return { el: h("p.muted", {}, "No friends to add yet."), chosen: () => [] };
   const boxes = friends.map((f) => {
-    const box = h("input", { type: "checkbox", value: f.user.handle, id: "pick-" + f.user.handle });
-    return { box, el: h("label.pick", { htmlFor: box.id }, box, avatar(nameOf(f.user.handle), f.user.handle, ".small"), h("span", {}, nameOf(f.user.handle)), h("small.muted", {}, " @" + f.user.handle)) };
+    const box = h("input", { type: "checkbox", value: f.user.handle, id: `pick-${f.user.handle}` });
+    return {
+      box,
+      el: h(
+        "label.pick",
+        { htmlFor: box.id },
+        box,
+        avatar(nameOf(f.user.handle), f.user.handle, ".small"),
+        h("span", {}, nameOf(f.user.handle)),
+        h("small.muted", {}, ` @${f.user.handle}`),
+      ),
+    };
   });
-  return { el: h("div.pick-list", { attrs: { role: "group", "aria-label": "Friends" } }, boxes.map((b) => b.el)), chosen: () => boxes.filter((b) => b.box.checked).map((b) => b.box.value) };
+  return {
+    el: h(
+      "div.pick-list",
+      { attrs: { role: "group", "aria-label": "Friends" } },
+      boxes.map((b) => b.el),
+    ),
+    chosen: () => boxes.filter((b) => b.box.checked).map((b) => b.box.value),
+  };
 }
 
 export function createGroup(preselect = []) {
@@ -23,19 +40,34 @@ export function createGroup(preselect = []) {
     const picker = friendPicker();
     for (const input of picker.el.querySelectorAll("input")) input.checked = preselect.includes(input.value);
     const error = h("p.form-error", { attrs: { role: "alert" } });
-    const form = h("form.stack", { on: { submit: async (e) => {
-      e.preventDefault();
-      try {
-        const conv = await call("POST", "/conversations", { kind: "group", name: name.value.trim(), members: picker.chosen() });
-        close(conv);
-        toldInvited(conv.invited);
-        await loadConversation(conv.id);
-        navigate(`chats/${conv.id}`);
-      } catch (err) { error.textContent = err instanceof ApiError ? err.message : "Offline."; }
-    } } },
-    h("div.field", {}, h("label", { htmlFor: "group-name" }, "Group name"), name),
-    h("p.field-label", {}, "Members"), picker.el, error,
-    h("button.primary.wide", { type: "submit" }, "Create group"));
+    const form = h(
+      "form.stack",
+      {
+        on: {
+          submit: async (e) => {
+            e.preventDefault();
+            try {
+              const conv = await call("POST", "/conversations", {
+                kind: "group",
+                name: name.value.trim(),
+                members: picker.chosen(),
+              });
+              close(conv);
+              toldInvited(conv.invited);
+              await loadConversation(conv.id);
+              navigate(`chats/${conv.id}`);
+            } catch (err) {
+              error.textContent = err instanceof ApiError ? err.message : "Offline.";
+            }
+          },
+        },
+      },
+      h("div.field", {}, h("label", { htmlFor: "group-name" }, "Group name"), name),
+      h("p.field-label", {}, "Members"),
+      picker.el,
+      error,
+      h("button.primary.wide", { type: "submit" }, "Create group"),
+    );
     setTimeout(() => name.focus());
     return form;
   });
@@ -53,14 +85,32 @@ export function renderGroupInfo(pane, params) {
     if (more) more.dispose();
     const section = members(conv, role, manager);
     more = section.more;
-    clear(pane, paneHeader("Group info", `chats/${id}`, [], conv.name),
-      h("div.page", {}, settings(conv, manager), section.el,
-        h("section.card", {}, h("button.danger.wide", { type: "button", on: { click: () => leave(conv) } }, "Leave group"))));
+    clear(
+      pane,
+      paneHeader("Group info", `chats/${id}`, [], conv.name),
+      h(
+        "div.page",
+        {},
+        settings(conv, manager),
+        section.el,
+        h(
+          "section.card",
+          {},
+          h("button.danger.wide", { type: "button", on: { click: () => leave(conv) } }, "Leave group"),
+        ),
+      ),
+    );
   };
   const editing = () => pane.contains(document.activeElement) && document.activeElement.closest("form");
-  const off = on("conv", (c) => { if (c.id === id && !editing()) render(c); });
-  loadConversation(id).then((c) => { if (shown !== c) render(c); },
-    () => clear(pane, paneHeader("Group", `chats/${id}`), h("p.empty-detail", {}, "Not found.")));
+  const off = on("conv", (c) => {
+    if (c.id === id && !editing()) render(c);
+  });
+  loadConversation(id).then(
+    (c) => {
+      if (shown !== c) render(c);
+    },
+    () => clear(pane, paneHeader("Group", `chats/${id}`), h("p.empty-detail", {}, "Not found.")),
+  );
   return () => {
     off();
     if (more) more.dispose();
@@ -69,19 +119,32 @@ export function renderGroupInfo(pane, params) {
 
 function settings(conv, manager) {
   const name = h("input", { id: "g-name", value: conv.name, disabled: !manager, maxLength: 64 });
-  const note = h("textarea", { id: "g-note", value: conv.announcement || "", disabled: !manager, rows: 3, maxLength: 2000 });
+  const note = h("textarea", {
+    id: "g-note",
+    value: conv.announcement || "",
+    disabled: !manager,
+    rows: 3,
+    maxLength: 2000,
+  });
   const save = async (e) => {
     e.preventDefault();
     try {
       await call("PATCH", `/conversations/${conv.id}`, { name: name.value.trim(), announcement: note.value });
       await loadConversation(conv.id);
       toast("Saved");
-    } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
+    } catch (err) {
+      toast(err instanceof ApiError ? err.message : "Offline.", ".error");
+    }
   };
-  return h("form.card.stack", { on: { submit: save } },
+  return h(
+    "form.card.stack",
+    { on: { submit: save } },
     h("div.field", {}, h("label", { htmlFor: "g-name" }, "Group name"), name),
     h("div.field", {}, h("label", { htmlFor: "g-note" }, "Announcement"), note),
-    manager ? h("button.primary", { type: "submit" }, "Save") : h("p.muted", {}, "Only the owner and admins can change these."));
+    manager
+      ? h("button.primary", { type: "submit" }, "Save")
+      : h("p.muted", {}, "Only the owner and admins can change these."),
+  );
 }
 
 /** The members, a page at a time (in the order they joined). */
@@ -96,18 +159,43 @@ function members(conv, role, manager) {
   });
   more.load();
   const count = conv.member_count || (conv.members || []).length;
-  const el = h("section.card", {}, h("div.card-head", {}, h("h3", {}, `Members (${count})`),
-    manager ? iconButton("plus", "Add members", () => addMembers(conv)) : null), list, more.el);
+  const el = h(
+    "section.card",
+    {},
+    h(
+      "div.card-head",
+      {},
+      h("h3", {}, `Members (${count})`),
+      manager ? iconButton("plus", "Add members", () => addMembers(conv)) : null,
+    ),
+    list,
+    more.el,
+  );
   return { el, more };
 }
 
 function member(conv, m, role, manager) {
   const handle = rememberUser(m.user).handle;
-  const removable = manager && handle !== state.me.handle && m.role !== "owner" && (role === "owner" || m.role === "member");
-  return h("li.member", {}, avatar(nameOf(handle), handle, ".small"),
+  const removable =
+    manager && handle !== state.me.handle && m.role !== "owner" && (role === "owner" || m.role === "member");
+  return h(
+    "li.member",
+    {},
+    avatar(nameOf(handle), handle, ".small"),
     h("span.member-name", {}, nameOf(handle), h("small.muted", {}, ` @${handle}`)),
     m.role !== "member" ? h("span.chip", {}, m.role) : null,
-    removable ? h("button.link.danger-text", { type: "button", attrs: { "aria-label": `Remove ${nameOf(handle)}` }, on: { click: () => remove(conv, handle) } }, "Remove") : null);
+    removable
+      ? h(
+          "button.link.danger-text",
+          {
+            type: "button",
+            attrs: { "aria-label": `Remove ${nameOf(handle)}` },
+            on: { click: () => remove(conv, handle) },
+          },
+          "Remove",
+        )
+      : null,
+  );
 }
 
 async function remove(conv, handle) {
@@ -115,28 +203,41 @@ async function remove(conv, handle) {
   try {
     await call("DELETE", `/conversations/${conv.id}/members/${encodeURIComponent(handle)}`);
     await loadConversation(conv.id);
-  } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
+  } catch (err) {
+    toast(err instanceof ApiError ? err.message : "Offline.", ".error");
+  }
 }
 
 /** People who left a group before are invited, not added: say so. */
 function toldInvited(invited) {
-  if (invited && invited.length) toast(`Invited ${invited.map((u) => nameOf(u.handle)).join(", ")}: they join when they accept`);
+  if (invited?.length) toast(`Invited ${invited.map((u) => nameOf(u.handle)).join(", ")}: they join when they accept`);
 }
 
 function addMembers(conv) {
   modal("Add members", (close) => {
     const picker = friendPicker(new Set((conv.members || []).map((m) => m.user.handle)));
-    return h("form.stack", { on: { submit: async (e) => {
-      e.preventDefault();
-      const handles = picker.chosen();
-      if (!handles.length) return close(null);
-      try {
-        const added = await call("POST", `/conversations/${conv.id}/members`, { handles });
-        close(true);
-        toldInvited(added.invited);
-        await loadConversation(conv.id);
-      } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
-    } } }, picker.el, h("button.primary.wide", { type: "submit" }, "Add"));
+    return h(
+      "form.stack",
+      {
+        on: {
+          submit: async (e) => {
+            e.preventDefault();
+            const handles = picker.chosen();
+            if (!handles.length) return close(null);
+            try {
+              const added = await call("POST", `/conversations/${conv.id}/members`, { handles });
+              close(true);
+              toldInvited(added.invited);
+              await loadConversation(conv.id);
+            } catch (err) {
+              toast(err instanceof ApiError ? err.message : "Offline.", ".error");
+            }
+          },
+        },
+      },
+      picker.el,
+      h("button.primary.wide", { type: "submit" }, "Add"),
+    );
   });
 }
 
@@ -146,5 +247,7 @@ async function leave(conv) {
     await call("DELETE", `/conversations/${conv.id}/members/${encodeURIComponent(state.me.handle)}`);
     state.convs.delete(conv.id);
     navigate("chats");
-  } catch (err) { toast(err instanceof ApiError ? err.message : "Offline.", ".error"); }
+  } catch (err) {
+    toast(err instanceof ApiError ? err.message : "Offline.", ".error");
+  }
 }

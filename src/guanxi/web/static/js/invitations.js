@@ -8,9 +8,13 @@ import { loadConversation, loadInvitations, on, state } from "./state.js";
 
 export function renderInvitations() {
   const box = h("section.invitations", { attrs: { "aria-label": "Group invitations" } });
-  const draw = () => clear(box, state.invitations.length
-    ? [h("h3.section-title", {}, "Group invitations"), h("ul.plain", {}, state.invitations.map(item))]
-    : []);
+  const draw = () =>
+    clear(
+      box,
+      state.invitations.length
+        ? [h("h3.section-title", {}, "Group invitations"), h("ul.plain", {}, state.invitations.map(item))]
+        : [],
+    );
   draw();
   return { el: box, dispose: on("invitations", draw) };
 }
@@ -31,12 +35,32 @@ function item(invitation) {
       loadInvitations().catch(() => {});
     }
   };
-  return h("li.card.invitation", { dataset: { invitation: invitation.id } },
-    h("div.profile-head", {}, avatar(inviter.display_name, inviter.handle, ".small"),
-      h("div", {},
-        h("strong", {}, inviter.display_name), h("span.muted", {}, ` @${inviter.handle}`),
-        h("p", {}, "invites you to ", h("strong", {}, group.name), h("span.muted", {}, ` · ${group.member_count} members`)))),
-    h("div.inline", {},
+  return h(
+    "li.card.invitation",
+    { dataset: { invitation: invitation.id } },
+    h(
+      "div.profile-head",
+      {},
+      avatar(inviter.display_name, inviter.handle, ".small"),
+      h(
+        "div",
+        {},
+        h("strong", {}, inviter.display_name),
+        h("span.muted", {}, ` @${inviter.handle}`),
+        h(
+          "p",
+          {},
+          "invites you to ",
+          h("strong", {}, group.name),
+          h("span.muted", {}, ` · ${group.member_count} members`),
+        ),
+      ),
+    ),
+    h(
+      "div.inline",
+      {},
       h("button.primary", { type: "button", on: { click: answer("accept") } }, "Accept"),
-      h("button.secondary", { type: "button", on: { click: answer("decline") } }, "Decline")));
+      h("button.secondary", { type: "button", on: { click: answer("decline") } }, "Decline"),
+    ),
+  );
 }

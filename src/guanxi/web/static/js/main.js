@@ -6,7 +6,16 @@ import { EventStream } from "./events.js";
 import { showAuth } from "./auth.js";
 import { ROUTES, SECTIONS } from "./routes.js";
 import { showShell } from "./shell.js";
-import { emit, loadBlocks, loadConversations, loadFriends, loadInvitations, loadRequests, reset, state } from "./state.js";
+import {
+  emit,
+  loadBlocks,
+  loadConversations,
+  loadFriends,
+  loadInvitations,
+  loadRequests,
+  reset,
+  state,
+} from "./state.js";
 import { applyEvent, resync } from "./sync.js";
 
 const root = document.getElementById("app");
@@ -15,7 +24,7 @@ let closeShell = null;
 
 window.guanxi = {
   /** For tests and the curious: drop the socket as a network failure would. */
-  dropConnection: () => stream && stream.drop(),
+  dropConnection: () => stream?.drop(),
 };
 
 async function start() {
@@ -42,7 +51,10 @@ function openApp() {
     token: session.token,
     onEvent: applyEvent,
     onReady: (resumed, reload) => (resumed ? resync(reload) : firstLoad()),
-    onStatus: (status) => { state.online = status; emit("status", status); },
+    onStatus: (status) => {
+      state.online = status;
+      emit("status", status);
+    },
     onUnauthorized: () => signOut(false),
   });
   stream.start();

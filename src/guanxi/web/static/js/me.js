@@ -14,16 +14,37 @@ export function renderMe(pane, _params, { signOut }) {
     try {
       state.me = await call("PATCH", "/me", { display_name: name.value.trim(), bio: bio.value });
       toast("Saved");
-    } catch (x) { toast(x instanceof ApiError ? x.message : "Offline.", ".error"); }
+    } catch (x) {
+      toast(x instanceof ApiError ? x.message : "Offline.", ".error");
+    }
   };
-  clear(pane, paneHeader("Me", null), h("div.page", {},
-    h("div.card.profile-head", {}, avatar(me.display_name, me.handle, ".large"), h("div", {}, h("h3", {}, me.display_name), h("p.muted", {}, "@" + me.handle))),
-    h("form.card.stack", { on: { submit: save } },
-      h("div.field", {}, h("label", { htmlFor: "me-name" }, "Display name"), name),
-      h("div.field", {}, h("label", { htmlFor: "me-bio" }, "About me"), bio),
-      h("button.primary", { type: "submit" }, "Save")),
-    h("div.card.stack", {}, h("a.button.secondary", { href: `#/moments/${encodeURIComponent(me.handle)}` }, "My moments"),
-      h("a.button.secondary", { href: "#/me/security" }, "Password and devices"),
-      h("button.danger", { type: "button", on: { click: signOut } }, "Log out"))));
+  clear(
+    pane,
+    paneHeader("Me", null),
+    h(
+      "div.page",
+      {},
+      h(
+        "div.card.profile-head",
+        {},
+        avatar(me.display_name, me.handle, ".large"),
+        h("div", {}, h("h3", {}, me.display_name), h("p.muted", {}, `@${me.handle}`)),
+      ),
+      h(
+        "form.card.stack",
+        { on: { submit: save } },
+        h("div.field", {}, h("label", { htmlFor: "me-name" }, "Display name"), name),
+        h("div.field", {}, h("label", { htmlFor: "me-bio" }, "About me"), bio),
+        h("button.primary", { type: "submit" }, "Save"),
+      ),
+      h(
+        "div.card.stack",
+        {},
+        h("a.button.secondary", { href: `#/moments/${encodeURIComponent(me.handle)}` }, "My moments"),
+        h("a.button.secondary", { href: "#/me/security" }, "Password and devices"),
+        h("button.danger", { type: "button", on: { click: signOut } }, "Log out"),
+      ),
+    ),
+  );
   return () => {};
 }

@@ -11,14 +11,36 @@ export function mentionList(input, conv, picked) {
   function suggest() {
     const before = input.value.slice(0, input.selectionStart ?? 0);
     const match = conv.kind === "group" && before.match(/@([a-z0-9_.]*)$/);
-    const people = match ? (conv.members || []).map((m) => m.user)
-      .filter((u) => u.handle !== state.me.handle && (u.handle.includes(match[1]) || u.display_name.toLowerCase().includes(match[1])))
-      .slice(0, 6) : [];
+    const people = match
+      ? (conv.members || [])
+          .map((m) => m.user)
+          .filter(
+            (u) =>
+              u.handle !== state.me.handle &&
+              (u.handle.includes(match[1]) || u.display_name.toLowerCase().includes(match[1])),
+          )
+          .slice(0, 6)
+      : [];
     el.hidden = people.length === 0;
-    el.replaceChildren(...people.map((u, i) => h(`li.mention-option${i === 0 ? ".active" : ""}`, {
-      attrs: { role: "option", "aria-selected": i === 0 ? "true" : "false" }, dataset: { handle: u.handle },
-      on: { pointerdown: (e) => { e.preventDefault(); pick(u.handle); } },
-    }, h("strong", {}, nameOf(u.handle)), h("span", {}, " @" + u.handle))));
+    el.replaceChildren(
+      ...people.map((u, i) =>
+        h(
+          `li.mention-option${i === 0 ? ".active" : ""}`,
+          {
+            attrs: { role: "option", "aria-selected": i === 0 ? "true" : "false" },
+            dataset: { handle: u.handle },
+            on: {
+              pointerdown: (e) => {
+                e.preventDefault();
+                pick(u.handle);
+              },
+            },
+          },
+          h("strong", {}, nameOf(u.handle)),
+          h("span", {}, ` @${u.handle}`),
+        ),
+      ),
+    );
   }
 
   function pick(handle) {
@@ -34,11 +56,20 @@ export function mentionList(input, conv, picked) {
     if (el.hidden) return false;
     const options = [...el.children];
     const at = options.findIndex((o) => o.classList.contains("active"));
-    if (e.key === "Enter" || e.key === "Tab") { pick(options[at].dataset.handle); return true; }
-    if (e.key === "Escape") { el.hidden = true; return true; }
+    if (e.key === "Enter" || e.key === "Tab") {
+      pick(options[at].dataset.handle);
+      return true;
+    }
+    if (e.key === "Escape") {
+      el.hidden = true;
+      return true;
+    }
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return false;
     const next = (at + (e.key === "ArrowDown" ? 1 : options.length - 1)) % options.length;
-    options.forEach((o, i) => { o.classList.toggle("active", i === next); o.setAttribute("aria-selected", String(i === next)); });
+    options.forEach((o, i) => {
+      o.classList.toggle("active", i === next);
+      o.setAttribute("aria-selected", String(i === next));
+    });
     return true;
   }
 

@@ -40,53 +40,115 @@ function token(word, mentions) {
 
 export function buildRow(message, conv, ctx) {
   const mine = message.sender === state.me.handle;
-  const row = h(`div.msg-row${mine ? ".mine" : ""}`, { dataset: { seq: message.seq, day: dayKey(message.created_at), sender: message.sender, time: message.created_at } });
+  const row = h(`div.msg-row${mine ? ".mine" : ""}`, {
+    dataset: { seq: message.seq, day: dayKey(message.created_at), sender: message.sender, time: message.created_at },
+  });
   if (message.recalled) {
     row.classList.add("system");
     row.append(h("div.sys-line", {}, mine ? "You recalled a message" : `${nameOf(message.sender)} recalled a message`));
     return row;
   }
-  const bubble = h(`div.bubble.kind-${message.kind}`, { tabIndex: 0, attrs: { "aria-label": `${nameOf(message.sender)} at ${clockTime(message.created_at)}` } });
+  const bubble = h(`div.bubble.kind-${message.kind}`, {
+    tabIndex: 0,
+    attrs: { "aria-label": `${nameOf(message.sender)} at ${clockTime(message.created_at)}` },
+  });
   if (message.reply_to) bubble.append(quote(message.reply_to));
   bubble.append(content(message, ctx));
-  bubble.append(h("span.meta", {}, message.edited ? h("span.edited", {}, "edited") : null,
-    h("time", { dateTime: message.created_at }, clockTime(message.created_at)),
-    mine ? h("span.receipt", { dataset: { receipt: "" } }) : null));
-  bubble.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === "ContextMenu") openMenu(more, message, conv, ctx); });
-  bubble.addEventListener("contextmenu", (e) => { e.preventDefault(); openMenu(more, message, conv, ctx); });
-  const more = h("button.msg-more", { type: "button", attrs: { "aria-label": "Message actions", "aria-haspopup": "menu" }, on: { click: () => openMenu(more, message, conv, ctx) } }, icon("more"));
+  bubble.append(
+    h(
+      "span.meta",
+      {},
+      message.edited ? h("span.edited", {}, "edited") : null,
+      h("time", { dateTime: message.created_at }, clockTime(message.created_at)),
+      mine ? h("span.receipt", { dataset: { receipt: "" } }) : null,
+    ),
+  );
+  bubble.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === "ContextMenu") openMenu(more, message, conv, ctx);
+  });
+  bubble.addEventListener("contextmenu", (e) => {
+    e.preventDefault();
+    openMenu(more, message, conv, ctx);
+  });
+  const more = h(
+    "button.msg-more",
+    {
+      type: "button",
+      attrs: { "aria-label": "Message actions", "aria-haspopup": "menu" },
+      on: { click: () => openMenu(more, message, conv, ctx) },
+    },
+    icon("more"),
+  );
   const showName = conv.kind === "group" && !mine;
-  const body = h("div.msg-body", {}, showName ? h("span.sender", {}, nameOf(message.sender), handleHint(message.sender)) : null,
-    h("div.bubble-line", {}, bubble, more), reactions(message, conv));
-  row.append(h("div.msg", {}, !mine && conv.kind === "group" ? avatar(nameOf(message.sender), message.sender, ".small") : null, body));
+  const body = h(
+    "div.msg-body",
+    {},
+    showName ? h("span.sender", {}, nameOf(message.sender), handleHint(message.sender)) : null,
+    h("div.bubble-line", {}, bubble, more),
+    reactions(message, conv),
+  );
+  row.append(
+    h(
+      "div.msg",
+      {},
+      !mine && conv.kind === "group" ? avatar(nameOf(message.sender), message.sender, ".small") : null,
+      body,
+    ),
+  );
   return row;
 }
 
 function quote(reply) {
-  const text = reply.recalled ? "(recalled)" : reply.text || (reply.kind === "text" ? "(not shown to you)" : `[${reply.kind}]`);
-  return h("div.quote", { dataset: { seq: reply.seq } }, h("span.quote-name", {}, nameOf(reply.sender), handleHint(reply.sender)), h("span.quote-text", {}, text));
+  const text = reply.recalled
+    ? "(recalled)"
+    : reply.text || (reply.kind === "text" ? "(not shown to you)" : `[${reply.kind}]`);
+  return h(
+    "div.quote",
+    { dataset: { seq: reply.seq } },
+    h("span.quote-name", {}, nameOf(reply.sender), handleHint(reply.sender)),
+    h("span.quote-text", {}, text),
+  );
 }
 
 function content(message, ctx) {
   const parts = [];
   if (message.media) parts.push(renderMedia(message.media, ctx.mediaCache));
-  if (message.text) parts.push(h(`span.text${message.kind === "emoji" ? ".big-emoji" : ""}`, {}, richText(message.text, message.mentions)));
+  if (message.text)
+    parts.push(
+      h(`span.text${message.kind === "emoji" ? ".big-emoji" : ""}`, {}, richText(message.text, message.mentions)),
+    );
   return h("div.content", {}, parts);
 }
 
 function reactions(message, conv) {
   if (!message.reactions || message.reactions.length === 0) return null;
-  return h("div.reactions", {}, message.reactions.map((r) => {
-    const mine = r.handles.includes(state.me.handle);
-    const who = r.handles.map(nameOf).join(", ");
-    return h(`button.reaction${mine ? ".mine" : ""}`, { type: "button", title: who, attrs: { "aria-pressed": mine ? "true" : "false", "aria-label": `${r.emoji} ${r.count}: ${who}` }, on: { click: () => react(conv.id, message.seq, r.emoji, !mine) } },
-      h("span", {}, r.emoji), h("span.count", {}, String(r.count)));
-  }));
+  return h(
+    "div.reactions",
+    {},
+    message.reactions.map((r) => {
+      const mine = r.handles.includes(state.me.handle);
+      const who = r.handles.map(nameOf).join(", ");
+      return h(
+        `button.reaction${mine ? ".mine" : ""}`,
+        {
+          type: "button",
+          title: who,
+          attrs: { "aria-pressed": mine ? "true" : "false", "aria-label": `${r.emoji} ${r.count}: ${who}` },
+          on: { click: () => react(conv.id, message.seq, r.emoji, !mine) },
+        },
+        h("span", {}, r.emoji),
+        h("span.count", {}, String(r.count)),
+      );
+    }),
+  );
 }
 
 export async function react(convId, seq, emoji, add) {
   try {
-    await call(add ? "PUT" : "DELETE", `/conversations/${convId}/messages/${seq}/reactions/${encodeURIComponent(emoji)}`);
+    await call(
+      add ? "PUT" : "DELETE",
+      `/conversations/${convId}/messages/${seq}/reactions/${encodeURIComponent(emoji)}`,
+    );
   } catch (e) {
     toast(e instanceof ApiError ? e.message : "Could not react: offline.", ".error");
   }
@@ -94,7 +156,7 @@ export async function react(convId, seq, emoji, add) {
 
 /** Day separator and sender runs, recomputed for a row from its neighbour. */
 export function relink(row) {
-  if (!row || !row.dataset.day) return;
+  if (!row?.dataset.day) return;
   const prev = row.previousElementSibling;
   const needSep = !prev || prev.dataset.day !== row.dataset.day;
   let sep = row.querySelector(":scope > .day-sep");
@@ -102,7 +164,10 @@ export function relink(row) {
     sep = h("div.day-sep", { attrs: { role: "separator" } }, h("span", {}, dayLabel(row.dataset.time)));
     row.prepend(sep);
   } else if (!needSep && sep) sep.remove();
-  const close = prev && !needSep && prev.dataset.sender === row.dataset.sender &&
+  const close =
+    prev &&
+    !needSep &&
+    prev.dataset.sender === row.dataset.sender &&
     new Date(row.dataset.time) - new Date(prev.dataset.time) < 5 * 60 * 1000;
   row.classList.toggle("continued", Boolean(close));
 }
@@ -117,30 +182,71 @@ export function closeMenu() {
 function openMenu(anchor, message, conv, ctx) {
   closeMenu();
   const mine = message.sender === state.me.handle;
-  const item = (label, fn) => h("button.menu-item", { type: "button", attrs: { role: "menuitem" }, on: { click: () => { closeMenu(); fn(); } } }, label);
+  const item = (label, fn) =>
+    h(
+      "button.menu-item",
+      {
+        type: "button",
+        attrs: { role: "menuitem" },
+        on: {
+          click: () => {
+            closeMenu();
+            fn();
+          },
+        },
+      },
+      label,
+    );
   const items = [
-    h("div.menu-reactions", {}, QUICK_REACTIONS.map((emoji) => {
-      const had = (message.reactions || []).some((r) => r.emoji === emoji && r.handles.includes(state.me.handle));
-      return h("button.menu-emoji", { type: "button", attrs: { role: "menuitem", "aria-label": `React ${emoji}` }, on: { click: () => { closeMenu(); react(conv.id, message.seq, emoji, !had); } } }, emoji);
-    })),
+    h(
+      "div.menu-reactions",
+      {},
+      QUICK_REACTIONS.map((emoji) => {
+        const had = (message.reactions || []).some((r) => r.emoji === emoji && r.handles.includes(state.me.handle));
+        return h(
+          "button.menu-emoji",
+          {
+            type: "button",
+            attrs: { role: "menuitem", "aria-label": `React ${emoji}` },
+            on: {
+              click: () => {
+                closeMenu();
+                react(conv.id, message.seq, emoji, !had);
+              },
+            },
+          },
+          emoji,
+        );
+      }),
+    ),
     item("Reply", () => ctx.reply(message)),
-    message.text ? item("Copy text", () => navigator.clipboard && navigator.clipboard.writeText(message.text)) : null,
+    message.text ? item("Copy text", () => navigator.clipboard?.writeText(message.text)) : null,
     mine && message.kind === "text" ? item("Edit", () => ctx.edit(message)) : null,
-    mine && Date.now() - new Date(message.created_at) < RECALL_MS ? item("Recall", () => recall(conv.id, message.seq)) : null,
+    mine && Date.now() - new Date(message.created_at) < RECALL_MS
+      ? item("Recall", () => recall(conv.id, message.seq))
+      : null,
   ];
   const menu = h("div.msg-menu", { attrs: { role: "menu", "aria-label": "Message actions" } }, items);
-  menu.addEventListener("keydown", (e) => { if (e.key === "Escape") { closeMenu(); anchor.focus(); } });
+  menu.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      closeMenu();
+      anchor.focus();
+    }
+  });
   document.body.append(menu);
   const box = anchor.getBoundingClientRect();
   const left = Math.min(Math.max(8, box.left - 120), window.innerWidth - menu.offsetWidth - 8);
-  const top = box.bottom + menu.offsetHeight + 8 > window.innerHeight ? box.top - menu.offsetHeight - 4 : box.bottom + 4;
+  const top =
+    box.bottom + menu.offsetHeight + 8 > window.innerHeight ? box.top - menu.offsetHeight - 4 : box.bottom + 4;
   menu.style.left = `${left}px`;
   menu.style.top = `${Math.max(8, top)}px`;
   openedMenu = menu;
   menu.querySelector("button").focus();
 }
 
-document.addEventListener("pointerdown", (e) => { if (openedMenu && !openedMenu.contains(e.target)) closeMenu(); });
+document.addEventListener("pointerdown", (e) => {
+  if (openedMenu && !openedMenu.contains(e.target)) closeMenu();
+});
 
 async function recall(convId, seq) {
   try {
@@ -154,7 +260,26 @@ export function pendingRow(item) {
   const label = item.status === "failed" ? item.error : item.status === "waiting" ? "Waiting for network…" : "Sending…";
   const body = item.body;
   const text = body.text || (body.kind ? `[${body.kind}]` : "");
-  return h(`div.msg-row.mine.pending.${item.status}`, { dataset: { client: item.client_id } },
-    h("div.msg", {}, h("div.msg-body", {}, h("div.bubble-line", {},
-      h("div.bubble", {}, h("div.content", {}, h("span.text", {}, text)), h("span.meta", {}, h("span.state", {}, label)))))));
+  return h(
+    `div.msg-row.mine.pending.${item.status}`,
+    { dataset: { client: item.client_id } },
+    h(
+      "div.msg",
+      {},
+      h(
+        "div.msg-body",
+        {},
+        h(
+          "div.bubble-line",
+          {},
+          h(
+            "div.bubble",
+            {},
+            h("div.content", {}, h("span.text", {}, text)),
+            h("span.meta", {}, h("span.state", {}, label)),
+          ),
+        ),
+      ),
+    ),
+  );
 }

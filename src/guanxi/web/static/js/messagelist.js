@@ -14,8 +14,18 @@ export function messageList(chat, id, { conv, ctx, nearTop }) {
   const top = h("div.history-top", { attrs: { "aria-live": "polite" } });
   const list = h("div.rows");
   const pendingList = h("div.rows.pending-rows");
-  const scroller = h("div.messages", { tabIndex: 0, attrs: { role: "log", "aria-label": "Messages", "aria-live": "polite" } }, top, list, pendingList);
-  const jump = h("button.jump", { type: "button", hidden: true, on: { click: () => toBottom(true) } }, "New messages ↓");
+  const scroller = h(
+    "div.messages",
+    { tabIndex: 0, attrs: { role: "log", "aria-label": "Messages", "aria-live": "polite" } },
+    top,
+    list,
+    pendingList,
+  );
+  const jump = h(
+    "button.jump",
+    { type: "button", hidden: true, on: { click: () => toBottom(true) } },
+    "New messages ↓",
+  );
 
   function insert(message) {
     const old = rows.get(message.seq);
@@ -54,13 +64,19 @@ export function messageList(chat, id, { conv, ctx, nearTop }) {
   }
 
   function drawPending() {
-    pendingList.replaceChildren(...[...chat.pending.values()].map((item) => {
-      const row = pendingRow(item);
-      if (item.status === "failed") {
-        row.querySelector(".meta").append(h("button.link", { type: "button", on: { click: () => discardPending(id, item.client_id) } }, "Remove"));
-      }
-      return row;
-    }));
+    pendingList.replaceChildren(
+      ...[...chat.pending.values()].map((item) => {
+        const row = pendingRow(item);
+        if (item.status === "failed") {
+          row
+            .querySelector(".meta")
+            .append(
+              h("button.link", { type: "button", on: { click: () => discardPending(id, item.client_id) } }, "Remove"),
+            );
+        }
+        return row;
+      }),
+    );
     toBottom(true);
   }
 
@@ -71,16 +87,28 @@ export function messageList(chat, id, { conv, ctx, nearTop }) {
   });
 
   return {
-    scroller, jump, insert, drawPending, toBottom, nearBottom,
+    scroller,
+    jump,
+    insert,
+    drawPending,
+    toBottom,
+    nearBottom,
     shown: () => rows.size,
     /** A message arrived live: follow it if the reader was at the bottom, else offer a jump. */
     arrived(message, wasBottom) {
       if (message.sender === state.me.handle || wasBottom) toBottom(true);
       else if (rows.size && message.seq === maxSeq(chat)) jump.hidden = false;
     },
-    redrawReceipts() { for (const [seq, row] of rows) receipt(row, chat.bySeq.get(seq)); },
-    forget() { list.replaceChildren(); rows.clear(); },
-    showTop(text) { top.textContent = text ?? (chat.hasMoreBefore ? "" : "Beginning of the conversation"); },
+    redrawReceipts() {
+      for (const [seq, row] of rows) receipt(row, chat.bySeq.get(seq));
+    },
+    forget() {
+      list.replaceChildren();
+      rows.clear();
+    },
+    showTop(text) {
+      top.textContent = text ?? (chat.hasMoreBefore ? "" : "Beginning of the conversation");
+    },
     /** Runs fn (which adds rows above) keeping the rows in view where they are. */
     keepPosition(fn) {
       const height = scroller.scrollHeight;

@@ -32,5 +32,12 @@ export function pager(label, loadNext) {
     if (!failed && !button.hidden && entries.some((e) => e.isIntersecting)) load();
   });
   watcher.observe(button);
-  return { el: button, load, show: (more) => { button.hidden = !more; }, dispose: () => watcher.disconnect() };
+  return {
+    el: button,
+    load,
+    show: (more) => {
+      button.hidden = !more;
+    },
+    dispose: () => watcher.disconnect(),
+  };
 }

@@ -19,7 +19,9 @@ export function readMarker(chat, id) {
         c.last_read_seq = Math.max(c.last_read_seq || 0, seq);
         c.unread = 0;
         emit("convs");
-      } catch { /* retried on the next message or focus */ }
+      } catch {
+        /* retried on the next message or focus */
+      }
     }, 250);
   }
 

@@ -62,13 +62,14 @@ function stopRouter() {
 
 /** Renders the current route again (the list screen stays when the section is the same). */
 export function refresh() {
-  if (!table || !table.mainPane.isConnected) return;
+  if (!table?.mainPane.isConnected) return;
   const { sections, routes, listPane, mainPane, app } = table;
   const { section, parts } = parseRoute(sections);
   if (section !== shown.section) {
     shown.disposeList();
     const list = sections.find((s) => s.id === section).list;
-    shown.disposeList = list ? list(listPane, {}, app) : (listPane.replaceChildren(), noop);
+    listPane.replaceChildren();
+    shown.disposeList = list ? list(listPane, {}, app) : noop;
     shown.section = section;
   }
   shown.disposeDetail();

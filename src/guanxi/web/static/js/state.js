@@ -41,7 +41,7 @@ export function reset() {
 }
 
 export function rememberUser(user) {
-  if (user && user.handle) state.users.set(user.handle, user);
+  if (user?.handle) state.users.set(user.handle, user);
   return user;
 }
 
@@ -49,9 +49,9 @@ export function rememberUser(user) {
 export function nameOf(handle) {
   if (state.me && handle === state.me.handle) return state.me.display_name;
   const friend = state.friends.get(handle);
-  if (friend && friend.remark) return friend.remark;
+  if (friend?.remark) return friend.remark;
   const user = state.users.get(handle);
-  return (user && user.display_name) || handle;
+  return user?.display_name || handle;
 }
 
 /** The handle to show beside a name: anyone but me and my friends may call themselves "Mom". */
@@ -112,7 +112,7 @@ function rememberConversation(conv) {
   for (const member of conv.members || []) rememberUser(member.user);
   rememberUser(conv.peer);
   const old = state.convs.get(conv.id);
-  if (old && old.last_message && (!conv.last_message || conv.last_message.seq < old.last_message.seq)) {
+  if (old?.last_message && (!conv.last_message || conv.last_message.seq < old.last_message.seq)) {
     conv.last_message = old.last_message;
   }
   if (old && !conv.peer) conv.peer = old.peer;
@@ -149,7 +149,8 @@ export async function loadMoreConversations() {
   return Boolean(page.next_cursor);
 }
 
-function listedBefore(a, b) { // the server's order: latest activity, then id, first
+function listedBefore(a, b) {
+  // the server's order: latest activity, then id, first
   return a.updated_at > b.updated_at || (a.updated_at === b.updated_at && a.id > b.id);
 }
 
@@ -175,14 +176,20 @@ export async function loadFriends() {
 
 /** The newest pending requests both ways; loadMoreRequests() pages on. */
 export async function loadRequests() {
-  state.requests = rememberRequests(await call("GET", "/friend-requests", undefined, { limit: PAGE }), { incoming: [], outgoing: [] });
+  state.requests = rememberRequests(await call("GET", "/friend-requests", undefined, { limit: PAGE }), {
+    incoming: [],
+    outgoing: [],
+  });
   emit("requests");
 }
 
 export async function loadMoreRequests() {
   const { cursor } = state.requests;
   if (!cursor) return false;
-  state.requests = rememberRequests(await call("GET", "/friend-requests", undefined, { cursor, limit: PAGE }), state.requests);
+  state.requests = rememberRequests(
+    await call("GET", "/friend-requests", undefined, { cursor, limit: PAGE }),
+    state.requests,
+  );
   emit("requests");
   return Boolean(state.requests.cursor);
 }
@@ -192,7 +199,11 @@ function rememberRequests(page, known) {
     rememberUser(r.from);
     rememberUser(r.to);
   }
-  return { incoming: [...known.incoming, ...page.incoming], outgoing: [...known.outgoing, ...page.outgoing], cursor: page.next_cursor };
+  return {
+    incoming: [...known.incoming, ...page.incoming],
+    outgoing: [...known.outgoing, ...page.outgoing],
+    cursor: page.next_cursor,
+  };
 }
 
 /** Group invitations waiting for my answer (at most 100: they lapse after a few days). */
@@ -206,7 +217,8 @@ export async function loadInvitations() {
 export async function loadBlocks() {
   const blocked = new Set();
   let cursor = null;
-  do { // all of them, page after page: every screen asks whether someone is blocked
+  do {
+    // all of them, page after page: every screen asks whether someone is blocked
     const page = await call("GET", "/blocks", undefined, { cursor, limit: 100 });
     for (const user of page.blocked) blocked.add(rememberUser(user).handle);
     cursor = page.next_cursor;
@@ -217,8 +229,8 @@ export async function loadBlocks() {
 
 export function sortedConversations() {
   return [...state.convs.values()].sort((a, b) => {
-    const ta = (a.last_message && a.last_message.created_at) || a.updated_at || a.created_at;
-    const tb = (b.last_message && b.last_message.created_at) || b.updated_at || b.created_at;
+    const ta = a.last_message?.created_at || a.updated_at || a.created_at;
+    const tb = b.last_message?.created_at || b.updated_at || b.created_at;
     return tb.localeCompare(ta);
   });
 }

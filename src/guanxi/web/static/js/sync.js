@@ -3,8 +3,17 @@
 
 import { ApiError, call, newClientId } from "./api.js";
 import {
-  bumpConversation, chatOf, emit, loadConversation, loadConversations, loadFriends,
-  loadInvitations, loadRequests, putMessage, rememberUser, state,
+  bumpConversation,
+  chatOf,
+  emit,
+  loadConversation,
+  loadConversations,
+  loadFriends,
+  loadInvitations,
+  loadRequests,
+  putMessage,
+  rememberUser,
+  state,
 } from "./state.js";
 import { toast } from "./dom.js";
 
@@ -28,7 +37,11 @@ const handlers = {
     toast(`${e.request.from.display_name} wants to be your friend`);
     loadRequests();
   },
-  "friend_request.accepted": () => { loadFriends(); loadRequests(); loadConversations(); },
+  "friend_request.accepted": () => {
+    loadFriends();
+    loadRequests();
+    loadConversations();
+  },
   "friend.removed": () => loadFriends(),
   "group_invitation.received": (e) => {
     toast(`${e.invitation.inviter.display_name} invites you to ${e.invitation.conversation.name}`);
@@ -54,7 +67,7 @@ export function applyEvent(frame) {
 function changed(message) {
   putMessage(message);
   const conv = state.convs.get(message.conversation_id);
-  if (conv && conv.last_message && conv.last_message.seq === message.seq) {
+  if (conv?.last_message && conv.last_message.seq === message.seq) {
     conv.last_message = message;
     emit("convs");
   }
@@ -64,9 +77,12 @@ function changed(message) {
 function reacted(e, added) {
   const message = chatOf(e.conversation_id).bySeq.get(e.seq);
   if (!message || message.id !== e.message_id) return;
-  const byEmoji = new Map((message.reactions || []).map((r) => [r.emoji, r.handles.filter((x) => x !== e.handle || r.emoji !== e.emoji)]));
+  const byEmoji = new Map(
+    (message.reactions || []).map((r) => [r.emoji, r.handles.filter((x) => x !== e.handle || r.emoji !== e.emoji)]),
+  );
   if (added) byEmoji.set(e.emoji, [...(byEmoji.get(e.emoji) || []), e.handle]);
-  const reactions = [...byEmoji].filter(([, handles]) => handles.length)
+  const reactions = [...byEmoji]
+    .filter(([, handles]) => handles.length)
     .map(([emoji, handles]) => ({ emoji, count: handles.length, handles }));
   changed({ ...message, reactions });
 }
@@ -89,7 +105,7 @@ function updated(conversation) {
   const conv = state.convs.get(conversation.id);
   if (!conv) return;
   Object.assign(conv, { name: conversation.name, announcement: conversation.announcement, owner: conversation.owner });
-  if (conversation.members && conversation.members.length) conv.members = conversation.members;
+  if (conversation.members?.length) conv.members = conversation.members;
   emit("convs");
   emit("conv", conv);
 }
@@ -137,8 +153,11 @@ export async function resync(reload = false) {
 export function sendMessage(conversationId, body) {
   const chat = chatOf(conversationId);
   const item = {
-    client_id: newClientId(), conversation_id: conversationId, body,
-    status: "sending", created_at: new Date().toISOString(),
+    client_id: newClientId(),
+    conversation_id: conversationId,
+    body,
+    status: "sending",
+    created_at: new Date().toISOString(),
   };
   chat.pending.set(item.client_id, item);
   emit("pending", conversationId);
@@ -149,7 +168,10 @@ export function sendMessage(conversationId, body) {
 async function deliver(item) {
   item.status = "sending";
   try {
-    const message = await call("POST", `/conversations/${item.conversation_id}/messages`, { client_id: item.client_id, ...item.body });
+    const message = await call("POST", `/conversations/${item.conversation_id}/messages`, {
+      client_id: item.client_id,
+      ...item.body,
+    });
     if (putMessage(message)) bumpConversation(message, false);
   } catch (error) {
     item.status = error instanceof ApiError ? "failed" : "waiting";
