@@ -59,6 +59,10 @@ async def test_a_deleted_account_leaves_its_chats_to_the_others_and_takes_the_re
     profile = (await lei.profile(gone))["user"]
     assert profile["display_name"] == "Deleted account" and profile["is_deleted"] is True
     assert profile["bio"] == ""
+    # no one is behind it to reach: no friend request, no direct chat
+    await refused(lei.request_friend(gone, greeting="hi"), 404, "not_found")
+    await refused(lei.open_direct(gone), 404, "not_found")
+    await refused(lei.create_group("after", [gone]), 404, "not_found")
     reacted = next(m for m in messages if m["seq"] == answer["seq"])
     assert reacted["reactions"] == []
     # friendships, groups, moments, likes and comments are gone

@@ -7,8 +7,8 @@ The purposes differ only in which accounts count as there at all:
   list, a block. Every account is there: a placeholder (known from imported history) and a
   deleted account (shown as what is left of it, "Deleted account") have a profile too.
 - `Purpose.REACH`: to reach them — a friend request, a direct chat, adding them to a group. A
-  placeholder has no one behind it to reach, so it is not there. (A deleted account is
-  refused further on: it has no friends, so no chat opens and no group takes it.)
+  placeholder and a deleted account have no one behind them to reach, so they are not there
+  (a friend request to a deleted account had been accepted, to wait for no one).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def admits(user: User, *, blocks_viewer: bool, purpose: Purpose) -> bool:
     """Whether the viewer may have `user` for this purpose (the pure rule)."""
     if blocks_viewer:
         return False
-    return purpose is Purpose.SEE or not user.is_placeholder
+    return purpose is Purpose.SEE or not (user.is_placeholder or user.is_deleted)
 
 
 async def access_user(conn: AsyncConnection, viewer_id: int, handle: str, purpose: Purpose) -> User:
