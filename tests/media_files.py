@@ -1,30 +1,34 @@
-"""Small media files for the tests, made on the spot: images (Pillow), WAV (wave), and
-hand-built MP4, WebM and Ogg Opus containers with just the headers the server reads; and the
-same carrying the metadata a phone or a tagger writes (titles, names, a GPS location)."""
+"""Small media files for the tests, made on the spot: images (Pillow), WAV (wave), and real
+recordings encoded by PyAV (Opus in Ogg and WebM, AAC in M4A, H.264 in MP4, VP8 and VP9 in
+WebM); and the same carrying the metadata a phone, a muxer or a tagger writes (titles, names,
+a GPS location, chapters, an attached file, a data stream, a chained Ogg's second link)."""
 
 from __future__ import annotations
 
 import io
+import math
 import struct
 import wave
 import zlib
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
 from pathlib import Path
 
+import av
 from mutagen.apev2 import APEv2
 from mutagen.id3 import COMM, ID3, TIT2, TPE1
 from mutagen.ogg import OggPage
 from mutagen.oggvorbis import OggVorbis
 from PIL import Image
 
-from guanxi.media.budget import Budget
-from guanxi.media.containers import boxes
-from guanxi.media.ebml import Walker
-
 FIXTURES = Path(__file__).parent / "fixtures" / "media"
 XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
 GPS = "+48.8577+002.2950/"  # ISO 6709, as phones write it
 TITLE = "Secret Title 秘密"
 SECRETS = (GPS, TITLE, "Mei Lin", "mei-phone", "2024-05-01")  # each builder writes some
+TAGS = {"title": TITLE, "artist": "Mei Lin", "location": GPS, "comment": "mei-phone 2024-05-01"}
+RATE = 48_000
+FPS = 20
 
 
 def image(fmt: str, size: tuple[int, int] = (64, 48), mode: str = "RGB", **save: object) -> bytes:
@@ -136,7 +140,108 @@ def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-# -- MP4 ---------------------------------------------------------------------------------
+# -- real recordings, encoded by PyAV ---------------------------------------------------------
+
+
+def recording(
+    fmt: str,
+    seconds: float,
+    *,
+    audio: str | None = None,
+    video: str | None = None,
+    tags: Mapping[str, str] = {},
+    stream_tags: Mapping[str, str] = {},
+    options: Mapping[str, str] = {},
+    extra: bool = False,
+) -> bytes:
+    """`seconds` of a tone (`audio` codec, mono, 48 kHz) and/or of moving colours (`video`
+    codec, 64×48 at 25 fps) muxed as `fmt`, with container and stream `tags`; with `extra`,
+    also a chapter, an attached file and a data stream where the muxer takes them."""
+    out = io.BytesIO()
+    with av.open(out, "w", format=fmt, options=dict(options)) as container:
+        container.metadata.update(tags)
+        streams: list[av.stream.Stream] = []
+        if video:
+            streams.append(_video_stream(container, video))
+        if audio:
+            streams.append(container.add_stream(audio, rate=RATE, layout="mono"))
+        for stream in streams:
+            stream.metadata.update(stream_tags)
+        if extra:
+            _extras(container, fmt, seconds)
+        for stream in streams:
+            frames = _frames(stream, seconds)
+            for frame in frames:
+                container.mux(stream.encode(frame))  # type: ignore[attr-defined]
+            container.mux(stream.encode(None))  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def _video_stream(container: av.container.OutputContainer, codec: str) -> av.stream.Stream:
+    options = {"deadline": "realtime", "cpu-used": "8"} if codec.startswith("libvpx") else {}
+    stream = container.add_stream(codec, rate=FPS, options=options)
+    stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+    return stream
+
+
+def _frames(stream: av.stream.Stream, seconds: float) -> Iterator[av.frame.Frame]:
+    if stream.type == "video":
+        for index in range(round(seconds * FPS)):
+            picture = Image.new("RGB", (64, 48), (index * 7 % 256, 120, 200))
+            frame = av.VideoFrame.from_image(picture)
+            frame.pts, frame.time_base = index, Fraction(1, FPS)
+            yield frame
+        return
+    total = round(seconds * RATE)
+    size = stream.codec_context.frame_size or 1024  # type: ignore[attr-defined]
+    for first in range(0, total, size):
+        count = min(size, total - first)
+        frame = av.AudioFrame(format="s16", layout="mono", samples=count)
+        samples = _tone(first, count)
+        frame.planes[0].update(samples + bytes(frame.planes[0].buffer_size - len(samples)))
+        frame.sample_rate, frame.pts, frame.time_base = RATE, first, Fraction(1, RATE)
+        yield frame
+
+
+def _tone(first: int, count: int) -> bytes:
+    return b"".join(
+        struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * n / RATE)))
+        for n in range(first, first + count)
+    )
+
+
+def _extras(container: av.container.OutputContainer, fmt: str, seconds: float) -> None:
+    chapter = {"id": 1, "start": 0, "end": int(seconds * 1000), "time_base": Fraction(1, 1000)}
+    container.set_chapters([{**chapter, "metadata": {"title": f"{TITLE} at {GPS}"}}])  # type: ignore[list-item]
+    if fmt == "matroska":
+        container.add_attachment("mei-phone.txt", "text/plain", f"{GPS} Mei Lin".encode())
+
+
+def mp4(handler: bytes = b"vide", seconds: float = 2.5, brand: bytes = b"isom") -> bytes:
+    """An MP4 of H.264 video (`vide`) or an M4A of AAC sound (`soun`; the `ipod` muxer writes
+    the M4A brand)."""
+    if handler == b"soun":
+        return recording("ipod" if brand == b"M4A " else "mp4", seconds, audio="aac")
+    return recording("mp4", seconds, video="libx264")
+
+
+def mp4_lasting(seconds: int) -> bytes:
+    """An MP4 whose movie header (mvhd) says it lasts `seconds` (at most 2^32 - 1)."""
+    data = bytearray(mp4())
+    at = data.index(b"mvhd") + 4 + 4 + 8  # type, version and flags, creation and modification
+    data[at : at + 8] = struct.pack(">II", 1, min(seconds, 2**32 - 1))  # time scale, duration
+    return bytes(data)
+
+
+def mp4_with_tags(handler: bytes = b"vide", seconds: float = 2.5) -> bytes:
+    """A phone's MP4: iTunes-style tags, Android's ©xyz location, a creation time, named tracks,
+    a chapter, and XMP in a top-level uuid box."""
+    tags = {**TAGS, "creation_time": "2024-05-01T10:00:00Z"}
+    codecs = {"audio": "aac"} if handler == b"soun" else {"video": "libx264", "audio": "aac"}
+    data = recording(
+        "mp4", seconds, tags=tags, stream_tags={"handler_name": "Mei Lin"}, extra=True, **codecs
+    )
+    return data + _box(b"uuid", XMP_UUID + b"<x:xmpmeta>2024-05-01 mei-phone</x:xmpmeta>")
 
 
 def _box(kind: bytes, *children: bytes) -> bytes:
@@ -144,172 +249,46 @@ def _box(kind: bytes, *children: bytes) -> bytes:
     return struct.pack(">I", 8 + len(body)) + kind + body
 
 
-def mp4(handler: bytes = b"vide", seconds: float = 2.5, brand: bytes = b"isom") -> bytes:
-    """ftyp, a dummy mdat, then moov (as a non-faststart file) with mvhd and one track."""
-    scale = 1000
-    mvhd = _box(b"mvhd", b"\0" * 4 + b"\0" * 8 + struct.pack(">II", scale, int(seconds * scale)))
-    hdlr = _box(b"hdlr", b"\0" * 4 + b"\0" * 4 + handler + b"\0" * 12 + b"track\0")
-    trak = _box(b"trak", _box(b"mdia", hdlr))
-    ftyp = _box(b"ftyp", brand + b"\0\0\0\0" + brand + b"mp41")
-    return ftyp + _box(b"mdat", b"\0" * 2000) + _box(b"moov", mvhd, trak)
-
-
-def mp4_lasting(seconds: int) -> bytes:
-    """An MP4 whose mvhd (version 1: a 64-bit duration) says it lasts `seconds`."""
-    mvhd = _box(b"mvhd", b"\x01" + b"\0" * 19 + struct.pack(">IQ", 1, seconds))
-    hdlr = _box(b"hdlr", b"\0" * 8 + b"vide" + b"\0" * 12 + b"track\0")
-    ftyp = _box(b"ftyp", b"isom\0\0\0\0isommp41")
-    return ftyp + _box(b"moov", mvhd, _box(b"trak", _box(b"mdia", hdlr)))
-
-
-def _data(value: str) -> bytes:
-    return _box(b"data", struct.pack(">II", 1, 0) + value.encode())
-
-
-def mp4_with_tags(handler: bytes = b"vide", seconds: float = 2.5) -> bytes:
-    """A phone's MP4: dated headers, a chunk offset into mdat, Android's udta/©xyz, iTunes
-    udta/meta/ilst tags, Apple's moov/meta keys (location, device), a track's own udta with
-    ©xyz and loci, and XMP at the top level."""
-    ftyp = _box(b"ftyp", b"isom\0\0\0\0isommp41")
-    mdat = _box(b"mdat", b"SAMPLE-DATA-" * 100)
-    dated = b"\0" * 4 + struct.pack(">II", 3_800_000_000, 3_800_000_100)
-    mvhd = _box(b"mvhd", dated + struct.pack(">II", 1000, int(seconds * 1000)) + b"\0" * 80)
-    mdhd = _box(b"mdhd", dated + struct.pack(">II", 1000, int(seconds * 1000)) + b"\0" * 4)
-    hdlr = _box(b"hdlr", b"\0" * 8 + handler + b"\0" * 12 + b"track\0")
-    stco = _box(b"stco", b"\0" * 4 + struct.pack(">II", 1, len(ftyp) + 8))
-    xyz = _box(b"\xa9xyz", struct.pack(">HH", len(GPS), 0x15C7) + GPS.encode())
-    loci = _box(b"loci", b"\0" * 6 + TITLE.encode() + b"\0" + b"\0" * 13 + b"Mei Lin\0\0")
-    trak = _box(
-        b"trak",
-        _box(b"tkhd", dated + b"\0" * 72),
-        _box(b"mdia", mdhd, hdlr, _box(b"minf", _box(b"stbl", stco))),
-        _box(b"udta", xyz, loci),
-    )
-    ilst = _box(b"ilst", _box(b"\xa9nam", _data(TITLE)), _box(b"\xa9ART", _data("Mei Lin")))
-    itunes = _box(b"meta", b"\0" * 4, _box(b"hdlr", b"\0" * 8 + b"mdir" + b"\0" * 13), ilst)
-    names = [b"com.apple.quicktime.location.ISO6709", b"com.apple.quicktime.model"]
-    keys = b"".join(struct.pack(">I", 8 + len(n)) + b"mdta" + n for n in names)
-    apple = _box(
-        b"meta",
-        _box(b"hdlr", b"\0" * 8 + b"mdta" + b"\0" * 13),
-        _box(b"keys", b"\0" * 4 + struct.pack(">I", len(names)) + keys),
-        _box(b"ilst", _box(b"\0\0\0\1", _data(GPS)), _box(b"\0\0\0\2", _data("mei-phone"))),
-    )
-    moov = _box(b"moov", mvhd, trak, _box(b"udta", xyz, itunes), apple)
-    xmp = _box(b"uuid", XMP_UUID + b"<x:xmpmeta>2024-05-01 mei-phone</x:xmpmeta>")
-    return ftyp + mdat + moov + xmp
-
-
-# -- WebM (EBML) -------------------------------------------------------------------------
-
-
-def _size(n: int) -> bytes:
-    return bytes([0x10]) + n.to_bytes(3, "big")  # a 4-byte EBML size
-
-
-def _el(element: int, payload: bytes) -> bytes:
-    ident = element.to_bytes((element.bit_length() + 7) // 8, "big")
-    return ident + _size(len(payload)) + payload
-
-
 def webm(track_type: int = 1, seconds: float = 3.2) -> bytes:
-    """EBML header (DocType webm), Segment with Info (scale 1 ms, Duration) and one track."""
-    header = _el(0x1A45DFA3, _el(0x4282, b"webm"))
-    info = _el(
-        0x1549A966,
-        _el(0x2AD7B1, (1_000_000).to_bytes(3, "big"))
-        + _el(0x4489, struct.pack(">d", seconds * 1000)),
-    )
-    tracks = _el(0x1654AE6B, _el(0xAE, _el(0xD7, b"\x01") + _el(0x83, bytes([track_type]))))
-    cluster = _el(0x1F43B675, b"\0" * 500)
-    return header + _el(0x18538067, info + tracks + cluster)
+    """A WebM of VP9 video (`track_type` 1) or of Opus sound (2)."""
+    if track_type == 1:
+        return recording("webm", seconds, video="libvpx-vp9")
+    return recording("webm", seconds, audio="libopus")
 
 
-def _info(*fields: bytes) -> bytes:
-    return _el(0x1549A966, _el(0x2AD7B1, (1_000_000).to_bytes(3, "big")) + b"".join(fields))
-
-
-def _tracks(track_type: int, name: str = "") -> bytes:
-    named = _el(0x536E, name.encode()) if name else b""
-    return _el(0x1654AE6B, _el(0xAE, _el(0xD7, b"\x01") + _el(0x83, bytes([track_type])) + named))
+def webm_lasting(track_type: int, seconds: float) -> bytes:
+    """A WebM whose Info Duration (a float, in ms) says `seconds`: NaN, infinity, aeons…"""
+    data = bytearray(webm(track_type))
+    at = data.index(b"\x44\x89\x88") + 3  # Duration, 8 bytes long
+    data[at : at + 8] = struct.pack(">d", seconds * 1000)
+    return bytes(data)
 
 
 def webm_with_tags(track_type: int = 1, seconds: float = 3.2) -> bytes:
-    """A muxer's WebM: a SeekHead pointing at Tags, Info with Title, DateUTC and a file name,
-    a named track, a Cluster, then Tags (title, artist, location) and an attached file."""
-    seek = _el(0x114D9B74, _el(0x4DBB, _el(0x53AB, bytes.fromhex("1254c367")) + _el(0x53AC, b"\1")))
-    info = _info(
-        _el(0x4489, struct.pack(">d", seconds * 1000)),
-        _el(0x7BA9, TITLE.encode()),
-        _el(0x4461, (767_750_400 * 10**9).to_bytes(8, "big")),  # 2025-05-01
-        _el(0x7384, b"mei-phone-2024-05-01.webm"),
-        _el(0x4D80, b"libwebm"),
-        _el(0x5741, b"Chrome"),
-    )
-    cluster = _el(0x1F43B675, _el(0xE7, b"\0") + _el(0xA3, b"\x81\0\0\x80" + b"\xf8" * 50))
-    simple = [(b"TITLE", TITLE), (b"ARTIST", "Mei Lin"), (b"LOCATION", GPS)]
-    tags = _el(
-        0x1254C367,
-        _el(
-            0x7373,
-            b"".join(_el(0x67C8, _el(0x45A3, n) + _el(0x4487, v.encode())) for n, v in simple),
-        ),
-    )
-    attached = _el(0x1941A469, _el(0x61A7, _el(0x466E, b"cover.jpg") + _el(0x465C, b"mei-phone")))
-    segment = seek + info + _tracks(track_type, "Mei Lin's microphone") + cluster + tags + attached
-    return _el(0x1A45DFA3, _el(0x4282, b"webm")) + _el(0x18538067, segment)
-
-
-UNKNOWN = b"\x01\xff\xff\xff\xff\xff\xff\xff"  # an 8-byte EBML size meaning "unknown"
+    """A muxer's WebM-codec Matroska (VP8 and Opus, or Opus alone): Tags (title, artist,
+    location), a Title, a date, named tracks, a chapter and an attached file."""
+    codecs = {"audio": "libopus"} if track_type == 2 else {"video": "libvpx", "audio": "libopus"}
+    tags = {**TAGS, "creation_time": "2024-05-01T10:00:00Z"}
+    return recording(
+        "matroska", seconds, tags=tags, stream_tags={"title": "Mei Lin's microphone"},
+        extra=True, **codecs,
+    )  # fmt: skip
 
 
 def webm_live(seconds: float = 2.0, tags: bool = False) -> bytes:
-    """What a browser's MediaRecorder writes for a voice note: unknown-size Segment and
-    Clusters, no Duration, an Opus block every 20 ms, a Cluster per second; with `tags`, a
-    Tags element after the last Cluster (as a streaming muxer writes it)."""
-    clusters = b""
-    for start in range(0, int(seconds * 1000), 1000):
-        blocks = b"".join(
-            _el(0xA3, b"\x81" + t.to_bytes(2, "big") + b"\x80\xf8")
-            for t in range(0, min(1000, int(seconds * 1000) - start), 20)
-        )
-        clusters += b"\x1f\x43\xb6\x75" + UNKNOWN + _el(0xE7, start.to_bytes(4, "big")) + blocks
-    info = _info(_el(0x4D80, b"Chrome"), _el(0x5741, b"Chrome"))
-    body = info + _tracks(2) + clusters
-    if tags:
-        body += _el(
-            0x1254C367,
-            _el(0x7373, _el(0x67C8, _el(0x45A3, b"TITLE") + _el(0x4487, TITLE.encode()))),
-        )
-    return _el(0x1A45DFA3, _el(0x4282, b"webm")) + b"\x18\x53\x80\x67" + UNKNOWN + body
-
-
-# -- Ogg Opus ----------------------------------------------------------------------------
+    """What a browser's MediaRecorder writes for a voice note: a live WebM (unknown sizes, no
+    Duration, no Cues) of Opus sound; with `tags`, Tags (written after the last Cluster)."""
+    return recording(
+        "webm", seconds, audio="libopus", tags=TAGS if tags else {}, options={"live": "1"}
+    )
 
 
 def ogg_opus(
     seconds: float = 1.5, comments: tuple[tuple[str, str], ...] = (), serial: int = 0x5EC2E7
 ) -> bytes:
-    """An Ogg Opus stream: OpusHead, OpusTags with `comments`, then 20 ms packets (a TOC
-    byte each, which decoders play as silence), 50 to a page."""
-    skip = 312
-    head = b"OpusHead" + bytes([1, 1]) + struct.pack("<HIhB", skip, 48000, 0, 0)
-    vendor = b"libopus 1.4"
-    fields = [f"{k}={v}".encode() for k, v in comments]
-    tags = b"OpusTags" + struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", len(fields))
-    tags += b"".join(struct.pack("<I", len(f)) + f for f in fields)
-    packets = int(seconds * 50)
-    pages = [([head], 0), ([tags], 0)]
-    for first in range(0, packets, 50):
-        count = min(50, packets - first)
-        pages.append(([b"\xf8"] * count, skip + (first + count) * 960))
-    out = b""
-    for number, (data, position) in enumerate(pages):
-        page = OggPage()
-        page.serial, page.sequence, page.position, page.packets = serial, number, position, data
-        page.first, page.last = number == 0, number == len(pages) - 1
-        out += page.write()
-    return out
+    """An Ogg Opus recording with `comments` in its OpusTags, its stream numbered `serial`."""
+    options = {"serial_offset": str(serial)}
+    return recording("ogg", seconds, audio="libopus", tags=dict(comments), options=options)
 
 
 def ogg_without_packets() -> bytes:
@@ -322,40 +301,43 @@ def ogg_without_packets() -> bytes:
 # -- metadata added to a real recording ------------------------------------------------------
 
 
+def packets(data: bytes) -> dict[str, list[bytes]]:
+    """The payload of each audio and video packet, in order, by stream type (but a last Vorbis
+    packet that its page trims away: FFmpeg reads it as lasting days, and it is dropped)."""
+    found: dict[str, list[bytes]] = {}
+    with av.open(io.BytesIO(data)) as container:
+        kept = [s for s in container.streams if s.type in ("audio", "video")]
+        for packet in container.demux(kept):
+            if packet.size and (packet.duration or 0) * packet.time_base < 3600:
+                found.setdefault(packet.stream.type, []).append(bytes(packet))
+    return found
+
+
+def tag_recorded(data: bytes, fmt: str, options: Mapping[str, str]) -> bytes:
+    """A browser's recording remuxed as `fmt` with a title, a location (in a comment too: the
+    mp4 muxer writes a location as a binary `loci`) and named tracks, laid out as the browser
+    lays it (`options`: a live WebM, a fragmented MP4)."""
+    out = io.BytesIO()
+    writing = av.open(out, "w", format=fmt, options=dict(options))
+    with av.open(io.BytesIO(data)) as recorded, writing as tagged:
+        tagged.metadata.update({**TAGS, "comment": GPS})
+        copies = {}
+        for stream in recorded.streams:
+            copies[stream.index] = tagged.add_stream_from_template(stream)
+            copies[stream.index].metadata["title"] = "Mei Lin"
+        for packet in recorded.demux():
+            if packet.dts is not None:
+                packet.stream = copies[packet.stream.index]
+                tagged.mux(packet)
+    return out.getvalue()
+
+
 def tag_recorded_webm(data: bytes) -> bytes:
-    """A MediaRecorder WebM (unknown-size Segment, no SeekHead or Cues, so nothing points at
-    a position) rebuilt with a Title and DateUTC in Info, named tracks, and Tags at the end."""
-    walker = Walker(data)
-    header, segment = list(walker.walk(0, len(data)))[:2]
-    parts = []
-    for element in walker.walk(segment.data, segment.end):
-        raw = data[element.start : element.end]
-        if element.id == 0x1549A966:
-            date = _el(0x4461, (767_750_400 * 10**9).to_bytes(8, "big"))
-            raw = _el(
-                element.id, data[element.data : element.end] + _el(0x7BA9, TITLE.encode()) + date
-            )
-        elif element.id == 0x1654AE6B:
-            named = (
-                data[e.data : e.end] + _el(0x536E, b"Mei Lin")
-                for e in walker.walk(element.data, element.end)
-            )
-            raw = _el(element.id, b"".join(_el(0xAE, entry) for entry in named))
-        parts.append(raw)
-    location = _el(0x67C8, _el(0x45A3, b"LOCATION") + _el(0x4487, GPS.encode()))
-    parts.append(_el(0x1254C367, _el(0x7373, location)))
-    return data[: header.end] + b"\x18\x53\x80\x67" + UNKNOWN + b"".join(parts)
+    return tag_recorded(data, "webm", {"live": "1"})
 
 
 def tag_recorded_mp4(data: bytes) -> bytes:
-    """A MediaRecorder MP4 (fragmented: each fragment's data offsets count from its own moof)
-    with a udta holding Android's ©xyz location and an iTunes title added to its moov."""
-    moov = next(box for box in boxes(data, 0, len(data), Budget()) if box.kind == b"moov")
-    xyz = _box(b"\xa9xyz", struct.pack(">HH", len(GPS), 0x15C7) + GPS.encode())
-    ilst = _box(b"ilst", _box(b"\xa9nam", _data(TITLE)))
-    udta = _box(b"udta", xyz, _box(b"meta", b"\0" * 4, ilst))
-    grown = _box(b"moov", data[moov.data : moov.end], udta)
-    return data[: moov.start] + grown + data[moov.end :]
+    return tag_recorded(data, "mp4", {"movflags": "frag_keyframe+empty_moov"})
 
 
 def gif_frames(count: int, identical: bool = False, delay: int = 1) -> bytes:

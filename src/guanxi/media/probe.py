@@ -1,18 +1,19 @@
-"""What an upload is, from its bytes alone: never from its name or declared type."""
+"""What an upload is, from its bytes alone: never from its name or declared type.
+
+An image is told by its magic bytes (Pillow confirms it later). A recording is told by its
+container's magic, then opened by that container's demuxer alone (FFmpeg's, through PyAV; no
+other demuxer is tried on it): its streams say whether it is a voice note or a video.
+Anything else, or a recording FFmpeg cannot read, is a plain file.
+"""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import mutagen
-from mutagen.mp3 import MP3
-from mutagen.oggflac import OggFLAC
-from mutagen.oggopus import OggOpus
-from mutagen.oggvorbis import OggVorbis
-from mutagen.wave import WAVE
+import av
+from av.container import InputContainer
+from av.stream import Disposition, Stream
 
-from guanxi.media.containers import Container, mapped, read_mp4, read_webm
 from guanxi.media.models import FILE, IMAGE, VIDEO, VOICE, Probe
 
 HEAD = 64
@@ -28,10 +29,10 @@ PHOTO_BRANDS = {  # HEIF (a phone's HEIC photos) and AVIF still images, by major
     b"avif": "image/avif",
 }
 EBML_MAGIC = b"\x1a\x45\xdf\xa3"
-# what mutagen raises on a damaged file (an Ogg page without packets: IndexError)
-MUTAGEN_ERRORS = (mutagen.MutagenError, ValueError, OverflowError, EOFError, IndexError)
-MAX_DURATION_MS = 366 * 86_400_000  # no recording lasts a year: a header saying so is damaged
 FILE_MAGIC = ((b"%PDF-", "application/pdf"), (b"PK\x03\x04", "application/zip"))
+# the containers that hold only sound: a picture in them (an MP3's cover) is no video
+AUDIO_ONLY = frozenset({"ogg", "wav", "mp3"})
+WEBM_CODECS = frozenset({"vp8", "vp9", "av1", "opus", "vorbis"})
 
 
 def sniff_image(head: bytes) -> str | None:
@@ -48,73 +49,68 @@ def sniff_image(head: bytes) -> str | None:
     return None
 
 
-def probe_av(path: Path, head: bytes) -> Probe:
-    """Voice, video, or a plain file, with the duration where the container says it."""
+def demuxer_for(head: bytes) -> str | None:
+    """The FFmpeg demuxer for the recording container the first bytes announce."""
     if head[4:8] == b"ftyp":
-        with mapped(path) as data:
-            return _from_mp4(read_mp4(data), head[8:12])
+        return "mov"
     if head.startswith(EBML_MAGIC):
-        with mapped(path) as data:
-            return _from_webm(read_webm(data))
+        return "matroska"
     if head.startswith(b"OggS"):
-        return _audio(path, (OggOpus, OggVorbis, OggFLAC), "audio/ogg")
+        return "ogg"
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return _audio(path, (WAVE,), "audio/wav")
+        return "wav"
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return _audio(path, (MP3,), "audio/mpeg")
-    return _file(head)
+        return "mp3"
+    return None
+
+
+def probe_av(path: Path, head: bytes) -> Probe:
+    """Voice, video, or a plain file (the duration comes with the clean copy)."""
+    demuxer = demuxer_for(head)
+    if demuxer is None:
+        return _file(head)
+    try:
+        with av.open(str(path), format=demuxer) as upload:
+            return _probe(demuxer, head, kept_streams(upload, demuxer))
+    except av.FFmpegError:
+        return _file(head)
+
+
+def _probe(demuxer: str, head: bytes, streams: list[Stream]) -> Probe:
+    """(Streams are read while their container is open: PyAV frees them with it.)"""
+    kinds = {stream.type for stream in streams}
+    if not kinds:
+        return _file(head)
+    kind = VIDEO if "video" in kinds else VOICE
+    return Probe(kind=kind, mime=_mime(demuxer, kind, head, streams))
+
+
+def kept_streams(upload: InputContainer, demuxer: str) -> list[Stream]:
+    """The streams a voice note or a video is made of: sound and pictures. Subtitles, data
+    (timed metadata: a camera's GPS track), attachments and cover pictures are left out."""
+    wanted = ("audio",) if demuxer in AUDIO_ONLY else ("audio", "video")
+    return [
+        stream
+        for stream in upload.streams
+        if stream.type in wanted and not stream.disposition & Disposition.attached_pic
+    ]
+
+
+def _mime(demuxer: str, kind: str, head: bytes, streams: list[Stream]) -> str:
+    top = "video" if kind == VIDEO else "audio"
+    if demuxer == "mov":
+        if kind == VOICE:
+            return "audio/mp4"
+        return "video/quicktime" if head[8:12] == b"qt  " else "video/mp4"
+    if demuxer == "matroska":  # served as WebM when WebM holds its codecs
+        codecs = {stream.codec.name for stream in streams}
+        return f"{top}/webm" if codecs <= WEBM_CODECS else f"{top}/x-matroska"
+    return {"ogg": "audio/ogg", "wav": "audio/wav", "mp3": "audio/mpeg"}[demuxer]
 
 
 def _file(head: bytes) -> Probe:
     mime = next((m for magic, m in FILE_MAGIC if head.startswith(magic)), None)
     return Probe(kind=FILE, mime=mime or "application/octet-stream")
-
-
-def _audio(path: Path, kinds: tuple[type[mutagen.FileType], ...], mime: str) -> Probe:
-    found = None
-    for kind in kinds:  # each tried in turn: mutagen.File would guess by the name too
-        try:
-            found = kind(path)
-            break
-        except MUTAGEN_ERRORS:
-            continue
-    if found is None or found.info is None:
-        with path.open("rb") as handle:
-            return _file(handle.read(HEAD))
-    length = getattr(found.info, "length", None)
-    return Probe(kind=VOICE, mime=mime, duration_ms=_duration(length * 1000) if length else None)
-
-
-def _from_mp4(container: Container, brand: bytes) -> Probe:
-    if "video" in container.tracks:
-        mime = "video/quicktime" if brand == b"qt  " else "video/mp4"
-        return Probe(kind=VIDEO, mime=mime, duration_ms=_duration(container.duration_ms))
-    if "audio" in container.tracks or brand in (b"M4A ", b"M4B "):
-        return Probe(kind=VOICE, mime="audio/mp4", duration_ms=_duration(container.duration_ms))
-    return Probe(kind=FILE, mime="application/octet-stream")
-
-
-def _from_webm(container: Container) -> Probe:
-    if container.doctype not in ("webm", "matroska"):
-        return Probe(kind=FILE, mime="application/octet-stream")
-    suffix = "webm" if container.doctype == "webm" else "x-matroska"
-    if "video" in container.tracks:
-        return Probe(
-            kind=VIDEO, mime=f"video/{suffix}", duration_ms=_duration(container.duration_ms)
-        )
-    if "audio" in container.tracks:
-        return Probe(
-            kind=VOICE, mime=f"audio/{suffix}", duration_ms=_duration(container.duration_ms)
-        )
-    return Probe(kind=FILE, mime="application/octet-stream")
-
-
-def _duration(ms: float | None) -> int | None:
-    """The duration a header states, in whole ms; None for one no recording has (negative,
-    not a number, a year or more), which would not fit the database either."""
-    if ms is None or not math.isfinite(ms) or not 0 <= ms < MAX_DURATION_MS:
-        return None
-    return int(ms)
 
 
 def family(kind: str) -> str:

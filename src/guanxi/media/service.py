@@ -8,7 +8,6 @@ import secrets
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,7 +22,7 @@ from guanxi.media.collector import MediaCollector
 from guanxi.media.gate import PerUserGate
 from guanxi.media.images import ImageLimits, render
 from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, VIDEO, Blob, Media, Probe
-from guanxi.media.probe import HEAD, contradicts, probe_av, sniff_image
+from guanxi.media.probe import contradicts, probe_av, sniff_image
 from guanxi.media.spool import Spool
 from guanxi.media.storage import MediaStorage
 from guanxi.media.workers import MediaWorkers
@@ -169,22 +168,16 @@ class MediaService:
         )
 
     async def _clean(self, spool: Spool, probe: Probe) -> tuple[str, int, int | None]:
-        """Store a voice note's or video's copy without metadata: its hash, size and duration
-        (the upload itself when it carries none; the upload is never stored beside a clean
-        copy). The duration is the served copy's: a tag taken out can change an estimate (an
-        MP3 without a Xing header is timed by its size)."""
+        """Store a voice note's or video's remuxed copy without metadata: its hash, size and
+        duration (the copy's, from its packets; the upload is never stored beside it)."""
         target = self.storage.staging_dir() / f"clean-{uuid.uuid4().hex}"
         try:
             cleaned = await self.workers.run(clean, spool.path, probe.mime, target)
-            if cleaned is None:
-                await self.storage.put_file(spool.path, spool.sha256)
-                return spool.sha256, spool.size, probe.duration_ms
-            served = await self.workers.run(_probe_file, cleaned.path)
             await self.storage.put_file(cleaned.path, cleaned.sha256)
-            return cleaned.sha256, cleaned.size, served.duration_ms
+            return cleaned.sha256, cleaned.size, cleaned.duration_ms
         except DomainError:
             raise
-        except Exception as error:  # ValueError: too odd to walk; anything else: the same
+        except Exception as error:  # FFmpeg could not read or rewrite it
             code = "bad_video" if probe.kind == VIDEO else "bad_voice"
             message = f"The {probe.kind} could not be checked for metadata: {error}"
             raise InvalidInput(message, code) from error
@@ -232,12 +225,6 @@ class MediaService:
             if await referrer.can_see(conn, user_id, item.id):
                 return True
         return False
-
-
-def _probe_file(path: Path) -> Probe:
-    with path.open("rb") as handle:
-        head = handle.read(HEAD)
-    return probe_av(path, head)
 
 
 def _check_declared(declared: str, kind: str, mime: str) -> None:

@@ -1,7 +1,7 @@
 """Where uploads are decoded, re-encoded and cleaned: worker processes, off the server's core.
 
 Decoding a photo and encoding its three copies takes ~0.1–0.3 s of CPU, much of it holding
-Python's GIL (Pillow's Python side, mutagen, the container walkers); in a thread of the server
+Python's GIL (Pillow's Python side, PyAV's packet loop); in a thread of the server
 process it stalls every chat that process serves. A small pool of worker processes does it
 instead, started on the first upload ("spawn": a fork of a server with threads running is
 unsafe), so an upload costs the server only the streaming to disk and the database write.
