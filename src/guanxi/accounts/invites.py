@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from guanxi.accounts import store_invites as store
-from guanxi.accounts.models import User
+from guanxi.accounts.models import Invite, User
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
-from guanxi.errors import Forbidden, InvalidInput
+from guanxi.errors import Forbidden, InvalidInput, NotFound
 from guanxi.ids import new_token, token_hash
 
 MAX_USES = 10_000
 NOTE_MAX = 200
+PAGE = 500
 
 
 class InviteService:
@@ -44,6 +45,34 @@ class InviteService:
 
         await self.db.write(unit)
         return code
+
+    async def list(self) -> list[Invite]:
+        """Every invite code ever made, oldest first (what they are for, not the codes)."""
+        found: list[Invite] = []
+        while True:
+            async with self.db.read() as conn:
+                after = found[-1].id if found else 0
+                page = await store.list_invites(conn, after_id=after, limit=PAGE)
+            found += page
+            if len(page) < PAGE:
+                return found
+
+    async def revoke(self, *, code: str | None = None, invite_id: int | None = None) -> Invite:
+        """Revoke a code, named by itself or by its id: no one registers with it any more."""
+        if (code is None) == (invite_id is None):
+            raise InvalidInput("Name the invite by its code or by its id.", "invalid_invite")
+        code_hash = token_hash(code) if code is not None else None
+        now = self.clock.now_ms()
+
+        async def unit(tx: Tx) -> Invite | None:
+            return await store.update_invite_revoked(
+                tx.conn, code_hash=code_hash, invite_id=invite_id, now=now
+            )
+
+        revoked = await self.db.write(unit)
+        if revoked is None:
+            raise NotFound("There is no such invite code.")
+        return revoked
 
 
 async def use_invite(tx: Tx, code: str | None, now: int) -> None:

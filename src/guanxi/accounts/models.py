@@ -88,3 +88,38 @@ class Session:
             "last_used_at": iso(self.last_used_at),
             "current": self.id == current_id,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Invite:
+    """An invite code as its maker sees it: never the code itself (only its hash is kept)."""
+
+    id: int
+    note: str
+    created_at: int
+    expires_at: int | None
+    max_uses: int
+    uses: int
+    revoked_at: int | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Invite:
+        return cls(
+            id=row.id,
+            note=row.note,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            max_uses=row.max_uses,
+            uses=row.uses,
+            revoked_at=row.revoked_at,
+        )
+
+    def state(self, now: int) -> str:
+        """`revoked`, `used up`, `expired` or `open`."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.uses >= self.max_uses:
+            return "used up"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "open"

@@ -52,4 +52,5 @@ invites = sa.Table(
     sa.Column("expires_at", sa.BigInteger, nullable=True),
     sa.Column("max_uses", sa.Integer, nullable=False),
     sa.Column("uses", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("revoked_at", sa.BigInteger, nullable=True),
 )
