@@ -4,11 +4,12 @@
 
 import { renderChat } from "./chat.js";
 import { renderChatList } from "./chatlist.js";
-import { renderContact, renderContactList, renderNewFriends } from "./contacts.js";
+import { renderContact, renderContactList } from "./contacts.js";
 import { renderGroupInfo } from "./groups.js";
 import { renderMe } from "./me.js";
 import { renderMoments } from "./moments.js";
 import { emptyDetail } from "./pane.js";
+import { renderNewFriends } from "./requests.js";
 import { renderSecurity } from "./security.js";
 
 export const SECTIONS = [
