@@ -108,3 +108,37 @@ def test_the_web_edge_holds_no_sql() -> None:
         if any(name.split(".")[0] == "sqlalchemy" for name in imported_modules(path))
     ]
     assert wrong == []
+
+
+def model_names() -> set[str]:
+    return {
+        node.name
+        for path in ROOT.glob("*/models.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def reads_a_row(node: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Attribute)
+        and isinstance(n.value, ast.Name)
+        and (n.value.id in ("row", "r") or n.value.id.endswith("_row"))
+        for n in ast.walk(node)
+    )
+
+
+def test_rows_become_models_only_in_each_domains_rows_module() -> None:
+    """A model built from a row's columns is built in `<domain>/rows.py`, nowhere else."""
+    models = model_names()
+    inline = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in ROOT.rglob("*.py")
+        if path.name not in ("rows.py", "models.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in models
+        and any(reads_a_row(arg) for arg in [*node.args, *(k.value for k in node.keywords)])
+    ]
+    assert inline == [], "build these in the domain's rows.py"

@@ -20,20 +20,6 @@ class User:
     is_disabled: bool = False
     is_deleted: bool = False
 
-    @classmethod
-    def from_row(cls, row: Any) -> User:
-        return cls(
-            id=row.id,
-            handle=row.handle,
-            display_name=row.display_name,
-            bio=row.bio,
-            is_placeholder=bool(row.is_placeholder),
-            created_at=row.created_at,
-            moments_visible=row.moments_visible,
-            is_disabled=bool(row.is_disabled),
-            is_deleted=row.deleted_at is not None,
-        )
-
     def to_wire(self) -> dict[str, Any]:
         return {
             "handle": self.handle,
@@ -67,17 +53,6 @@ class Session:
     address: str
     created_at: int
     last_used_at: int
-
-    @classmethod
-    def from_row(cls, row: Any) -> Session:
-        return cls(
-            id=row.id,
-            user_id=row.user_id,
-            device=row.device,
-            address=row.address,
-            created_at=row.created_at,
-            last_used_at=row.last_used_at,
-        )
 
     def to_wire(self, current_id: int) -> dict[str, Any]:
         return {

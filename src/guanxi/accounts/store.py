@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.models import User
+from guanxi.accounts.rows import user_from_row
 from guanxi.accounts.tables import users
 
 
@@ -35,17 +36,17 @@ async def insert_user(
         )
         .returning(users)
     )
-    return User.from_row(result.one())
+    return user_from_row(result.one())
 
 
 async def get_user(conn: AsyncConnection, user_id: int) -> User | None:
     row = (await conn.execute(sa.select(users).where(users.c.id == user_id))).first()
-    return User.from_row(row) if row else None
+    return user_from_row(row) if row else None
 
 
 async def get_user_by_handle(conn: AsyncConnection, handle: str) -> User | None:
     row = (await conn.execute(sa.select(users).where(users.c.handle == handle))).first()
-    return User.from_row(row) if row else None
+    return user_from_row(row) if row else None
 
 
 async def get_password_hash(
@@ -79,7 +80,7 @@ async def list_users(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int
     if not ids:
         return {}
     rows = (await conn.execute(sa.select(users).where(users.c.id.in_(ids)))).all()
-    return {row.id: User.from_row(row) for row in rows}
+    return {row.id: user_from_row(row) for row in rows}
 
 
 async def list_users_by_handle(conn: AsyncConnection, handles: Iterable[str]) -> dict[str, User]:
@@ -87,11 +88,11 @@ async def list_users_by_handle(conn: AsyncConnection, handles: Iterable[str]) ->
     if not wanted:
         return {}
     rows = (await conn.execute(sa.select(users).where(users.c.handle.in_(wanted)))).all()
-    return {row.handle: User.from_row(row) for row in rows}
+    return {row.handle: user_from_row(row) for row in rows}
 
 
 async def update_user(conn: AsyncConnection, user_id: int, **values: Any) -> User:
     result = await conn.execute(
         sa.update(users).where(users.c.id == user_id).values(**values).returning(users)
     )
-    return User.from_row(result.one())
+    return user_from_row(result.one())

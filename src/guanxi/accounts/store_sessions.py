@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.models import Session, User
+from guanxi.accounts.rows import session_from_row, user_from_row
 from guanxi.accounts.tables import sessions, users
 
 
@@ -44,15 +45,7 @@ async def get_session_user(conn: AsyncConnection, token_hash: str) -> tuple[Sess
     row = (await conn.execute(query)).first()
     if row is None:
         return None
-    session = Session(
-        id=row.session_id,
-        user_id=row.session_user_id,
-        device=row.session_device,
-        address=row.session_address,
-        created_at=row.session_created_at,
-        last_used_at=row.session_last_used_at,
-    )
-    return session, User.from_row(row)
+    return session_from_row(row, prefix="session_"), user_from_row(row)
 
 
 async def list_sessions(conn: AsyncConnection, user_id: int) -> list[Session]:
@@ -61,7 +54,7 @@ async def list_sessions(conn: AsyncConnection, user_id: int) -> list[Session]:
         .where(sessions.c.user_id == user_id)
         .order_by(sessions.c.last_used_at.desc(), sessions.c.id.desc())
     )
-    return [Session.from_row(row) for row in (await conn.execute(query)).all()]
+    return [session_from_row(row) for row in (await conn.execute(query)).all()]
 
 
 async def count_sessions(conn: AsyncConnection, user_id: int) -> int:

@@ -14,6 +14,7 @@ from guanxi.cli import demo_pictures as pictures
 from guanxi.clock import FixedClock
 from guanxi.conversations.service_messages import Draft
 from guanxi.moments.service import MomentDraft
+from guanxi.relationships.models import FriendPatch
 from guanxi.services import Services, build_services
 from guanxi.settings import Settings
 
@@ -160,7 +161,9 @@ async def _friends(demo: Demo) -> None:
         await relationships.accept(demo.people[other], request.id, other_role, remark, tags)
     for person, tagged in TAGS.items():
         for friend, friend_tags in tagged.items():
-            await relationships.update_friend(demo.people[person], friend, {"tags": friend_tags})
+            await relationships.update_friend(
+                demo.people[person], friend, FriendPatch(tags=friend_tags)
+            )
     demo.at(1, 15)
     await relationships.send_friend_request(
         demo.people["zhou"],

@@ -17,7 +17,7 @@ from guanxi.accounts import store as accounts_store
 from guanxi.conversations import store_conversations, store_members, store_messages
 from guanxi.conversations.hydrate import hydrate_across
 from guanxi.conversations.models import DIRECT, Conversation, Message
-from guanxi.conversations.views import conversation_of
+from guanxi.conversations.rows import conversation_from_row
 from guanxi.conversations.window import MembershipWindow
 from guanxi.db import keyset
 from guanxi.db.keyset import Page, let_others_run
@@ -51,14 +51,14 @@ async def chat_list_page(
     last = await _last_messages(conn, page.items)
     await let_others_run()
     views = [
-        conversation_of(
+        conversation_from_row(
             row,
-            users,
-            [],
-            users.get(peers[row.id]) if row.id in peers else None,
-            last.get(row.id),
-            unread.get(row.id, 0),
-            row.last_read_seq,
+            owner=users.get(row.owner_id) if row.owner_id is not None else None,
+            members=[],
+            peer=users.get(peers[row.id]) if row.id in peers else None,
+            last_message=last.get(row.id),
+            unread=unread.get(row.id, 0),
+            last_read_seq=row.last_read_seq,
             member_count=counts.get(row.id, 0),
         )
         for row in page.items

@@ -1,55 +1,20 @@
-"""Turning message rows into Message values: sender handles, reply quotes, reactions."""
+"""Messages as a viewer may see them: a page of message rows joined with their reply quotes,
+reactions and media, each withheld where the viewer's window says so (rows.py makes the
+values)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations import store_members, store_messages
-from guanxi.conversations.models import Member, Message, Reaction
+from guanxi.conversations.models import Member, Message, Quote
 from guanxi.conversations.past import as_seen_by, quote_for
+from guanxi.conversations.rows import message_from_row, quote_from_row, reactions_from_rows
 from guanxi.conversations.window import MembershipWindow
 from guanxi.media import store as media_store
-
-QUOTE_CHARS = 200
-
-
-def quote(row: Any) -> dict[str, Any]:
-    """What a reply shows of the message it answers."""
-    recalled = row.recalled_at is not None
-    return {
-        "seq": row.seq,
-        "sender": row.sender_handle,
-        "kind": row.kind,
-        "text": "" if recalled else row.text[:QUOTE_CHARS],
-        "recalled": recalled,
-    }
-
-
-def message_from_row(
-    row: Any,
-    reply_to: dict[str, Any] | None,
-    reactions: list[Reaction] | None = None,
-    media: dict[str, Any] | None = None,
-) -> Message:
-    return Message(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        seq=row.seq,
-        sender=row.sender_handle,
-        client_id=row.client_id,
-        kind=row.kind,
-        text=row.text,
-        reply_to=reply_to,
-        mentions=list(row.mentions),
-        edited_at=row.edited_at,
-        recalled_at=row.recalled_at,
-        created_at=row.created_at,
-        reactions=reactions or [],
-        media=media,
-    )
+from guanxi.media.models import MediaRef
 
 
 async def hydrate(
@@ -67,12 +32,12 @@ async def hydrate(
     return [as_seen_by(viewer, m) for m in messages]
 
 
-async def _quote(conn: AsyncConnection, viewer: Member | None, row: Any) -> dict[str, Any]:
+async def _quote(conn: AsyncConnection, viewer: Member | None, row: Any) -> Quote:
     if viewer is not None:
-        return quote_for(viewer, row, quote(row))
+        return quote_for(viewer, row, quote_from_row(row))
     if await store_members.exists_active_joined_since(conn, row.conversation_id, row.seq):
-        return {**quote(row), "text": ""}
-    return quote(row)
+        return quote_from_row(row).without_text()
+    return quote_from_row(row)
 
 
 async def hydrate_across(
@@ -85,7 +50,9 @@ async def hydrate_across(
     seen = windows or {}
     replied = {
         (r.conversation_id, r.seq): (
-            quote(r) if _covers(seen, r.conversation_id, r.seq) else {**quote(r), "text": ""}
+            quote_from_row(r)
+            if _covers(seen, r.conversation_id, r.seq)
+            else quote_from_row(r).without_text()
         )
         for r in await store_messages.list_quoted(conn, quoting)
     }
@@ -100,29 +67,27 @@ def _covers(windows: dict[int, MembershipWindow], conversation_id: int, seq: int
 async def _with_reactions_and_media(
     conn: AsyncConnection,
     rows: list[Any],
-    replied: dict[tuple[int, int], dict[str, Any]],
+    replied: dict[tuple[int, int], Quote],
     reactions_until: int | None = None,
 ) -> list[Message]:
-    by_message: dict[int, dict[str, list[str]]] = defaultdict(dict)
-    for message_id, emoji, handle in await store_messages.list_reactions(
-        conn, [r.id for r in rows], reactions_until
-    ):
-        by_message[message_id].setdefault(emoji, []).append(handle)
+    reactions = reactions_from_rows(
+        await store_messages.list_reactions(conn, [r.id for r in rows], reactions_until)
+    )
     media = await _media_references(conn, rows)
     return [
         message_from_row(
             row,
-            replied.get((row.conversation_id, row.reply_to_seq))
+            reply_to=replied.get((row.conversation_id, row.reply_to_seq))
             if row.reply_to_seq is not None
             else None,
-            [Reaction(emoji=e, handles=h) for e, h in by_message[row.id].items()],
-            media.get(row.media_id) if row.media_id is not None else None,
+            reactions=reactions.get(row.id, []),
+            media=media.get(row.media_id) if row.media_id is not None else None,
         )
         for row in rows
     ]
 
 
-async def _media_references(conn: AsyncConnection, rows: list[Any]) -> dict[str, dict[str, Any]]:
+async def _media_references(conn: AsyncConnection, rows: list[Any]) -> dict[str, MediaRef]:
     wanted = [r.media_id for r in rows if r.media_id is not None]
     if not wanted:
         return {}

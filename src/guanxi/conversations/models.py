@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from guanxi.accounts.models import User
 from guanxi.clock import iso
 from guanxi.conversations.window import MembershipWindow
+from guanxi.media.models import MediaRef
 
 DIRECT = "direct"
 GROUP = "group"
@@ -44,19 +45,6 @@ class Member:
         """Whether a message with this seq lies in the member's window of history."""
         return self.window.covers(seq)
 
-    @classmethod
-    def from_row(cls, row: Any) -> Member:
-        return cls(
-            user_id=row.user_id,
-            role=row.role,
-            joined_seq=row.joined_seq,
-            joined_event=row.joined_event,
-            left_seq=row.left_seq,
-            left_event=row.left_event,
-            last_read_seq=row.last_read_seq,
-            left_at=row.left_at,
-        )
-
 
 @dataclass(frozen=True, kw_only=True)
 class Reaction:
@@ -68,6 +56,30 @@ class Reaction:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Quote:
+    """What a reply shows of the message it answers."""
+
+    seq: int
+    sender: str
+    kind: str
+    text: str
+    recalled: bool
+
+    def without_text(self) -> Quote:
+        """The quote for someone who may not read the quoted message."""
+        return replace(self, text="")
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "sender": self.sender,
+            "kind": self.kind,
+            "text": self.text,
+            "recalled": self.recalled,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
 class Message:
     id: int
     conversation_id: int
@@ -76,13 +88,13 @@ class Message:
     client_id: str | None
     kind: str
     text: str
-    reply_to: dict[str, Any] | None
+    reply_to: Quote | None
     mentions: list[str]
     edited_at: int | None
     recalled_at: int | None
     created_at: int
     reactions: list[Reaction] = field(default_factory=list)
-    media: dict[str, Any] | None = None  # the media item's reference, for media kinds
+    media: MediaRef | None = None  # for media kinds
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -93,9 +105,9 @@ class Message:
             "client_id": self.client_id,
             "kind": self.kind,
             "text": self.text,
-            "reply_to": self.reply_to,
+            "reply_to": self.reply_to.to_wire() if self.reply_to else None,
             "mentions": self.mentions,
-            "media": self.media,
+            "media": self.media.to_wire() if self.media else None,
             "reactions": [r.to_wire() for r in self.reactions],
             "edited": self.edited_at is not None,
             "edited_at": iso(self.edited_at),
@@ -139,6 +151,14 @@ class Conversation:
             "unread": self.unread,
             "last_read_seq": self.last_read_seq,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConversationPatch:
+    """What a group's owner or an admin changes; None leaves a field as it is."""
+
+    name: str | None = None
+    announcement: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

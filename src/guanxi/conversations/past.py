@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations import store_members
-from guanxi.conversations.models import Member, Message
+from guanxi.conversations.models import Member, Message, Quote
 
 
 async def snapshot(conn: AsyncConnection, row: Any, leaver_id: int) -> dict[str, Any]:
@@ -51,11 +51,11 @@ def as_seen_by(viewer: Member | None, message: Message) -> Message:
     return replace(message, text="", mentions=[])
 
 
-def quote_for(viewer: Member | None, quoted_row: Any, shown: dict[str, Any]) -> dict[str, Any]:
+def quote_for(viewer: Member | None, quoted_row: Any, shown: Quote) -> Quote:
     """A reply's quote, its text withheld when the quoted message is outside the window."""
     if viewer is None:
         return shown
     outside = not viewer.sees(quoted_row.seq)
     if outside or changed_after_leaving(viewer, quoted_row.edited_at):
-        return {**shown, "text": ""}
+        return shown.without_text()
     return shown

@@ -28,7 +28,7 @@ from guanxi.conversations.events import (
 )
 from guanxi.conversations.member_list import members_cursor, members_page
 from guanxi.conversations.membership import Membership
-from guanxi.conversations.models import DIRECT, GROUP, Conversation, Member
+from guanxi.conversations.models import DIRECT, GROUP, Conversation, ConversationPatch, Member
 from guanxi.conversations.room import check_room
 from guanxi.conversations.views import conversation_view
 from guanxi.db.database import Database, Tx
@@ -150,13 +150,13 @@ class ConversationService:
             return await self._view(conn, conversation_id, me.user.id)
 
     async def update_conversation(
-        self, me: Principal, conversation_id: int, changes: dict[str, Any]
+        self, me: Principal, conversation_id: int, patch: ConversationPatch
     ) -> Conversation:
         values: dict[str, Any] = {}
-        if changes.get("name") is not None:
-            values["name"] = rules.check_group_name(changes["name"])
-        if changes.get("announcement") is not None:
-            values["announcement"] = rules.check_announcement(changes["announcement"])
+        if patch.name is not None:
+            values["name"] = rules.check_group_name(patch.name)
+        if patch.announcement is not None:
+            values["announcement"] = rules.check_announcement(patch.announcement)
 
         async def unit(tx: Tx) -> Conversation:
             await access_manager(tx.conn, conversation_id, me.user.id)

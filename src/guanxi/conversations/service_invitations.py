@@ -17,6 +17,7 @@ from guanxi.conversations.events import (
 )
 from guanxi.conversations.membership import Membership
 from guanxi.conversations.models import Conversation, GroupInvitation
+from guanxi.conversations.rows import group_invitation_from_row
 from guanxi.conversations.views import conversation_view
 from guanxi.db import keyset
 from guanxi.db.database import Database, Tx
@@ -114,14 +115,8 @@ async def _hydrate(conn: AsyncConnection, rows: list[Any]) -> list[GroupInvitati
     users = await accounts_store.list_users(conn, [r.inviter_id for r in rows])
     counts = await store_members.count_active_members_of(conn, [r.conversation_id for r in rows])
     return [
-        GroupInvitation(
-            id=r.id,
-            conversation_id=r.conversation_id,
-            group_name=r.group_name,
-            member_count=counts.get(r.conversation_id, 0),
-            inviter=users[r.inviter_id],
-            created_at=r.created_at,
-            expires_at=r.expires_at,
+        group_invitation_from_row(
+            r, inviter=users[r.inviter_id], member_count=counts.get(r.conversation_id, 0)
         )
         for r in rows
     ]

@@ -30,13 +30,15 @@ from guanxi.conversations.events import (
     MessagePayload,
     ReactionPayload,
 )
-from guanxi.conversations.hydrate import hydrate, load_message, quote
-from guanxi.conversations.models import DIRECT, GROUP, Member, Message
+from guanxi.conversations.hydrate import hydrate, load_message
+from guanxi.conversations.models import DIRECT, GROUP, Member, Message, Quote
+from guanxi.conversations.rows import quote_from_row
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
 from guanxi.eventlog.event_type import EventType
 from guanxi.eventlog.service import EventLog, Ref
 from guanxi.media.access import access_own_media
+from guanxi.media.models import MediaRef
 from guanxi.settings import Settings
 
 
@@ -103,7 +105,7 @@ class MessageService:
 
         return await self.db.write(unit)
 
-    async def _media_reference(self, me: Principal, draft: Draft) -> dict[str, Any] | None:
+    async def _media_reference(self, me: Principal, draft: Draft) -> MediaRef | None:
         """The sender's own upload, of the message's kind (uploads never change)."""
         if draft.media_id is None:
             return None
@@ -118,9 +120,9 @@ class MessageService:
         me: Principal,
         draft: Draft,
         text: str,
-        reply: dict[str, Any] | None,
+        reply: Quote | None,
         mentions: list[str],
-        media: dict[str, Any] | None = None,
+        media: MediaRef | None = None,
     ) -> Message:
         now = self.clock.now_ms()
         seq = await store_conversations.next_seq(tx.conn, conversation_id, now)
@@ -155,23 +157,23 @@ class MessageService:
 
     async def _reply_quote(
         self, conn: AsyncConnection, conversation_id: int, member: Member, reply_to: int | None
-    ) -> dict[str, Any] | None:
+    ) -> Quote | None:
         if reply_to is None:
             return None
         row = await store_messages.get_message(conn, conversation_id, reply_to)
         if row is None or not member.sees(reply_to):
             raise InvalidInput("reply_to names no message you can see here.", "bad_reply_to")
-        return quote(row)
+        return quote_from_row(row)
 
     async def _for_everyone(self, conn: AsyncConnection, message: Message) -> Message:
         """The message as every member may see it: a quote of a message from before someone
         joined goes out without its text (each member's history shows what they may see)."""
         if message.reply_to is None:
             return message
-        seq = message.reply_to["seq"]
+        seq = message.reply_to.seq
         if not await store_members.exists_active_joined_since(conn, message.conversation_id, seq):
             return message
-        return replace(message, reply_to={**message.reply_to, "text": ""})
+        return replace(message, reply_to=message.reply_to.without_text())
 
     async def _mentions(
         self, conn: AsyncConnection, kind: str, conversation_id: int, text: str

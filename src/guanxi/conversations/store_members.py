@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations.models import Member
+from guanxi.conversations.rows import member_from_row
 from guanxi.conversations.tables import conversation_members, conversations
 from guanxi.db.prepared import Prepared
 
@@ -56,14 +57,14 @@ async def get_member(conn: AsyncConnection, conversation_id: int, user_id: int) 
         m.conversation_id == conversation_id, m.user_id == user_id
     )
     row = (await conn.execute(query)).first()
-    return Member.from_row(row) if row else None
+    return member_from_row(row) if row else None
 
 
 _MEMBERSHIP = Prepared(
     sa.select(
         conversations,
         m.user_id,
-        m.role.label("member_role"),
+        m.role,
         m.joined_seq,
         m.joined_event,
         m.left_seq,
@@ -86,17 +87,7 @@ async def get_membership(
     row = await _MEMBERSHIP.first(conn, {"cid": conversation_id, "uid": user_id})
     if row is None:
         return None
-    member = Member(
-        user_id=row.user_id,
-        role=row.member_role,
-        joined_seq=row.joined_seq,
-        joined_event=row.joined_event,
-        left_seq=row.left_seq,
-        left_event=row.left_event,
-        last_read_seq=row.last_read_seq,
-        left_at=row.left_at,
-    )
-    return row, member
+    return row, member_from_row(row)
 
 
 async def list_active_member_ids(conn: AsyncConnection, conversation_id: int) -> list[int]:
@@ -217,7 +208,7 @@ async def list_memberships(conn: AsyncConnection, user_id: int) -> list[tuple[in
     """Every membership of a user, past and present, for replaying events."""
     query = sa.select(conversation_members).where(m.user_id == user_id)
     rows = (await conn.execute(query)).all()
-    return [(row.conversation_id, Member.from_row(row)) for row in rows]
+    return [(row.conversation_id, member_from_row(row)) for row in rows]
 
 
 async def list_members_among(
@@ -229,7 +220,7 @@ async def list_members_among(
     query = sa.select(conversation_members).where(
         m.conversation_id == conversation_id, m.user_id.in_(user_ids)
     )
-    return {row.user_id: Member.from_row(row) for row in (await conn.execute(query)).all()}
+    return {row.user_id: member_from_row(row) for row in (await conn.execute(query)).all()}
 
 
 async def exists_active_joined_since(conn: AsyncConnection, conversation_id: int, seq: int) -> bool:

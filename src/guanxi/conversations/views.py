@@ -12,6 +12,7 @@ from guanxi.accounts.models import User
 from guanxi.conversations import past, store_conversations, store_members, store_messages
 from guanxi.conversations.hydrate import load_message
 from guanxi.conversations.models import DIRECT, Conversation, Member, Message
+from guanxi.conversations.rows import conversation_from_row
 from guanxi.errors import NotFound
 
 
@@ -45,40 +46,15 @@ async def conversation_view(
         )
         last = await _last_visible(conn, row, member)
         seen_up_to = member.left_seq
-    return conversation_of(
-        row, users, members, peer, last, unread, last_read, seen_up_to=seen_up_to
-    )
-
-
-def conversation_of(
-    row: Any,
-    users: dict[int, User],
-    members: list[tuple[User, str]],
-    peer: User | None,
-    last: Message | None,
-    unread: int,
-    last_read: int,
-    *,
-    member_count: int | None = None,
-    seen_up_to: int | None = None,
-) -> Conversation:
-    """`seen_up_to`: a past member's last seq; they learn nothing of what came after."""
-    owner = users.get(row.owner_id) if row.owner_id is not None else None
-    return Conversation(
-        id=row.id,
-        kind=row.kind,
-        name=row.name,
-        announcement=row.announcement,
-        owner=owner.handle if owner else None,
-        last_seq=row.last_seq if seen_up_to is None else min(row.last_seq, seen_up_to),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        member_count=len(members) if member_count is None else member_count,
+    return conversation_from_row(
+        row,
+        owner=users.get(row.owner_id) if row.owner_id is not None else None,
         members=members,
+        peer=peer,
         last_message=last,
         unread=unread,
         last_read_seq=last_read,
-        peer=peer,
+        seen_up_to=seen_up_to,
     )
 
 

@@ -25,6 +25,31 @@ class Probe:
 
 
 @dataclass(frozen=True, kw_only=True)
+class MediaRef:
+    """What a message (or a moment) shows of an upload."""
+
+    id: str
+    kind: str
+    mime: str
+    size: int
+    width: int | None
+    height: int | None
+    duration_ms: int | None
+
+    def to_wire(self) -> dict[str, Any]:
+        duration = None if self.duration_ms is None else self.duration_ms / 1000
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "mime": self.mime,
+            "size": self.size,
+            "width": self.width,
+            "height": self.height,
+            "duration": duration,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
 class Media:
     id: str
     owner_id: int
@@ -42,26 +67,21 @@ class Media:
     preview_sha256: str | None
     created_at: int
 
-    @classmethod
-    def from_row(cls, row: Any) -> Media:
-        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
-
-    def reference(self) -> dict[str, Any]:
+    def reference(self) -> MediaRef:
         """What a message (or a moment) shows of the item."""
-        duration = None if self.duration_ms is None else self.duration_ms / 1000
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "mime": self.mime,
-            "size": self.size,
-            "width": self.width,
-            "height": self.height,
-            "duration": duration,
-        }
+        return MediaRef(
+            id=self.id,
+            kind=self.kind,
+            mime=self.mime,
+            size=self.size,
+            width=self.width,
+            height=self.height,
+            duration_ms=self.duration_ms,
+        )
 
     def to_wire(self) -> dict[str, Any]:
         return {
-            **self.reference(),
+            **self.reference().to_wire(),
             "sha256": self.sha256,
             "filename": self.filename,
             "created_at": iso(self.created_at),

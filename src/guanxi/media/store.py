@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.media.models import Media
+from guanxi.media.rows import media_from_row
 from guanxi.media.tables import media
 
 m = media.c
@@ -21,7 +22,7 @@ async def insert_media(conn: AsyncConnection, item: Media) -> None:
 
 async def get_media(conn: AsyncConnection, media_id: str) -> Media | None:
     row = (await conn.execute(sa.select(media).where(m.id == media_id))).first()
-    return Media.from_row(row) if row is not None else None
+    return media_from_row(row) if row is not None else None
 
 
 async def get_media_by_owner_sha256(
@@ -37,7 +38,7 @@ async def get_media_by_owner_sha256(
         .limit(1)
     )
     row = (await conn.execute(query)).first()
-    return Media.from_row(row) if row is not None else None
+    return media_from_row(row) if row is not None else None
 
 
 async def list_media(conn: AsyncConnection, media_ids: Iterable[str]) -> dict[str, Media]:
@@ -45,7 +46,7 @@ async def list_media(conn: AsyncConnection, media_ids: Iterable[str]) -> dict[st
     if not wanted:
         return {}
     rows: list[Any] = list((await conn.execute(sa.select(media).where(m.id.in_(wanted)))).all())
-    return {row.id: Media.from_row(row) for row in rows}
+    return {row.id: media_from_row(row) for row in rows}
 
 
 async def list_media_created_before(
@@ -57,7 +58,7 @@ async def list_media_created_before(
     if after is not None:
         query = query.where(sa.tuple_(m.created_at, m.id) > sa.tuple_(*after))
     query = query.order_by(m.created_at, m.id).limit(limit)
-    return [Media.from_row(row) for row in (await conn.execute(query)).all()]
+    return [media_from_row(row) for row in (await conn.execute(query)).all()]
 
 
 async def delete_media(conn: AsyncConnection, media_ids: Iterable[str]) -> None:

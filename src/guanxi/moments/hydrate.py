@@ -1,4 +1,5 @@
-"""Moment rows made into `Moment` values as one viewer sees them (likes and comments filtered)."""
+"""Moments as one viewer sees them: a page of moment rows joined with their media, audience
+tags, likes and comments, filtered by what the viewer may see (rows.py makes the values)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts import store as accounts_store
-from guanxi.accounts.models import User
 from guanxi.media import store as media_store
 from guanxi.moments import store, store_reactions
 from guanxi.moments.access import friend_ids
-from guanxi.moments.models import Comment, Like, Moment
+from guanxi.moments.models import Moment
+from guanxi.moments.rows import comment_from_row, like_from_row, moment_from_row
 from guanxi.moments.visibility import sees_actor, sees_comment
 
 
@@ -33,44 +34,27 @@ async def hydrate(conn: AsyncConnection, viewer_id: int, rows: Sequence[Any]) ->
     moments: list[Moment] = []
     for row in rows:
         seen_likes = [
-            Like(user=users[like.user_id], created_at=like.created_at)
+            like_from_row(like, users)
             for like in likes.get(row.id, [])
             if sees_actor(viewer_id, row.author_id, like.user_id, friends)
         ]
         seen_comments = [
-            comment_of(c, users)
+            comment_from_row(c, users)
             for c in comments.get(row.id, [])
             if sees_comment(viewer_id, row.author_id, c.user_id, c.reply_to_user_id, friends)
         ]
         liked = any(like.user_id == viewer_id for like in likes.get(row.id, []))
         moments.append(
-            Moment(
-                id=row.id,
+            moment_from_row(
+                row,
+                viewer_id=viewer_id,
                 author=users[row.author_id],
-                text=row.text,
-                place=row.place,
                 media_ids=media.get(row.id, []),
                 media=[items[m].reference() for m in media.get(row.id, []) if m in items],
-                audience=row.audience,
                 audience_tags=tags.get(row.id, []),
-                created_at=row.created_at,
                 likes=seen_likes,
                 comments=seen_comments,
                 liked_by_me=liked,
-                is_mine=row.author_id == viewer_id,
             )
         )
     return moments
-
-
-def comment_of(row: Any, users: dict[int, User]) -> Comment:
-    reply_user = users.get(row.reply_to_user_id) if row.reply_to_user_id is not None else None
-    return Comment(
-        id=row.id,
-        moment_id=row.moment_id,
-        user=users[row.user_id],
-        text=row.text,
-        reply_to_id=row.reply_to_id,
-        reply_to_user=reply_user,
-        created_at=row.created_at,
-    )

@@ -10,6 +10,7 @@ from typing import Any
 from guanxi.accounts.models import User
 from guanxi.clock import iso
 from guanxi.errors import InvalidInput
+from guanxi.media.models import MediaRef
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,7 +55,7 @@ class Moment:
     text: str
     place: str
     media_ids: list[str]
-    media: list[dict[str, Any]]  # each upload as a message shows it, in media_ids order
+    media: list[MediaRef]  # each upload as a message shows it, in media_ids order
     audience: str
     audience_tags: list[str]
     created_at: int
@@ -71,7 +72,7 @@ class Moment:
             "text": self.text,
             "place": self.place,
             "media_ids": self.media_ids,
-            "media": self.media,
+            "media": [item.to_wire() for item in self.media],
             "audience": audience,
             "created_at": iso(self.created_at),
             "likes": [like.to_wire() for like in self.likes],

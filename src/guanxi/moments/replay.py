@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts import store as accounts_store
 from guanxi.moments import store_reactions
-from guanxi.moments.hydrate import comment_of
+from guanxi.moments.rows import comment_from_row
 
 
 async def load_comments(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     rows = await store_reactions.list_comments_by_id(conn, ids)
     people = {row.user_id for row in rows} | {row.reply_to_user_id for row in rows}
     users = await accounts_store.list_users(conn, people - {None})
-    return {row.id: comment_of(row, users).to_wire() for row in rows}
+    return {row.id: comment_from_row(row, users).to_wire() for row in rows}

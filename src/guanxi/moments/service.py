@@ -24,6 +24,7 @@ from guanxi.moments.access import (
 from guanxi.moments.events import MOMENT_DELETED, MomentDeleted
 from guanxi.moments.hydrate import hydrate
 from guanxi.moments.models import Moment, MomentPage, Position
+from guanxi.moments.rows import position_from_row
 from guanxi.relationships.access import Purpose, access_user
 from guanxi.settings import Settings
 
@@ -135,9 +136,7 @@ class MomentService:
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1] if rows and more else None
-        cursor = (
-            Position(created_at=last.created_at, id=last.id).encode() if last is not None else None
-        )
+        cursor = position_from_row(last).encode() if last is not None else None
         return MomentPage(moments=await hydrate(conn, viewer_id, rows), next_cursor=cursor)
 
     async def search(self, viewer: Principal, q: str, limit: int) -> list[Moment]:

@@ -24,8 +24,9 @@ from guanxi.moments.events import (
     MomentLiked,
     MomentUnliked,
 )
-from guanxi.moments.hydrate import comment_of, hydrate
+from guanxi.moments.hydrate import hydrate
 from guanxi.moments.models import Comment, Like, Moment
+from guanxi.moments.rows import comment_from_row
 from guanxi.moments.visibility import sees_comment
 
 
@@ -174,4 +175,4 @@ class MomentReactionService:
         users = await accounts_store.list_users(
             conn, [u for u in (row.user_id, row.reply_to_user_id) if u is not None]
         )
-        return comment_of(row, users)
+        return comment_from_row(row, users)

@@ -54,18 +54,6 @@ class Friend:
     hide_their_moments: bool
     since: int
 
-    @classmethod
-    def from_row(cls, user: User, row: Any) -> Friend:
-        return cls(
-            user=user,
-            role=row.role,
-            remark=row.remark,
-            tags=list(row.tags),
-            hide_my_moments=bool(row.hide_my_moments),
-            hide_their_moments=bool(row.hide_their_moments),
-            since=row.created_at,
-        )
-
     def to_wire(self) -> dict[str, Any]:
         return {
             "user": self.user.to_wire(),
@@ -76,6 +64,17 @@ class Friend:
             "hide_their_moments": self.hide_their_moments,
             "since": iso(self.since),
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class FriendPatch:
+    """What one side changes of a friendship; None leaves a field as it is."""
+
+    role: str | None = None
+    remark: str | None = None
+    tags: list[str] | None = None
+    hide_my_moments: bool | None = None
+    hide_their_moments: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,7 +24,8 @@ from guanxi.relationships.events import (
     FriendRemoved,
     FriendRequestPayload,
 )
-from guanxi.relationships.models import Friend, FriendRequest, Profile
+from guanxi.relationships.models import Friend, FriendPatch, FriendRequest, Profile
+from guanxi.relationships.rows import friend_from_row, friend_request_from_row
 from guanxi.settings import Settings
 
 DAY_MS = 86_400_000
@@ -106,7 +107,7 @@ class RelationshipService:
             users = await accounts_store.list_users(
                 conn, [r.from_user_id for r in page.items] + [r.to_user_id for r in page.items]
             )
-        return Page([_request_from_row(r, users) for r in page.items], page.next_cursor)
+        return Page([friend_request_from_row(r, users) for r in page.items], page.next_cursor)
 
     async def accept(
         self, me: Principal, request_id: int, role: str, remark: str, tags: list[str]
@@ -143,7 +144,7 @@ class RelationshipService:
             payload = FriendRequestPayload(request=accepted)
             await self._tell_both(tx, FRIEND_REQUEST_ACCEPTED, payload, request)
             row = await store.get_friendship(tx.conn, me.user.id, request.sender.id)
-            return Friend.from_row(request.sender, row)
+            return friend_from_row(row, request.sender)
 
         return await self.db.write(unit)
 
@@ -181,7 +182,7 @@ class RelationshipService:
         if row is None:
             raise NotFound("No such friend request.")
         users = await accounts_store.list_users(conn, [row.from_user_id, row.to_user_id])
-        return _request_from_row(row, users)
+        return friend_request_from_row(row, users)
 
     # -- friends -----------------------------------------------------------------------
 
@@ -194,14 +195,14 @@ class RelationshipService:
             )
             page = keyset.page_of(rows, limit, FRIENDS, lambda r: (r.sort_key, r.friend_id))
             users = await accounts_store.list_users(conn, [r.friend_id for r in page.items])
-        return Page([Friend.from_row(users[r.friend_id], r) for r in page.items], page.next_cursor)
+        return Page([friend_from_row(r, users[r.friend_id]) for r in page.items], page.next_cursor)
 
     async def display_name_changed(self, conn: AsyncConnection, user: User) -> None:
         """Called in the unit that renames `user`: re-sort them in their friends' lists."""
         await store.update_sort_keys_about(conn, user.id, rules.sort_key("", user.display_name))
 
-    async def update_friend(self, me: Principal, handle: str, changes: dict[str, Any]) -> Friend:
-        values = _checked_friend_changes(changes)
+    async def update_friend(self, me: Principal, handle: str, patch: FriendPatch) -> Friend:
+        values = _checked_friend_changes(patch)
 
         async def unit(tx: Tx) -> Friend:
             friend = await access_user(tx.conn, me.user.id, handle, Purpose.SEE)
@@ -212,7 +213,7 @@ class RelationshipService:
             if values:
                 await store.update_friendship(tx.conn, me.user.id, friend.id, values)
             row = await store.get_friendship(tx.conn, me.user.id, friend.id)
-            return Friend.from_row(friend, row)
+            return friend_from_row(row, friend)
 
         return await self.db.write(unit)
 
@@ -268,31 +269,21 @@ class RelationshipService:
             user = await access_user(conn, me.user.id, handle, Purpose.SEE)
             row = await store.get_friendship(conn, me.user.id, user.id)
             blocked = await store.exists_block(conn, me.user.id, user.id)
-        friend = Friend.from_row(user, row) if row else None
+        friend = friend_from_row(row, user) if row else None
         return Profile(user=user, is_friend=friend is not None, friend=friend, is_blocked=blocked)
 
 
-def _request_from_row(row: Any, users: dict[int, User]) -> FriendRequest:
-    return FriendRequest(
-        id=row.id,
-        sender=users[row.from_user_id],
-        recipient=users[row.to_user_id],
-        greeting=row.greeting,
-        role=row.role,
-        status=row.status,
-        created_at=row.created_at,
-    )
-
-
-def _checked_friend_changes(changes: dict[str, Any]) -> dict[str, Any]:
+def _checked_friend_changes(patch: FriendPatch) -> dict[str, Any]:
+    """The friendship columns to set, each value checked."""
     values: dict[str, Any] = {}
-    if changes.get("role") is not None:
-        values["role"] = rules.check_role(changes["role"])
-    if changes.get("remark") is not None:
-        values["remark"] = rules.check_remark(changes["remark"])
-    if changes.get("tags") is not None:
-        values["tags"] = rules.check_tags(changes["tags"])
-    for switch in ("hide_my_moments", "hide_their_moments"):
-        if changes.get(switch) is not None:
-            values[switch] = bool(changes[switch])
+    if patch.role is not None:
+        values["role"] = rules.check_role(patch.role)
+    if patch.remark is not None:
+        values["remark"] = rules.check_remark(patch.remark)
+    if patch.tags is not None:
+        values["tags"] = rules.check_tags(patch.tags)
+    if patch.hide_my_moments is not None:
+        values["hide_my_moments"] = patch.hide_my_moments
+    if patch.hide_their_moments is not None:
+        values["hide_their_moments"] = patch.hide_their_moments
     return values

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guanxi.clock import iso
+from guanxi.moments.models import Moment
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,12 +35,12 @@ class MessageHit:
 @dataclass(frozen=True, kw_only=True)
 class SearchResults:
     messages: list[MessageHit]
-    moments: list[dict[str, Any]] = field(default_factory=list)
+    moments: list[Moment] = field(default_factory=list)
     next_cursor: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
         return {
             "messages": [m.to_wire() for m in self.messages],
-            "moments": self.moments,
+            "moments": [m.to_wire() for m in self.moments],
             "next_cursor": self.next_cursor,
         }

@@ -3,14 +3,14 @@ see whose text contains a query. Chinese works: matching is by substring, not by
 
 from __future__ import annotations
 
-from typing import Any
-
 from guanxi.accounts.models import Principal
 from guanxi.db.database import Database
+from guanxi.moments.models import Moment
 from guanxi.moments.service import MomentService
 from guanxi.search import rules, store
 from guanxi.search.indexer import SearchIndexer
-from guanxi.search.models import MessageHit, SearchResults
+from guanxi.search.models import SearchResults
+from guanxi.search.rows import message_hit_from_row
 from guanxi.settings import Settings
 
 
@@ -40,24 +40,12 @@ class SearchService:
             rows = await store.list_message_hits(
                 conn, me.user.id, q, before=before, limit=limit + 1
             )
-        hits = [_hit(row, q) for row in rows[:limit]]
+        hits = [message_hit_from_row(row, q) for row in rows[:limit]]
         next_cursor = None
         if len(rows) > limit:
             next_cursor = rules.encode_cursor(hits[-1].created_at, hits[-1].id)
         moments = await self._moments(me, q, limit) if cursor is None else []
         return SearchResults(messages=hits, moments=moments, next_cursor=next_cursor)
 
-    async def _moments(self, me: Principal, q: str, limit: int) -> list[dict[str, Any]]:
-        return [moment.to_wire() for moment in await self.moments.search(me, q, limit)]
-
-
-def _hit(row: Any, q: str) -> MessageHit:
-    return MessageHit(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        seq=row.seq,
-        sender=row.sender,
-        kind=row.kind,
-        snippet=rules.snippet(row.text, q),
-        created_at=row.created_at,
-    )
+    async def _moments(self, me: Principal, q: str, limit: int) -> list[Moment]:
+        return await self.moments.search(me, q, limit)

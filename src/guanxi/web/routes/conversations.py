@@ -68,8 +68,8 @@ async def get_conversation(conversation_id: IdPath, me: Me, svc: Svc) -> dict[st
 async def update_conversation(
     conversation_id: IdPath, body: ConversationPatchIn, me: Me, svc: Svc
 ) -> dict[str, Any]:
-    changes = body.model_dump(exclude_none=True)
-    return (await svc.conversations.update_conversation(me, conversation_id, changes)).to_wire()
+    patch = body.patch()
+    return (await svc.conversations.update_conversation(me, conversation_id, patch)).to_wire()
 
 
 @router.get("/conversations/{conversation_id}/members", response_model=MemberPage)

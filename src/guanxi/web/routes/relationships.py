@@ -78,8 +78,7 @@ async def list_friends(
 
 @router.patch("/friends/{handle}", response_model=FriendOut)
 async def update_friend(handle: HandlePath, body: FriendIn, me: Me, svc: Svc) -> dict[str, Any]:
-    changes = body.model_dump(exclude_none=True)
-    return (await svc.relationships.update_friend(me, handle, changes)).to_wire()
+    return (await svc.relationships.update_friend(me, handle, body.patch())).to_wire()
 
 
 @router.delete("/friends/{handle}", status_code=204)

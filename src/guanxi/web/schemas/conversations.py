@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from guanxi.conversations.models import ConversationPatch
 from guanxi.conversations.service_messages import Draft
 from guanxi.web.schemas.accounts import UserOut
 from guanxi.web.schemas.fields import In, Text
@@ -22,6 +23,9 @@ class ConversationIn(In):
 class ConversationPatchIn(In):
     name: Text | None = Field(None, max_length=200)
     announcement: Text | None = Field(None, max_length=5000)
+
+    def patch(self) -> ConversationPatch:
+        return ConversationPatch(name=self.name, announcement=self.announcement)
 
 
 class MembersIn(In):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from guanxi.relationships.models import FriendPatch
 from guanxi.web.schemas.accounts import UserOut
 from guanxi.web.schemas.fields import In, Text
 
@@ -26,6 +27,15 @@ class FriendIn(In):
     tags: list[Text] | None = Field(None, max_length=100)
     hide_my_moments: bool | None = None
     hide_their_moments: bool | None = None
+
+    def patch(self) -> FriendPatch:
+        return FriendPatch(
+            role=self.role,
+            remark=self.remark,
+            tags=self.tags,
+            hide_my_moments=self.hide_my_moments,
+            hide_their_moments=self.hide_their_moments,
+        )
 
 
 class FriendRequestOut(BaseModel):

@@ -1,0 +1,33 @@
+"""Account rows made into account values: the one place that knows both shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guanxi.accounts.models import Session, User
+
+
+def user_from_row(row: Any) -> User:
+    return User(
+        id=row.id,
+        handle=row.handle,
+        display_name=row.display_name,
+        bio=row.bio,
+        is_placeholder=bool(row.is_placeholder),
+        created_at=row.created_at,
+        moments_visible=row.moments_visible,
+        is_disabled=bool(row.is_disabled),
+        is_deleted=row.deleted_at is not None,
+    )
+
+
+def session_from_row(row: Any, prefix: str = "") -> Session:
+    """`prefix`: what the query put before each session column (beside a joined user's)."""
+    return Session(
+        id=getattr(row, f"{prefix}id"),
+        user_id=getattr(row, f"{prefix}user_id"),
+        device=getattr(row, f"{prefix}device"),
+        address=getattr(row, f"{prefix}address"),
+        created_at=getattr(row, f"{prefix}created_at"),
+        last_used_at=getattr(row, f"{prefix}last_used_at"),
+    )
