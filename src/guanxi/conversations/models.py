@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from guanxi.accounts.models import User
 from guanxi.clock import iso
@@ -14,6 +14,16 @@ DIRECT = "direct"
 GROUP = "group"
 MEDIA_KINDS = ("image", "voice", "video", "file")
 MESSAGE_KINDS = ("text", "emoji", "link", *MEDIA_KINDS)
+
+
+class LeftView(TypedDict):
+    """A group as a member saw it when they left (stored with the membership, as JSON)."""
+
+    name: str
+    announcement: str
+    owner_id: int | None
+    updated_at: int
+    members: list[tuple[int, str]]  # (user id, role) of the others; JSON keeps them as lists
 
 
 @dataclass(frozen=True, kw_only=True)

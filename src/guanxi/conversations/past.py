@@ -17,25 +17,30 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations import store_members
-from guanxi.conversations.models import Member, Message, Quote
+from guanxi.conversations.models import LeftView, Member, Message, Quote
 
 
-async def snapshot(conn: AsyncConnection, row: Any, leaver_id: int) -> dict[str, Any]:
+async def snapshot(conn: AsyncConnection, row: Any, leaver_id: int) -> LeftView:
     """The group as the leaver last saw it, kept with their membership."""
     members = await store_members.list_active_members(conn, row.id)
-    return {
-        "name": row.name,
-        "announcement": row.announcement,
-        "owner_id": row.owner_id,
-        "updated_at": row.updated_at,
-        "members": [[m.user_id, m.role] for m in members if m.user_id != leaver_id],
-    }
+    return LeftView(
+        name=row.name,
+        announcement=row.announcement,
+        owner_id=row.owner_id,
+        updated_at=row.updated_at,
+        members=[(m.user_id, m.role) for m in members if m.user_id != leaver_id],
+    )
 
 
-def frozen(row: Any, view: dict[str, Any]) -> Any:
+def frozen(row: Any, view: LeftView) -> Any:
     """The conversation row with the values of the snapshot in place of today's."""
     values = dict(row._mapping)
-    values.update({key: view[key] for key in ("name", "announcement", "owner_id", "updated_at")})
+    values.update(
+        name=view["name"],
+        announcement=view["announcement"],
+        owner_id=view["owner_id"],
+        updated_at=view["updated_at"],
+    )
     return SimpleNamespace(**values)
 
 

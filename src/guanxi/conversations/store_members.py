@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from guanxi.conversations.models import Member
+from guanxi.conversations.models import LeftView, Member
 from guanxi.conversations.rows import member_from_row
 from guanxi.conversations.tables import conversation_members, conversations
 from guanxi.db.prepared import Prepared
@@ -176,7 +176,7 @@ async def mark_left(
     left_event: int,
     *,
     left_at: int | None = None,
-    left_view: dict[str, Any] | None = None,
+    left_view: LeftView | None = None,
 ) -> None:
     """`left_view`: the group as it was when they left, which is all they see of it after."""
     await conn.execute(
@@ -188,9 +188,9 @@ async def mark_left(
 
 async def get_left_view(
     conn: AsyncConnection, conversation_id: int, user_id: int
-) -> dict[str, Any] | None:
+) -> LeftView | None:
     query = sa.select(m.left_view).where(m.conversation_id == conversation_id, m.user_id == user_id)
-    view: dict[str, Any] | None = (await conn.execute(query)).scalar_one_or_none()
+    view: LeftView | None = (await conn.execute(query)).scalar_one_or_none()
     return view
 
 
