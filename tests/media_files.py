@@ -283,6 +283,41 @@ def webm_live(seconds: float = 2.0, tags: bool = False) -> bytes:
     )
 
 
+def vorbis_private_comments() -> bytes:
+    """A WebM whose Vorbis headers (its CodecPrivate) carry a comment header naming a title and
+    a location, as a muxer that copies an Ogg file's headers writes it (SoX's Vorbis)."""
+    comments = [f"TITLE={TITLE}".encode(), f"LOCATION={GPS}".encode()]
+    listed = struct.pack("<II", 0, len(comments))  # no vendor string, two comments
+    listed += b"".join(struct.pack("<I", len(c)) + c for c in comments)
+    out = io.BytesIO()
+    with av.open(io.BytesIO(fixture("voice.ogg"))) as ogg, av.open(out, "w", format="webm") as webm:
+        stream = webm.add_stream_from_template(ogg.streams[0])
+        headers = _xiph_split(bytes(ogg.streams[0].codec_context.extradata or b""))
+        headers[1] = b"\x03vorbis" + listed + b"\x01"
+        laced = b"".join(b"\xff" * (len(h) // 255) + bytes([len(h) % 255]) for h in headers[:2])
+        stream.codec_context.extradata = b"\x02" + laced + b"".join(headers)
+        for packet in ogg.demux():
+            if packet.size:
+                packet.stream = stream
+                webm.mux(packet)
+    return out.getvalue()
+
+
+def _xiph_split(data: bytes) -> list[bytes]:
+    sizes, pos = [], 1
+    for _ in range(2):
+        size = 0
+        while data[pos] == 255:
+            size, pos = size + 255, pos + 1
+        sizes.append(size + data[pos])
+        pos += 1
+    return [
+        data[pos : pos + sizes[0]],
+        data[pos + sizes[0] : pos + sum(sizes)],
+        data[pos + sum(sizes) :],
+    ]
+
+
 def ogg_opus(
     seconds: float = 1.5, comments: tuple[tuple[str, str], ...] = (), serial: int = 0x5EC2E7
 ) -> bytes:

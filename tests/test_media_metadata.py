@@ -15,6 +15,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from guanxi.media.clean_av import clean
+from guanxi.media.codec_private import without_comments
 from guanxi.media.probe import probe_av
 from guanxi.settings import Settings
 from tests.conftest import UserFactory
@@ -30,6 +31,7 @@ from tests.media_files import (
     ogg_opus,
     packets,
     recording,
+    vorbis_private_comments,
     vorbis_with_tags,
     wav_with_tags,
     webm,
@@ -54,6 +56,7 @@ TAGGED = [
         "video/x-matroska",
     ),
     ("tagged.wav", wav_with_tags(), "voice", "audio/wav"),
+    ("vorbis-headers.webm", vorbis_private_comments(), "voice", "audio/webm"),
 ]
 
 
@@ -205,3 +208,16 @@ async def test_no_metadata_hides_in_a_second_stream_or_after_the_end(
     assert item["duration"] == seconds
     kind = "video" if name.endswith("mp4") else "voice"
     assert probe_bytes(served, tmp_path)[::2] == (kind, seconds)
+
+
+@pytest.mark.parametrize(
+    "private",
+    [b"", b"\x01\x1e", b"\x02\xff\xff", b"\x02\x03\x04abcdefg", b"\x02\x01\x01a\x03vorbis"],
+)
+def test_vorbis_headers_not_laid_out_as_matroska_lays_them_are_refused(private: bytes) -> None:
+    """Cut short or laced otherwise: refused (422 bad_voice), never copied with comments."""
+    if not private:
+        assert without_comments("vorbis", private) is None  # no headers: nothing to take out
+        return
+    with pytest.raises(ValueError):
+        without_comments("vorbis", private)

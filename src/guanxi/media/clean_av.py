@@ -5,7 +5,8 @@ copy (through PyAV), packet by packet with no re-encoding: only the audio and vi
 and their packets go across. Container and stream tags, chapters, attachments, cover
 pictures, subtitle and data streams (a camera's GPS track), an encoder's or editor's private
 boxes and elements, and anything after the last packet are left behind, because nothing but
-the streams is written. Packet side data goes too (a chained Ogg's next link announces its
+the streams is written (and their codec private data, without the comments Vorbis keeps
+there: `codec_private`). Packet side data goes too (a chained Ogg's next link announces its
 comments that way, as the first link does on its first packet), but the encoder delay and
 padding that gapless playback needs. The muxer runs bit-exact: no software version, no
 creation time, so the same recording always gives the same bytes (and is stored once).
@@ -30,6 +31,7 @@ from av.container import InputContainer, OutputContainer
 from av.packet import Packet
 from av.stream import Stream
 
+from guanxi.media.codec_private import without_comments
 from guanxi.media.probe import kept_streams
 
 CHUNK = 1024 * 1024
@@ -146,11 +148,21 @@ def clean(source: Path, mime: str, target: Path) -> Cleaned:
 
 
 def _remux(upload: InputContainer, streams: list[Stream], served: OutputContainer) -> Span:
-    outputs = {stream.index: served.add_stream_from_template(stream) for stream in streams}
+    outputs = {stream.index: _copy_of(stream, served) for stream in streams}
     copier = Copier(outputs)
     for packet in upload.demux(streams):
         copier.copy(packet, served)
     return copier.span
+
+
+def _copy_of(stream: Stream, served: OutputContainer) -> Stream:
+    """The copy's stream: the codec's parameters, and its private data without comments."""
+    copy = served.add_stream_from_template(stream)
+    context = stream.codec_context
+    private = without_comments(context.name, bytes(context.extradata or b""))
+    if private is not None:
+        copy.codec_context.extradata = private
+    return copy
 
 
 def _endless(packet: Packet[Stream]) -> bool:
