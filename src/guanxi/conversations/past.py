@@ -18,18 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations import store_members
 from guanxi.conversations.models import LeftView, Member, Message, Quote
+from guanxi.conversations.rows import left_view_from_row
 
 
 async def snapshot(conn: AsyncConnection, row: Any, leaver_id: int) -> LeftView:
     """The group as the leaver last saw it, kept with their membership."""
     members = await store_members.list_active_members(conn, row.id)
-    return LeftView(
-        name=row.name,
-        announcement=row.announcement,
-        owner_id=row.owner_id,
-        updated_at=row.updated_at,
-        members=[(m.user_id, m.role) for m in members if m.user_id != leaver_id],
-    )
+    return left_view_from_row(row, [(m.user_id, m.role) for m in members if m.user_id != leaver_id])
 
 
 def frozen(row: Any, view: LeftView) -> Any:

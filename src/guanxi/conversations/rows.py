@@ -14,6 +14,7 @@ from guanxi.accounts.models import User
 from guanxi.conversations.models import (
     Conversation,
     GroupInvitation,
+    LeftView,
     Member,
     Message,
     Quote,
@@ -114,6 +115,17 @@ def conversation_from_row(
         unread=unread,
         last_read_seq=last_read_seq,
         peer=peer,
+    )
+
+
+def left_view_from_row(row: Any, members: list[tuple[int, str]]) -> LeftView:
+    """A conversation row as a leaver saw it; `members`: (user id, role) of the others."""
+    return LeftView(
+        name=row.name,
+        announcement=row.announcement,
+        owner_id=row.owner_id,
+        updated_at=row.updated_at,
+        members=members,
     )
 
 
