@@ -8,7 +8,7 @@ from guanxi.accounts.models import Invite, User
 from guanxi.clock import Clock
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Forbidden, InvalidInput, NotFound
-from guanxi.ids import new_token, token_hash
+from guanxi.ids import new_code, token_hash
 
 MAX_USES = 10_000
 NOTE_MAX = 200
@@ -28,7 +28,7 @@ class InviteService:
             raise InvalidInput(f"max_uses is 1 to {MAX_USES}.", "invalid_invite")
         if days is not None and days <= 0:
             raise InvalidInput("days must be more than 0.", "invalid_invite")
-        code = new_token()
+        code = new_code()
         now = self.clock.now_ms()
         expires_at = None if days is None else now + int(days * 24 * 3600 * 1000)
 
