@@ -9,10 +9,13 @@ import logging
 import httpx
 import pytest
 
+from guanxi.accounts.login_limiter import LoginLimiter
 from guanxi.clock import FixedClock
+from guanxi.errors import RateLimited
+from guanxi.settings import Settings
 from tests import configured as per_test
 from tests.configured import configured
-from tests.conftest import PASSWORD, RunningServer, UserFactory
+from tests.conftest import PASSWORD, REDIS_URL, RunningServer, UserFactory
 
 WRONG = "not the password"
 PROXY = {"trusted_proxies": "127.0.0.1"}
@@ -130,3 +133,46 @@ async def test_logins_are_logged_with_handle_and_address_never_the_password(
     assert any("failed" in x and "'mei'" in x and "203.0.113.40" in x for x in lines), lines
     assert any("succeeded" in x and "'mei'" in x and "203.0.113.41" in x for x in lines), lines
     assert not [x for x in caplog.text.splitlines() if WRONG in x or PASSWORD in x]
+
+
+@pytest.mark.skipif(REDIS_URL is None, reason="several workers count together through Redis")
+@configured(login_attempts=3, login_address_failures=4, login_global_failures=8, **PROXY)
+async def test_two_servers_on_one_redis_count_failures_together(
+    server: RunningServer, make_user: UserFactory, settings: Settings, clock: FixedClock
+) -> None:
+    await make_user("mei")
+    other = RunningServer(settings, clock)
+    await other.start()
+    try:
+        # the account: three failures over two servers use up the free tries on both
+        tries = [(server, "203.0.113.1"), (other, "203.0.113.2"), (server, "203.0.113.3")]
+        assert [(await login(s, "mei", via=via)).status_code for s, via in tries] == [401] * 3
+        assert (await login(other, "mei", PASSWORD, via="198.51.100.1")).status_code == 429
+        clock.advance(1)
+        assert (await login(other, "mei", PASSWORD, via="198.51.100.1")).status_code == 201
+        # the address: four failures, two on each server, then both refuse it
+        school = [(f"guess{i}", "198.51.100.20") for i in range(2)]
+        assert await statuses(server, school) + await statuses(other, school) == [401] * 4
+        assert await statuses(server, [("guess9", "198.51.100.20")]) == [429]
+        # everywhere: mei's three and the school's four make seven; the eighth is the last
+        assert await statuses(other, [("guess1", "203.0.113.50")]) == [401]
+        assert await statuses(server, [("guess2", "203.0.113.51")]) == [429]
+    finally:
+        await other.stop()
+
+
+async def test_when_redis_fails_this_process_counts(
+    caplog: pytest.LogCaptureFixture, clock: FixedClock, settings: Settings
+) -> None:
+    dead = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0", "login_attempts": 2})
+    limiter = LoginLimiter(clock, dead)
+    limiter.start()
+    try:
+        for _ in range(2):
+            await limiter.begin("mei", "203.0.113.1")
+            await limiter.failed("mei", "203.0.113.1")
+        with pytest.raises(RateLimited):
+            await limiter.begin("mei", "203.0.113.2")
+    finally:
+        await limiter.close()
+    assert "login limits are counted per worker" in caplog.text

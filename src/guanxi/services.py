@@ -67,6 +67,7 @@ class Services:
             await self.indexer.start()
         await self.broker.start()
         self.limiter.start()
+        self.accounts.limiter.start()
         await self.media.start()
         self.pruner.periodic.start()
         secure_data_folder(self.settings.data_dir)  # the files the database just made
@@ -75,6 +76,7 @@ class Services:
         await self.pruner.periodic.stop()
         await self.media.stop()
         await self.limiter.close()
+        await self.accounts.limiter.close()
         await self.broker.stop()
         if self.indexer is not None:
             await self.indexer.stop()

@@ -79,7 +79,7 @@ class AccountService:
             return user
 
         user = await self.db.write(unit)
-        self.limiter.succeeded(handle, address)
+        await self.limiter.succeeded(handle, address)
         log.info("registered: handle=%r address=%s", handle, address)
         return user, token
 
@@ -125,20 +125,20 @@ class AccountService:
         """The user's id and password hash if the password is theirs and they may log in,
         counted by the login limiter either way."""
         try:
-            self.limiter.begin(handle, address)
+            await self.limiter.begin(handle, address)
         except RateLimited:
             log.warning("login refused, too many failures: handle=%r address=%s", handle, address)
             raise
         try:
             found = await self._check_password(handle, password)
         except BaseException:
-            self.limiter.abandoned(handle)
+            await self.limiter.abandoned(handle)
             raise
         if found is None:
-            self.limiter.failed(handle, address)
+            await self.limiter.failed(handle, address)
             log.warning("login failed: handle=%r address=%s", handle, address)
             raise Unauthorized("Wrong handle or password.", "bad_credentials")
-        self.limiter.succeeded(handle, address)
+        await self.limiter.succeeded(handle, address)
         user_id, password_hash, disabled = found
         if disabled:
             log.warning("login of a disabled account: handle=%r address=%s", handle, address)

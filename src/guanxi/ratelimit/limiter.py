@@ -6,8 +6,7 @@ from guanxi.clock import Clock
 from guanxi.errors import RateLimited
 from guanxi.ratelimit.memory import MemoryBuckets
 from guanxi.ratelimit.rates import KIND, KINDS, Rate, setting_name
-from guanxi.ratelimit.shared import RedisBuckets
-from guanxi.realtime.community import community_id, community_key
+from guanxi.ratelimit.shared import RedisBuckets, redis_prefix
 from guanxi.settings import Settings
 
 
@@ -32,8 +31,7 @@ class Limiter:
     def start(self) -> None:
         """Name this community's buckets in Redis (apart from other communities on it)."""
         if self.shared is not None:
-            community = community_id(community_key(self.settings.data_dir))
-            self.shared.prefix = f"{self.settings.redis_channel or 'guanxi:' + community}:rate"
+            self.shared.prefix = redis_prefix(self.settings, "rate")
 
     async def take(self, kind: str, key: str | int) -> None:
         """Spend one of `key`'s tokens for `kind`, or raise `RateLimited` with `retry_after`."""

@@ -12,10 +12,40 @@ from redis.exceptions import RedisError
 
 from guanxi.clock import Clock
 from guanxi.ratelimit.rates import Rate
+from guanxi.realtime.community import community_id, community_key
+from guanxi.settings import Settings
 
 log = logging.getLogger(__name__)
 COMPLAIN_EVERY_SECONDS = 60
 REDIS_TIMEOUT_SECONDS = 1.0
+
+
+def redis_prefix(settings: Settings, what: str) -> str:
+    """Where this community keeps `what` in Redis (apart from other communities on it)."""
+    community = community_id(community_key(settings.data_dir))
+    return f"{settings.redis_channel or 'guanxi:' + community}:{what}"
+
+
+def connect(url: str) -> aioredis.Redis:
+    """A client that gives up within a second: a limit must not hang on a broken Redis."""
+    return aioredis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+    )
+
+
+class Complaints:
+    """A warning that Redis failed, logged at most once a minute."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._last = 0.0
+
+    def about(self, exc: Exception) -> None:
+        now = time.monotonic()
+        if now - self._last >= COMPLAIN_EVERY_SECONDS:
+            self._last = now
+            log.warning("%s: Redis failed (%s)", self.what, exc)
+
 
 # KEYS[1] the bucket; ARGV burst, tokens per millisecond, now (ms). Returns 0 when a token was
 # taken, else the milliseconds until one is there. A refusal writes nothing. The key expires
@@ -53,11 +83,9 @@ class RedisBuckets:
         self.rates = dict(rates)
         self.clock = clock
         self.prefix = prefix
-        self._redis: aioredis.Redis = aioredis.from_url(
-            url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
-        )
+        self._redis = connect(url)
         self._take: Any = self._redis.register_script(TAKE)
-        self._complained = 0.0
+        self._complaints = Complaints("rate limits are not applied, writes are allowed")
 
     async def wait_ms(self, kind: str, key: str) -> int:
         rate = self.rates.get(kind)
@@ -67,15 +95,9 @@ class RedisBuckets:
         try:
             waited = await self._take(keys=[f"{self.prefix}:{kind}:{key}"], args=args)
         except (RedisError, OSError) as exc:
-            self._complain(exc)
+            self._complaints.about(exc)
             return 0
         return int(waited)
 
     async def close(self) -> None:
         await self._redis.aclose()
-
-    def _complain(self, exc: Exception) -> None:
-        now = time.monotonic()
-        if now - self._complained >= COMPLAIN_EVERY_SECONDS:
-            self._complained = now
-            log.warning("rate limits are not applied: Redis failed (%s); allowing", exc)
