@@ -2,7 +2,8 @@
 conftest's), both entrances of a send (`entrance = configured.entrance` runs each of the
 module's tests against web/send_path.py and against the FastAPI route), and
 `@configured(name=value, …)`: a test's own settings, which conftest's `settings` fixture
-applies."""
+applies; `settings = configured.settings(name=value, …)` gives every test of a module its
+settings."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from guanxi.clock import FixedClock
+from guanxi.settings import Settings
 
 
 @pytest.fixture
@@ -26,3 +28,14 @@ def entrance(request: pytest.FixtureRequest) -> str:
 
 def configured(**changes: Any) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("settings", [changes], indirect=True)
+
+
+def settings(**changes: Any) -> Any:
+    """A module's `settings` fixture: conftest's with these changes (a test's own
+    `@configured(…)` on top)."""
+
+    @pytest.fixture(name="settings")
+    def changed(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+        return settings.model_copy(update={**changes, **getattr(request, "param", {})})
+
+    return changed

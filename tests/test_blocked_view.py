@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from guanxi.client import ApiError, GuanxiClient
-from tests.conftest import UserFactory, befriend
-
-
-async def status_of(call: Any) -> int:
-    with pytest.raises(ApiError) as caught:
-        await call
-    return caught.value.status
+from guanxi.client import GuanxiClient
+from tests.conftest import UserFactory, befriend, status_of
 
 
 async def what_bob_sees(bob: GuanxiClient, chat: int, moment_id: int) -> dict[str, Any]:

@@ -17,12 +17,10 @@ from guanxi.cli.connections import connection_limits
 from guanxi.client import GuanxiClient
 from guanxi.clock import Clock
 from guanxi.settings import Settings
+from tests import configured
 from tests.conftest import PASSWORD, RunningServer, UserFactory
 
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"sockets_per_session": 3, "sockets_per_user": 5})
+settings = configured.settings(sockets_per_session=3, sockets_per_user=5)
 
 
 def ws_url(server: RunningServer) -> str:

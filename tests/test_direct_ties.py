@@ -3,14 +3,12 @@ reaches the other side (send, edit, react, read receipts); edits have a window a
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from guanxi.client import ApiError, EventStream, GuanxiClient
+from guanxi.client import EventStream, GuanxiClient
 from guanxi.clock import FixedClock
 from tests import configured
-from tests.conftest import UserFactory, befriend
+from tests.conftest import UserFactory, befriend, code_of
 
 clock = configured.clock  # time stands still unless a test moves it
 
@@ -23,12 +21,6 @@ async def pair(make_user: UserFactory) -> tuple[GuanxiClient, GuanxiClient, int]
     await befriend(ana, bo)
     chat = await ana.open_direct("bob")
     return ana, bo, int(chat["id"])
-
-
-async def code_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(ApiError) as caught:
-        await call
-    return caught.value.status, caught.value.code
 
 
 async def own_marker_next(ana: GuanxiClient, stream: EventStream, chat: int, seq: int) -> None:

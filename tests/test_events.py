@@ -10,19 +10,15 @@ import pytest
 import websockets
 
 from guanxi.client import EventStream, GuanxiClient
-from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, befriend_all
-
-
-async def ready(stream: EventStream) -> int:
-    event = await stream.next()
-    assert event["type"] == "ready", event
-    cursor: int = event["cursor"]
-    return cursor
-
-
-async def nothing_more(stream: EventStream) -> None:
-    with pytest.raises(TimeoutError):
-        await stream.next(timeout=0.3)
+from tests.conftest import (
+    PASSWORD,
+    RunningServer,
+    UserFactory,
+    befriend,
+    befriend_all,
+    nothing_more,
+    ready,
+)
 
 
 async def friends_chat(make_user: UserFactory) -> tuple[GuanxiClient, GuanxiClient, int]:

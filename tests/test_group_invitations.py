@@ -7,30 +7,15 @@ from typing import Any
 
 import pytest
 
-from guanxi.client import ApiError, EventStream, GuanxiClient
+from guanxi.client import GuanxiClient
 from guanxi.clock import FixedClock
 from tests import configured
-from tests.conftest import UserFactory, befriend, befriend_all
+from tests.conftest import UserFactory, befriend, befriend_all, code_of, nothing_more, ready
 
 DAY = 86_400
 
 
 clock = configured.clock  # time stands still unless a test moves it
-
-
-async def code_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(ApiError) as caught:
-        await call
-    return caught.value.status, caught.value.code
-
-
-async def ready(stream: EventStream) -> None:
-    assert (await stream.next())["type"] == "ready"
-
-
-async def quiet(stream: EventStream) -> None:
-    with pytest.raises(TimeoutError):
-        await stream.next(timeout=0.3)
 
 
 async def waiting(client: GuanxiClient) -> list[dict[str, Any]]:
@@ -72,7 +57,7 @@ async def test_a_stranger_is_invited_not_added_and_joins_by_accepting(
         assert await code_of(tao.conversation(group["id"])) == (404, "not_found")
         assert await code_of(tao.send(group["id"], "hi")) == (404, "not_found")
         await mei.send(group["id"], "before tao")
-        await quiet(tao_stream)
+        await nothing_more(tao_stream)
         assert [i["id"] for i in await waiting(tao)] == [invitation["id"]]
         joined = await tao.accept_group_invitation(invitation["id"])
         assert member_handles(joined) == {"mei", "lei", "tao"}
@@ -112,11 +97,11 @@ async def test_declining_is_silent_and_final_for_a_while(
         await ready(tao_stream)
         await tao.decline_group_invitation(invitation["id"])
         assert (await tao_stream.next())["type"] == "group_invitation.declined"
-        await quiet(mei_stream)
+        await nothing_more(mei_stream)
         # asking again at once looks the same to mei, but tao hears nothing
         again = await mei.add_members(group["id"], ["tao"])
         assert handles(again["invited"]) == ["tao"]
-        await quiet(tao_stream)
+        await nothing_more(tao_stream)
     assert await waiting(tao) == []
     assert await code_of(tao.accept_group_invitation(invitation["id"])) == (409, "not_pending")
     clock.advance(7 * DAY)

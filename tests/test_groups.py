@@ -7,31 +7,12 @@ from typing import Any
 
 import pytest
 
-from guanxi.client import ApiError, EventStream
-from tests.conftest import UserFactory, befriend, befriend_all
-
-
-async def status_of(call: Any) -> int:
-    with pytest.raises(ApiError) as caught:
-        await call
-    return caught.value.status
+from guanxi.client import ApiError
+from tests.conftest import UserFactory, befriend, befriend_all, nothing_more, ready, status_of
 
 
 def member_roles(conversation: dict[str, Any]) -> dict[str, str]:
     return {m["user"]["handle"]: m["role"] for m in conversation["members"]}
-
-
-async def ready(stream: EventStream) -> int:
-    event = await stream.next()
-    assert event["type"] == "ready"
-    cursor: int = event["cursor"]
-    return cursor
-
-
-async def nothing_more(stream: EventStream) -> None:
-    """No further event arrives (after everything before it has been delivered)."""
-    with pytest.raises(TimeoutError):
-        await stream.next(timeout=0.3)
 
 
 async def test_group_with_someone_who_is_nobodys_friend(make_user: UserFactory) -> None:

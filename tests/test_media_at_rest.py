@@ -36,11 +36,7 @@ GRACE = 3600
 clock = configured.clock  # time stands still unless a test moves it
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={"media_grace_seconds": GRACE, "media_collect_interval_seconds": 0.05}
-    )
+settings = configured.settings(media_grace_seconds=GRACE, media_collect_interval_seconds=0.05)
 
 
 def files(folder: Path) -> list[Path]:

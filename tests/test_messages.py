@@ -13,16 +13,10 @@ import pytest
 from guanxi.client import ApiError, EventStream, GuanxiClient
 from guanxi.clock import FixedClock
 from tests import configured
-from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, befriend_all
+from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, befriend_all, status_of
 
 clock = configured.clock  # time stands still unless a test moves it
 entrance = configured.entrance  # every test against both entrances of a send
-
-
-async def status_of(call: Any) -> int:
-    with pytest.raises(ApiError) as caught:
-        await call
-    return caught.value.status
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 
-from guanxi.client import ApiError, EventStream, GuanxiClient
+from guanxi.client import ApiError, GuanxiClient
 from guanxi.clock import FixedClock
-from guanxi.settings import Settings
 from tests import configured
-from tests.conftest import UserFactory, befriend
+from tests.conftest import UserFactory, befriend, nothing_more, ready, status_of
 from tests.media_files import image, mp4
 
 DAY = 86_400
@@ -20,16 +19,8 @@ DAY = 86_400
 clock = configured.clock  # time stands still unless a test moves it
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Tests here move the clock by months: sessions must not expire meanwhile."""
-    return settings.model_copy(update={"session_idle_days": 3650})
-
-
-async def status_of(call: Any) -> int:
-    with pytest.raises(ApiError) as caught:
-        await call
-    return caught.value.status
+# tests here move the clock by months: sessions must not expire meanwhile
+settings = configured.settings(session_idle_days=3650)
 
 
 async def feed_texts(client: GuanxiClient) -> list[str]:
@@ -38,18 +29,6 @@ async def feed_texts(client: GuanxiClient) -> list[str]:
 
 async def page_texts(client: GuanxiClient, handle: str) -> list[str]:
     return [m["text"] for m in (await client.user_moments(handle))["moments"]]
-
-
-async def ready(stream: EventStream) -> int:
-    event = await stream.next()
-    assert event["type"] == "ready", event
-    cursor: int = event["cursor"]
-    return cursor
-
-
-async def nothing_more(stream: EventStream) -> None:
-    with pytest.raises(TimeoutError):
-        await stream.next(timeout=0.3)
 
 
 @pytest.fixture

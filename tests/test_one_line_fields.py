@@ -3,12 +3,10 @@ text-direction controls (a name that reads backwards) and names with nothing vis
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from guanxi.client import ApiError, GuanxiClient
-from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
+from guanxi.client import GuanxiClient
+from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, code_of
 
 BAD = [
     "\u202eevil",  # right-to-left override
@@ -20,12 +18,6 @@ BAD = [
     "\u2800 \u2800",  # braille blanks
 ]
 GOOD = ["林美", "Zoë", "👍", "محمد", "O'Brien-Smith"]
-
-
-async def code_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(ApiError) as caught:
-        await call
-    return caught.value.status, caught.value.code
 
 
 @pytest.mark.parametrize("name", BAD)

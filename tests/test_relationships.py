@@ -8,14 +8,7 @@ from typing import Any
 import pytest
 
 from guanxi.client import ApiError, GuanxiClient
-from tests.conftest import UserFactory, befriend
-
-
-async def status_of(call: Any) -> int:
-    """The HTTP status an awaited client call fails with."""
-    with pytest.raises(ApiError) as caught:
-        await call
-    return caught.value.status
+from tests.conftest import UserFactory, befriend, status_of
 
 
 def handles(users: list[dict[str, Any]]) -> list[str]:

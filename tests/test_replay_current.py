@@ -12,7 +12,6 @@ import websockets
 
 from guanxi.client import GuanxiClient
 from guanxi.clock import FixedClock
-from guanxi.settings import Settings
 from tests import configured
 from tests.conftest import RunningServer, UserFactory, befriend
 
@@ -22,10 +21,7 @@ SECRET = "zebra-cobalt-7731 龘靐齉"
 clock = configured.clock  # time stands still unless a test moves it
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    changes = {"event_replay_max": 40, "event_prune_batch": 5, "event_retention_days": 1}
-    return settings.model_copy(update=changes)
+settings = configured.settings(event_replay_max=40, event_prune_batch=5, event_retention_days=1)
 
 
 async def replayed(client: GuanxiClient, cursor: int) -> tuple[list[dict[str, Any]], int]:

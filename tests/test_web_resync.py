@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from guanxi.settings import Settings
+from tests import configured
 from tests.conftest import RunningServer, UserFactory
 from tests.test_web_client import browser, friends_in_a_chat  # noqa: F401  (fixture)
 
 REPLAY_MAX = 20
 
 
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"event_replay_max": REPLAY_MAX})
+settings = configured.settings(event_replay_max=REPLAY_MAX)
 
 
 async def test_reactions_apply_as_changes_and_a_resync_reloads_the_chat(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from guanxi.search.index_sqlite import IndexFile
@@ -51,7 +52,7 @@ class SearchIndexer:
     async def catch_up(self) -> None:
         """Return once everything committed before this call is in the index."""
         async with self._lock:
-            while await self.files.run(self.file.step):
+            while await self._on_file_thread(self.file.step):
                 pass
 
     async def purge(self) -> None:
@@ -59,9 +60,21 @@ class SearchIndexer:
         at a time (index_sqlite.py: purge_step); searches get the lock between steps."""
         while True:
             async with self._lock:
-                if not await self.files.run(self.file.purge_step):
+                if not await self._on_file_thread(self.file.purge_step):
                     return
             await asyncio.sleep(0)
+
+    async def _on_file_thread(self, step: Callable[[], bool]) -> bool:
+        """`step` on a thread of the file pool. Cancelled (stop(), a caller gone), it still
+        waits for the thread's step to end, inside the caller's hold on the lock: the next
+        step, or close(), must not use the connection while that thread does (closing it
+        under a running step crashed the process)."""
+        job = asyncio.ensure_future(self.files.run(step))
+        try:
+            return await asyncio.shield(job)
+        except asyncio.CancelledError:
+            await asyncio.wait([job])
+            raise
 
     async def _run(self) -> None:
         while True:
