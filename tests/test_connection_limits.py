@@ -16,9 +16,11 @@ import websockets
 from guanxi.cli.connections import connection_limits
 from guanxi.client import GuanxiClient
 from guanxi.clock import Clock
+from guanxi.errors import RateLimited
+from guanxi.ratelimit.sockets import SocketSeats
 from guanxi.settings import Settings
 from tests import configured
-from tests.conftest import PASSWORD, RunningServer, UserFactory
+from tests.conftest import PASSWORD, REDIS_URL, RunningServer, UserFactory
 
 settings = configured.settings(sockets_per_session=3, sockets_per_user=5)
 
@@ -87,6 +89,71 @@ async def test_the_user_cap_counts_every_login(
     socket, frame = await hello(server, token=other.token)
     sockets.append(socket)
     assert frame["type"] == "ready"
+
+
+async def ready_soon(server: RunningServer, token: str | None, sockets: list[Any]) -> None:
+    """A socket opened once a place is free (the server hears of a close a moment later)."""
+    for _ in range(50):
+        socket, frame = await hello(server, token=token)
+        sockets.append(socket)
+        if frame["type"] == "ready":
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no place freed: {frame}")
+
+
+@pytest.mark.skipif(REDIS_URL is None, reason="several workers count sockets through Redis")
+async def test_two_servers_on_one_redis_share_the_socket_caps(
+    make_user: UserFactory, server: RunningServer, settings: Settings, sockets: list[Any]
+) -> None:
+    mei = await make_user("mei")
+    other = RunningServer(settings, server.services.clock)
+    await other.start()
+    try:
+        for place in (server, other, server):
+            socket, frame = await hello(place, token=mei.token)
+            sockets.append(socket)
+            assert frame["type"] == "ready"
+        socket, frame = await hello(other, token=mei.token)  # the login's fourth, over both
+        sockets.append(socket)
+        assert (frame["type"], frame["code"]) == ("error", "too_many_sockets")
+        assert await refused(socket) == 4429
+        await sockets.pop(0).close()  # closed on the first server: a place on the other
+        await ready_soon(other, mei.token, sockets)
+        phone = GuanxiClient(server.url)
+        await phone.login("mei", PASSWORD)
+        await phone.close()
+        for place in (other, server):  # the user's fourth and fifth, over both servers
+            socket, frame = await hello(place, token=phone.token)
+            sockets.append(socket)
+            assert frame["type"] == "ready"
+        socket, frame = await hello(other, token=phone.token)
+        sockets.append(socket)
+        assert frame["code"] == "too_many_sockets" and "You have 5" in frame["message"]
+    finally:
+        for socket in sockets:
+            await socket.close()
+        await other.stop()
+
+
+@pytest.mark.skipif(REDIS_URL is None, reason="seats are kept in Redis")
+async def test_a_killed_workers_socket_seats_free_up_when_they_run_out(settings: Settings) -> None:
+    killed, alive = SocketSeats(settings, seconds=0.3), SocketSeats(settings)
+    killed.start()
+    alive.start()
+    try:
+        for _ in range(3):
+            assert await killed.take(7, 70) is not None
+        await killed.refresh()
+        with pytest.raises(RateLimited):
+            await alive.take(7, 70)
+        await killed.close()  # gone without giving its seats back
+        await asyncio.sleep(0.4)
+        seat = await alive.take(7, 70)
+        assert seat is not None
+        await alive.give_back(seat)
+    finally:
+        await alive.close()
 
 
 @pytest.mark.parametrize("cursor", [2**63, 2**64, 10**30])

@@ -24,6 +24,7 @@ from guanxi.moments.media_refs import MomentMediaReferrer
 from guanxi.moments.service import MomentService
 from guanxi.moments.service_reactions import MomentReactionService
 from guanxi.ratelimit.limiter import Limiter
+from guanxi.ratelimit.sockets import SocketSeats
 from guanxi.realtime.broker import Broker, make_broker
 from guanxi.realtime.hub import Hub
 from guanxi.relationships.service import RelationshipService
@@ -68,6 +69,7 @@ class Services:
         await self.broker.start()
         self.limiter.start()
         self.accounts.limiter.start()
+        self.stream.seats.start()
         await self.media.start()
         self.pruner.periodic.start()
         secure_data_folder(self.settings.data_dir)  # the files the database just made
@@ -77,6 +79,7 @@ class Services:
         await self.media.stop()
         await self.limiter.close()
         await self.accounts.limiter.close()
+        await self.stream.seats.close()
         await self.broker.stop()
         if self.indexer is not None:
             await self.indexer.stop()
@@ -128,7 +131,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         moments=moments,
         moment_reactions=MomentReactionService(db, clock, events),
         media=media,
-        stream=StreamService(db, hub),
+        stream=StreamService(db, hub, SocketSeats(settings)),
         search=SearchService(db, settings, moments, indexer),
         files=files,
         pruner=EventPruner(db, clock, settings),

@@ -314,14 +314,15 @@ class Settings(BaseSettings):
     sockets_per_session: int = Field(
         20,
         ge=1,
-        description="Most events WebSockets one login (token) may hold open in one server"
-        " process; one more is refused (`too_many_sockets`, close code 4429).",
+        description="Most events WebSockets one login (token) may hold open, over every worker"
+        " sharing `redis_url` (without Redis, in one server process); one more is refused"
+        " (`too_many_sockets`, close code 4429).",
     )
     sockets_per_user: int = Field(
         50,
         ge=1,
-        description="Most events WebSockets one user may hold open in one server process, over"
-        " all their logins.",
+        description="Most events WebSockets one user may hold open over all their logins, and"
+        " over every worker sharing `redis_url` (without Redis, in one server process).",
     )
     api_docs: bool = Field(
         False,

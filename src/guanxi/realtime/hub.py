@@ -12,6 +12,16 @@ QUEUE_LIMIT = 10_000
 SESSION_ENDED = "session.ended"  # a control envelope: closes that session's live feeds
 
 
+def too_many_for_user(held: int) -> RateLimited:
+    return RateLimited(f"You have {held} connections open; close one first.", "too_many_sockets")
+
+
+def too_many_for_session(held: int) -> RateLimited:
+    return RateLimited(
+        f"This login has {held} connections open; close one first.", "too_many_sockets"
+    )
+
+
 class Subscription:
     """One device's live feed. Overflowing it closes it; the device resumes by cursor."""
 
@@ -57,16 +67,11 @@ class Hub:
         """A new live feed, or `RateLimited` (`too_many_sockets`) past a cap."""
         subs = self._subscriptions.get(user_id, set())
         if self.per_user is not None and len(subs) >= self.per_user:
-            raise RateLimited(
-                f"You have {len(subs)} connections open; close one first.", "too_many_sockets"
-            )
+            raise too_many_for_user(len(subs))
         if self.per_session is not None:
             mine = sum(1 for sub in subs if sub.session_id == session_id)
             if mine >= self.per_session:
-                raise RateLimited(
-                    f"This login has {mine} connections open; close one first.",
-                    "too_many_sockets",
-                )
+                raise too_many_for_session(mine)
         subscription = Subscription(user_id, session_id)
         self._subscriptions[user_id].add(subscription)
         return subscription

@@ -21,6 +21,7 @@ from guanxi.conversations.replay import load_messages
 from guanxi.db.database import Database
 from guanxi.eventlog import store as eventlog_store
 from guanxi.moments.replay import load_comments
+from guanxi.ratelimit.sockets import SocketSeats
 from guanxi.realtime.envelope import Envelope
 from guanxi.realtime.hub import Hub, Subscription
 
@@ -46,16 +47,27 @@ class Position:
 
 
 class StreamService:
-    def __init__(self, db: Database, hub: Hub) -> None:
+    def __init__(self, db: Database, hub: Hub, seats: SocketSeats) -> None:
         self.db = db
         self.hub = hub
+        self.seats = seats  # the socket caps over every worker (with Redis)
+        self._seats: dict[Subscription, str | None] = {}
 
-    def subscribe(self, user_id: int, session_id: int) -> Subscription:
-        """Start buffering live events; subscribe before replaying so nothing falls between."""
-        return self.hub.subscribe(user_id, session_id)
+    async def subscribe(self, user_id: int, session_id: int) -> Subscription:
+        """Start buffering live events; subscribe before replaying so nothing falls between.
+        `RateLimited` past a socket cap, of this worker or (with Redis) of all of them."""
+        seat = await self.seats.take(user_id, session_id)
+        try:
+            subscription = self.hub.subscribe(user_id, session_id)
+        except BaseException:
+            await self.seats.give_back(seat)
+            raise
+        self._seats[subscription] = seat
+        return subscription
 
-    def unsubscribe(self, subscription: Subscription) -> None:
+    async def unsubscribe(self, subscription: Subscription) -> None:
         self.hub.unsubscribe(subscription)
+        await self.seats.give_back(self._seats.pop(subscription, None))
 
     async def head(self) -> int:
         async with self.db.read() as conn:

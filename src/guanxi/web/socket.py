@@ -35,7 +35,7 @@ async def events_socket(ws: WebSocket) -> None:
     except WebSocketDisconnect:
         return
     try:
-        subscription = services.stream.subscribe(principal.user.id, principal.session_id)
+        subscription = await services.stream.subscribe(principal.user.id, principal.session_id)
     except RateLimited as exc:
         await _refuse(ws, exc)
         return
@@ -44,7 +44,7 @@ async def events_socket(ws: WebSocket) -> None:
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
-        services.stream.unsubscribe(subscription)
+        await services.stream.unsubscribe(subscription)
 
 
 async def _first_text(ws: WebSocket) -> str:
