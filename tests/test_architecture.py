@@ -131,6 +131,14 @@ def reads_a_row(node: ast.AST) -> bool:
 def test_rows_become_models_only_in_each_domains_rows_module() -> None:
     """A model built from a row's columns is built in `<domain>/rows.py`, nowhere else."""
     models = model_names()
+    elsewhere = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in ROOT.rglob("*.py")
+        if path.name != "rows.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef) and node.name.endswith("from_row")
+    ]
+    assert elsewhere == [], "x_from_row functions live in the domain's rows.py"
     inline = [
         f"{path.relative_to(ROOT)}:{node.lineno}"
         for path in ROOT.rglob("*.py")

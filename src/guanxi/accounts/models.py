@@ -77,18 +77,6 @@ class Invite:
     uses: int
     revoked_at: int | None
 
-    @classmethod
-    def from_row(cls, row: Any) -> Invite:
-        return cls(
-            id=row.id,
-            note=row.note,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            max_uses=row.max_uses,
-            uses=row.uses,
-            revoked_at=row.revoked_at,
-        )
-
     def state(self, now: int) -> str:
         """`revoked`, `used up`, `expired` or `open`."""
         if self.revoked_at is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guanxi.accounts.models import Session, User
+from guanxi.accounts.models import Invite, Session, User
 
 
 def user_from_row(row: Any) -> User:
@@ -18,6 +18,18 @@ def user_from_row(row: Any) -> User:
         moments_visible=row.moments_visible,
         is_disabled=bool(row.is_disabled),
         is_deleted=row.deleted_at is not None,
+    )
+
+
+def invite_from_row(row: Any) -> Invite:
+    return Invite(
+        id=row.id,
+        note=row.note,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        max_uses=row.max_uses,
+        uses=row.uses,
+        revoked_at=row.revoked_at,
     )
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.models import Invite
+from guanxi.accounts.rows import invite_from_row
 from guanxi.accounts.tables import invites
 
 
@@ -53,7 +54,7 @@ async def use_invite(conn: AsyncConnection, code_hash: str, now: int) -> bool:
 async def list_invites(conn: AsyncConnection, *, after_id: int, limit: int) -> list[Invite]:
     """A page of invite codes, oldest first, with ids above `after_id`."""
     query = sa.select(invites).where(invites.c.id > after_id).order_by(invites.c.id).limit(limit)
-    return [Invite.from_row(row) for row in (await conn.execute(query)).all()]
+    return [invite_from_row(row) for row in (await conn.execute(query)).all()]
 
 
 async def update_invite_revoked(
@@ -65,4 +66,4 @@ async def update_invite_revoked(
     revoked_at = sa.func.coalesce(invites.c.revoked_at, now)
     query = sa.update(invites).where(found).values(revoked_at=revoked_at).returning(*invites.c)
     row = (await conn.execute(query)).first()
-    return None if row is None else Invite.from_row(row)
+    return None if row is None else invite_from_row(row)
