@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+import random
 import struct
 import wave
 import zlib
@@ -153,16 +154,19 @@ def recording(
     stream_tags: Mapping[str, str] = {},
     options: Mapping[str, str] = {},
     extra: bool = False,
+    picture: tuple[int, int] = (64, 48),
+    rotation: int = 0,
 ) -> bytes:
     """`seconds` of a tone (`audio` codec, mono, 48 kHz) and/or of moving colours (`video`
-    codec, 64×48 at 25 fps) muxed as `fmt`, with container and stream `tags`; with `extra`,
-    also a chapter, an attached file and a data stream where the muxer takes them."""
+    codec, `picture` pixels at 20 fps, shown turned by `rotation` degrees counterclockwise)
+    muxed as `fmt`, with container and stream `tags`; with `extra`, also a chapter, an
+    attached file and a data stream where the muxer takes them."""
     out = io.BytesIO()
     with av.open(out, "w", format=fmt, options=dict(options)) as container:
         container.metadata.update(tags)
         streams: list[av.stream.Stream] = []
         if video:
-            streams.append(_video_stream(container, video))
+            streams.append(_video_stream(container, video, picture, rotation))
         if audio:
             streams.append(container.add_stream(audio, rate=RATE, layout="mono"))
         for stream in streams:
@@ -170,24 +174,30 @@ def recording(
         if extra:
             _extras(container, fmt, seconds)
         for stream in streams:
-            frames = _frames(stream, seconds)
+            frames = _frames(stream, seconds, picture)
             for frame in frames:
                 container.mux(stream.encode(frame))  # type: ignore[attr-defined]
             container.mux(stream.encode(None))  # type: ignore[attr-defined]
     return out.getvalue()
 
 
-def _video_stream(container: av.container.OutputContainer, codec: str) -> av.stream.Stream:
+def _video_stream(
+    container: av.container.OutputContainer, codec: str, picture: tuple[int, int], rotation: int
+) -> av.stream.Stream:
     options = {"deadline": "realtime", "cpu-used": "8"} if codec.startswith("libvpx") else {}
     stream = container.add_stream(codec, rate=FPS, options=options)
-    stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+    stream.width, stream.height, stream.pix_fmt = *picture, "yuv420p"
+    if rotation:
+        stream.set_display_rotation(rotation)  # type: ignore[union-attr]
     return stream
 
 
-def _frames(stream: av.stream.Stream, seconds: float) -> Iterator[av.frame.Frame]:
+def _frames(
+    stream: av.stream.Stream, seconds: float, size: tuple[int, int]
+) -> Iterator[av.frame.Frame]:
     if stream.type == "video":
         for index in range(round(seconds * FPS)):
-            picture = Image.new("RGB", (64, 48), (index * 7 % 256, 120, 200))
+            picture = Image.new("RGB", size, (index * 7 % 256, 120, 200))
             frame = av.VideoFrame.from_image(picture)
             frame.pts, frame.time_base = index, Fraction(1, FPS)
             yield frame
@@ -223,6 +233,16 @@ def mp4(handler: bytes = b"vide", seconds: float = 2.5, brand: bytes = b"isom") 
     if handler == b"soun":
         return recording("ipod" if brand == b"M4A " else "mp4", seconds, audio="aac")
     return recording("mp4", seconds, video="libx264")
+
+
+def mp4_of_noise() -> bytes:
+    """An MP4 whose H.264 packets are noise (the file's layout intact): it remuxes, but none of
+    its frames decodes."""
+    data = bytearray(mp4())
+    at = data.index(b"mdat") + 4
+    size = struct.unpack(">I", data[at - 8 : at - 4])[0]
+    data[at : at + size - 8] = random.Random(8).randbytes(size - 8)
+    return bytes(data)
 
 
 def mp4_lasting(seconds: int) -> bytes:

@@ -24,6 +24,7 @@ from tests.media_files import (
     image,
     jpeg_with_gps,
     mp3_with_tags,
+    mp4,
     mp4_with_tags,
     vorbis_with_tags,
     wav_with_tags,
@@ -77,7 +78,8 @@ async def wait_until_gone(owner: GuanxiClient, media_id: str) -> None:
 
 
 async def blob_hashes(owner: GuanxiClient, item: dict[str, object]) -> set[str]:
-    variants = ("original", "preview", "thumbnail") if item["kind"] == "image" else ("original",)
+    pictures = item["kind"] in ("image", "video")  # a photo's or a video's poster's
+    variants = ("original", "preview", "thumbnail") if pictures else ("original",)
     media_id = str(item["id"])
     return {(await owner.download(media_id, v)).headers["etag"].strip('"') for v in variants}
 
@@ -131,6 +133,26 @@ async def test_media_nothing_carries_is_collected_after_the_grace_period(
         assert (await lei.download(str(item["id"]))).status_code == 200
     error = await expect_422(mei.send(chat, "", kind="image", media_id=unused["id"]))
     assert error.code == "bad_media"
+
+
+async def test_a_videos_poster_is_collected_with_it(
+    make_user: UserFactory, settings: Settings, clock: FixedClock
+) -> None:
+    mei, lei = await make_user("mei"), await make_user("lei")
+    await befriend(mei, lei)
+    chat = (await mei.open_direct("lei"))["id"]
+    clip = await mei.upload_media(mp4(), "clip.mp4")
+    sent = await mei.send(chat, "", kind="video", media_id=clip["id"])
+    blobs = await blob_hashes(mei, clip)
+    assert len(blobs) == 2  # the clean copy, one WebP (preview = thumbnail at 64×48)
+    assert blobs == stored_hashes(settings)
+    await mei.recall(chat, sent["seq"])
+    await asyncio.sleep(0.3)  # several runs of the collector: within the grace, all stay
+    assert blobs == stored_hashes(settings)
+
+    clock.advance(GRACE + 600)
+    await wait_until_gone(mei, str(clip["id"]))
+    await eventually(lambda: not stored_hashes(settings))
 
 
 async def expect_422(call: object) -> ApiError:

@@ -172,7 +172,7 @@ async def test_a_file_is_served_as_uploaded_and_a_recording_as_its_remux(
         item = await mei.upload_media(data, name)
         assert packets(await mei.download_bytes(item["id"])) == packets(data)
     stored = len(blobs(settings))
-    assert stored == 3
+    assert stored == 4  # the PDF; the video's copy and poster (one WebP at 64×48); the MP3's
     tagged = mp3_with_tags()
     for _ in range(2):  # only the clean copy is kept, never the tagged upload beside it
         await mei.upload_media(tagged, "tagged.mp3")

@@ -1,5 +1,6 @@
 """Images: check them, and make what is served — the original re-encoded without EXIF, GPS
-or other metadata (orientation applied), a preview and a thumbnail."""
+or other metadata (orientation applied), a preview and a thumbnail (a video's poster frame
+gets the same two: `poster.py`)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,18 @@ class ImageLimits:
 
 
 @dataclass(frozen=True)
+class Renditions:
+    """A picture's preview and thumbnail: WebP, without metadata."""
+
+    preview: bytes
+    thumbnail: bytes
+
+
+@dataclass(frozen=True)
 class Rendered:
     probe: Probe
     served: bytes
-    preview: bytes
-    thumbnail: bytes
+    smaller: Renditions
 
 
 def render(path: Path, limits: ImageLimits) -> Rendered:
@@ -69,7 +77,12 @@ def _render(path: Path, limits: ImageLimits) -> Rendered:
         served = _encode_original(upright, fmt, animated)
         first = upright.copy()
     probe = Probe(kind=IMAGE, mime=FORMATS[fmt], width=first.width, height=first.height)
-    return Rendered(probe, served, _scaled(first, PREVIEW), _scaled(first, THUMBNAIL))
+    return Rendered(probe, served, renditions(first))
+
+
+def renditions(picture: Image.Image) -> Renditions:
+    """The preview and thumbnail of a photo or of a video's poster frame."""
+    return Renditions(_scaled(picture, PREVIEW), _scaled(picture, THUMBNAIL))
 
 
 def _served_format(image: Image.Image) -> str:

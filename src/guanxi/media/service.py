@@ -17,11 +17,12 @@ from guanxi.db.database import Database, Tx
 from guanxi.errors import DomainError, InvalidInput, NotFound, TooLarge
 from guanxi.media import store
 from guanxi.media.access import MediaReferrer
-from guanxi.media.clean_av import clean
+from guanxi.media.clean_av import Cleaned
 from guanxi.media.collector import MediaCollector
 from guanxi.media.gate import PerUserGate
-from guanxi.media.images import ImageLimits, render
+from guanxi.media.images import ImageLimits, Renditions, render
 from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, VIDEO, Blob, Media, Probe
+from guanxi.media.poster import clean_recording
 from guanxi.media.probe import contradicts, probe_av, sniff_image
 from guanxi.media.spool import Spool
 from guanxi.media.storage import MediaStorage
@@ -136,15 +137,14 @@ class MediaService:
         return earlier
 
     async def _describe(self, spool: Spool, declared: str) -> Media:
-        """Probe the content; store the clean copy to serve (and an image's preview and
-        thumbnail)."""
+        """Probe the content; store the clean copy to serve (and an image's or a video's
+        poster frame's preview and thumbnail)."""
         image = sniff_image(spool.head)
         if image is not None:
             _check_declared(declared, IMAGE, image)
             rendered = await self.workers.run(render, spool.path, self._image_limits())
             served = await self.storage.put_bytes(rendered.served)
-            preview = await self.storage.put_bytes(rendered.preview)
-            thumbnail = await self.storage.put_bytes(rendered.thumbnail)
+            preview, thumbnail = await self._put_smaller(rendered.smaller)
             return _template(rendered.probe, served, len(rendered.served), preview, thumbnail)
         try:
             probe = await self.workers.run(probe_av, spool.path, spool.head)
@@ -156,9 +156,17 @@ class MediaService:
         if probe.kind == FILE:  # a document is sent as it is, its own metadata with it
             await self.storage.put_file(spool.path, spool.sha256)
             return _template(probe, spool.sha256, spool.size, None, None)
-        served, served_size, duration_ms = await self._clean(spool, probe)
-        probe = dataclasses.replace(probe, duration_ms=duration_ms)
-        return _template(probe, served, served_size, None, None)
+        cleaned, poster = await self._clean(spool, probe)
+        probe = dataclasses.replace(probe, duration_ms=cleaned.duration_ms)
+        preview, thumbnail = await self._put_smaller(poster)
+        return _template(probe, cleaned.sha256, cleaned.size, preview, thumbnail)
+
+    async def _put_smaller(self, smaller: Renditions | None) -> tuple[str | None, str | None]:
+        """Store a photo's or a video's poster's preview and thumbnail: their hashes."""
+        if smaller is None:
+            return None, None
+        preview = await self.storage.put_bytes(smaller.preview)
+        return preview, await self.storage.put_bytes(smaller.thumbnail)
 
     def _image_limits(self) -> ImageLimits:
         return ImageLimits(
@@ -167,14 +175,18 @@ class MediaService:
             max_animation_ms=int(self.settings.media_image_max_animation_seconds * 1000),
         )
 
-    async def _clean(self, spool: Spool, probe: Probe) -> tuple[str, int, int | None]:
+    async def _clean(self, spool: Spool, probe: Probe) -> tuple[Cleaned, Renditions | None]:
         """Store a voice note's or video's remuxed copy without metadata: its hash, size and
-        duration (the copy's, from its packets; the upload is never stored beside it)."""
+        duration (the copy's, from its packets; the upload is never stored beside it), and a
+        video's poster frame, made in the same job."""
         target = self.storage.staging_dir() / f"clean-{uuid.uuid4().hex}"
+        pixels = self.settings.media_image_max_pixels
         try:
-            cleaned = await self.workers.run(clean, spool.path, probe.mime, target)
+            cleaned, poster = await self.workers.run(
+                clean_recording, spool.path, probe.mime, target, pixels
+            )
             await self.storage.put_file(cleaned.path, cleaned.sha256)
-            return cleaned.sha256, cleaned.size, cleaned.duration_ms
+            return cleaned, poster
         except DomainError:
             raise
         except Exception as error:  # FFmpeg could not read or rewrite it
@@ -205,7 +217,7 @@ class MediaService:
             )
         sha256 = item.preview_sha256 if variant == "preview" else item.thumbnail_sha256
         if sha256 is None:
-            raise NotFound(f"Only images have a {variant}.")
+            raise NotFound(f"This item has no {variant}.")  # a file, a voice note, no poster
         try:
             size = await self.storage.size(sha256)
         except FileNotFoundError:  # collected between the row's read and now

@@ -87,6 +87,7 @@ function video(ref) {
     },
     () => {},
   );
+  mediaUrl(ref.id, "preview").then((url) => el.setAttribute("poster", url), () => {});
   return el;
 }
 
