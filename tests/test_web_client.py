@@ -5,9 +5,11 @@ as text."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 import os
+import re
 import struct
 import wave
 from collections.abc import AsyncIterator
@@ -466,4 +468,48 @@ async def test_group_invitations_are_accepted_or_declined(
     await mei.send(hiking["id"], "欢迎")
     row = b.page.locator(".msg-row", has_text="欢迎")
     await row.locator(".sender .handle-hint", has_text="@mei").wait_for()
+    await b.close()
+
+
+async def test_a_late_chat_list_answer_does_not_drop_a_chat_that_came_meanwhile(
+    server: RunningServer,
+    make_user: UserFactory,
+    browser: Any,
+) -> None:
+    """The client reloads its chat list when a friend request is accepted (and after a
+    reconnect). A chat whose first message arrives while that list is on its way must stay
+    when the list, made before the chat was, comes in late (it was dropped, with the message,
+    until the next one)."""
+    mei = await make_user("mei", "Mei Lin")
+    wei = await make_user("wei", "Wei")
+    zed = await make_user("zed", "Zed")
+    await befriend(mei, wei)
+    b = await Person.open(browser, server)
+    await b.log_in("wei")
+    await b.page.goto(server.url + "/#/chats")
+    await b.page.get_by_role("button", name="New group").wait_for()
+
+    held, released, answered = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def late(route: Any) -> None:
+        response = await route.fetch()  # the list as it is now: without mei's chat
+        held.set()
+        await released.wait()
+        await route.fulfill(response=response)
+        answered.set()
+
+    await b.page.route(re.compile(r"/api/v1/conversations\?"), late)
+    await befriend(zed, wei)  # wei's client reloads the chat list: its answer is held
+    await asyncio.wait_for(held.wait(), WAIT / 1000)
+
+    chat = await mei.open_direct("wei")
+    await mei.send(chat["id"], "你好 Wei!")
+    preview = b.page.locator(".conv-item .conv-preview", has_text="你好 Wei!")
+    await preview.wait_for()
+
+    released.set()
+    await asyncio.wait_for(answered.wait(), WAIT / 1000)
+    for _ in range(10):  # the late answer is applied within moments of its arrival
+        await b.page.wait_for_timeout(100)
+        assert await preview.count() == 1
     await b.close()

@@ -4,7 +4,7 @@ import { ApiError, call } from "./api.js";
 import { avatar, clear, h, iconButton, modal, toast } from "./dom.js";
 import { paneHeader } from "./pane.js";
 import { navigate } from "./router.js";
-import { loadConversation, myRole, nameOf, on, rememberUser, state } from "./state.js";
+import { forgetConversation, loadConversation, myRole, nameOf, on, rememberUser, state } from "./state.js";
 import { PAGE, pager } from "./pager.js";
 
 function friendPicker(exclude = new Set()) {
@@ -245,7 +245,7 @@ async function leave(conv) {
   if (!confirm(`Leave ${conv.name}?`)) return;
   try {
     await call("DELETE", `/conversations/${conv.id}/members/${encodeURIComponent(state.me.handle)}`);
-    state.convs.delete(conv.id);
+    forgetConversation(conv.id);
     navigate("chats");
   } catch (err) {
     toast(err instanceof ApiError ? err.message : "Offline.", ".error");

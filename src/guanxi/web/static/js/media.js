@@ -87,7 +87,10 @@ function video(ref) {
     },
     () => {},
   );
-  mediaUrl(ref.id, "preview").then((url) => el.setAttribute("poster", url), () => {});
+  mediaUrl(ref.id, "preview").then(
+    (url) => el.setAttribute("poster", url),
+    () => {},
+  );
   return el;
 }
 

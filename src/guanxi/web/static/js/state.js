@@ -95,9 +95,24 @@ export function putMessage(message) {
   return isNew;
 }
 
+// Each chat's latest change here (a counter), so a chat-list page asked for before it cannot
+// undo it when its answer comes late: a chat an event brought in or moved meanwhile is not
+// dropped (nor rolled back), one that left meanwhile does not come back.
+let changes = 0;
+const changedAt = new Map();
+
+export function touchConversation(id) {
+  changedAt.set(id, ++changes);
+}
+
+function changedSince(id, mark) {
+  return (changedAt.get(id) || 0) > mark;
+}
+
 export function bumpConversation(message, fromOthers) {
   const conv = state.convs.get(message.conversation_id);
   if (!conv) return;
+  touchConversation(conv.id);
   const last = conv.last_message;
   if (!last || message.seq >= last.seq) {
     conv.last_message = message;
@@ -118,21 +133,30 @@ function rememberConversation(conv) {
   if (old && !conv.peer) conv.peer = old.peer;
   if (old && (!conv.members || conv.members.length === 0)) conv.members = old.members;
   state.convs.set(conv.id, conv);
+  touchConversation(conv.id);
   return conv;
+}
+
+/** A chat leaves the list (I left it, or the list no longer holds it). */
+export function forgetConversation(id) {
+  state.convs.delete(id);
+  touchConversation(id);
 }
 
 /** The chat list's first page. Chats loaded from later pages stay; one the first page
  * should hold but does not (a group I left) goes. */
 export async function loadConversations() {
+  const mark = changes;
   const page = await call("GET", "/conversations", undefined, { limit: PAGE });
   const seen = new Set();
   for (const conv of page.conversations) {
-    rememberConversation(conv);
     seen.add(conv.id);
+    if (!changedSince(conv.id, mark)) rememberConversation(conv);
   }
   const last = page.conversations[page.conversations.length - 1];
   for (const [id, conv] of [...state.convs]) {
-    if (!seen.has(id) && (!page.next_cursor || !last || listedBefore(conv, last))) state.convs.delete(id);
+    if (seen.has(id) || changedSince(id, mark)) continue;
+    if (!page.next_cursor || !last || listedBefore(conv, last)) forgetConversation(id);
   }
   state.convsCursor = page.next_cursor;
   emit("convs");
@@ -142,8 +166,11 @@ export async function loadConversations() {
  * came as events (a new message), so nothing is missed. */
 export async function loadMoreConversations() {
   if (!state.convsCursor) return false;
+  const mark = changes;
   const page = await call("GET", "/conversations", undefined, { cursor: state.convsCursor, limit: PAGE });
-  for (const conv of page.conversations) if (!state.convs.has(conv.id)) rememberConversation(conv);
+  for (const conv of page.conversations) {
+    if (!state.convs.has(conv.id) && !changedSince(conv.id, mark)) rememberConversation(conv);
+  }
   state.convsCursor = page.next_cursor;
   emit("convs");
   return Boolean(page.next_cursor);

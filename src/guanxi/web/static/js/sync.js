@@ -6,6 +6,7 @@ import {
   bumpConversation,
   chatOf,
   emit,
+  forgetConversation,
   loadConversation,
   loadConversations,
   loadFriends,
@@ -121,7 +122,7 @@ function left(e) {
   const conv = state.convs.get(e.conversation_id);
   if (!conv) return;
   if (e.handle === state.me.handle) {
-    state.convs.delete(e.conversation_id);
+    forgetConversation(e.conversation_id);
     emit("convs");
     emit("left", e.conversation_id);
     return;
