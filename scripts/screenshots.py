@@ -4,6 +4,9 @@ Starts `guanxi serve` on a fresh data folder, fills it with a little data throug
 API, and photographs the main screens in headless Chromium:
 
     .venv/bin/python scripts/screenshots.py
+
+With --chinese it photographs the Chinese interface instead (zh-*.png): `guanxi serve --demo`
+on a fresh folder, logged in as the demo's 林美 in a browser whose language is zh-CN.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 from playwright.async_api import async_playwright
 
+from guanxi.cli.demo import PASSWORD as DEMO_PASSWORD
 from guanxi.client import ApiError, GuanxiClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,9 +164,52 @@ async def shoot(url: str, direct: int) -> None:
             await page.get_by_role("button", name="Log in").click()
             await page.locator(".conv-item").first.wait_for()
             await snap(page, f"chats-{suffix}") if suffix == "phone" else None
+            box = page.get_by_label("Search chats, contacts, messages and moments")
+            await box.fill("badminton")
+            await page.locator(".search-group[aria-label=Messages]").wait_for()
+            await snap(page, f"search-{suffix}")
+            await box.fill("")
             await visit(page, url, f"#/chats/{direct}", f"chat-{suffix}")
             await visit(page, url, "#/contacts/u/wei", f"contact-{suffix}")
             await visit(page, url, "#/moments", f"moments-{suffix}")
+            await context.close()
+        await browser.close()
+
+
+async def shoot_chinese(url: str) -> None:
+    """The demo community in a Chinese browser: chats, a chat, search, moments, my network, Me."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for size, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+            context = await browser.new_context(
+                viewport=size, device_scale_factor=1, locale="zh-CN"
+            )
+            page = await context.new_page()
+            await page.goto(url + "/")
+            await page.get_by_label("账号").fill("mei")
+            await page.get_by_label("密码").fill(DEMO_PASSWORD)
+            await page.get_by_role("button", name="登录").click()
+            await page.locator(".conv-item").first.wait_for()
+            await snap(page, f"zh-chats-{suffix}") if suffix == "phone" else None
+            await page.locator(".conv-item", has_text="一家人").click()
+            await page.locator(".msg-row .bubble").first.wait_for()
+            await snap(page, f"zh-chat-{suffix}")
+            if suffix == "desktop":
+                box = page.get_by_label("搜索聊天、联系人、消息和朋友圈")
+                await box.fill("火锅")
+                await page.locator(".search-group[aria-label=消息]").wait_for()
+                await snap(page, "zh-search-desktop")
+                await box.fill("")
+            await visit(page, url, "#/moments", f"zh-moments-{suffix}")
+            for _ in range(60):  # insight reads the demo's history after it is made
+                await page.goto(url + "/#/me/network")
+                await page.locator(".network-hero, .network-page .form-error").first.wait_for()
+                if await page.locator(".network-rings").count():
+                    break
+                await page.wait_for_timeout(1000)
+            await snap(page, f"zh-network-{suffix}")
+            await visit(page, url, "#/me", f"zh-me-{suffix}")
             await context.close()
         await browser.close()
 
@@ -182,16 +229,21 @@ async def snap(page: Any, name: str) -> None:
 async def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    chinese = "--chinese" in sys.argv
     with tempfile.TemporaryDirectory() as data:
         command = [sys.executable, "-m", "guanxi", "serve", "--port", str(port), "--data-dir", data]
-        server = await asyncio.to_thread(subprocess.Popen, command)
+        server = await asyncio.to_thread(
+            subprocess.Popen, [*command, "--demo"] if chinese else command
+        )
         try:
-            for _ in range(100):
+            for _ in range(1200 if chinese else 100):  # the demo takes a while to make
                 try:
                     socket.create_connection(("127.0.0.1", port), 0.1).close()
                     break
                 except OSError:
                     await asyncio.sleep(0.1)
+            if chinese:
+                return await shoot_chinese(url)
             c = await people(url)
             direct = await chats(c)
             await moments(c)

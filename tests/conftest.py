@@ -9,6 +9,7 @@ import os
 import queue
 import shutil
 import socket
+import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -239,7 +240,9 @@ class RunningServer:
             log_level="warning",
             lifespan="on",
             proxy_headers=UVICORN_PROXY_HEADERS,  # as `guanxi serve` runs it
-            **options,
+            # a test's client may pause longer than uvicorn's 5 s on a loaded machine; a
+            # connection the server closes just as the client reuses it fails the call
+            **{"timeout_keep_alive": 60, **options},
         )
         self.server = Server(config)
         self.task: asyncio.Task[None] | None = None
@@ -298,6 +301,26 @@ async def make_user(server: RunningServer) -> AsyncIterator[UserFactory]:
         await client.close()
 
 
+async def run_guanxi(settings: Settings, *args: str) -> tuple[int, str, str]:
+    """Run the `guanxi` command line in a process of its own on the test's data folder and
+    database: its exit status, standard output and standard error."""
+    env = {**os.environ, "GUANXI_DATA_DIR": str(settings.data_dir)}
+    if settings.database_url:
+        env["GUANXI_DATABASE_URL"] = settings.database_url
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "guanxi",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
 async def status_of(call: Awaitable[Any]) -> int:
     """The HTTP status an awaited client call fails with."""
     with pytest.raises(ApiError) as caught:
@@ -339,3 +362,19 @@ async def befriend_all(a: GuanxiClient, *others: GuanxiClient) -> None:
     """a becomes friends with each of the others (so a can add them to groups at once)."""
     for other in others:
         await befriend(a, other)
+
+
+def said(page: dict[str, Any]) -> list[str]:
+    """The texts of a history page (newest first), without the group's system lines."""
+    return [m["text"] for m in page["messages"] if m["kind"] != "system"]
+
+
+@contextlib.asynccontextmanager
+async def another_device(server: RunningServer, handle: str) -> AsyncIterator[GuanxiClient]:
+    """A second session of the same user (their laptop), logged out at the end."""
+    device = GuanxiClient(server.url)
+    await device.login(handle, PASSWORD, device="laptop")
+    try:
+        yield device
+    finally:
+        await device.close()

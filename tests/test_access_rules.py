@@ -14,7 +14,7 @@ from guanxi.conversations.window import MembershipWindow, window_clause
 from guanxi.relationships.access import Purpose, admits
 
 
-def user(*, placeholder: bool = False, deleted: bool = False) -> User:
+def user(*, placeholder: bool = False, deleted: bool = False, owner: int | None = None) -> User:
     return User(
         id=7,
         handle="mei",
@@ -23,23 +23,26 @@ def user(*, placeholder: bool = False, deleted: bool = False) -> User:
         is_placeholder=placeholder,
         created_at=0,
         is_deleted=deleted,
+        placeholder_owner=owner,
     )
 
 
 @pytest.mark.parametrize("purpose", list(Purpose))
 def test_someone_who_blocked_the_viewer_is_not_there_for_any_purpose(purpose: Purpose) -> None:
-    assert admits(user(), blocks_viewer=True, purpose=purpose) is False
-    assert admits(user(), blocks_viewer=False, purpose=purpose) is True
+    assert admits(user(), viewer_id=1, blocks_viewer=True, purpose=purpose) is False
+    assert admits(user(), viewer_id=1, blocks_viewer=False, purpose=purpose) is True
 
 
-def test_a_placeholder_can_be_seen_but_not_reached() -> None:
-    placeholder = user(placeholder=True)
-    assert admits(placeholder, blocks_viewer=False, purpose=Purpose.SEE) is True
-    assert admits(placeholder, blocks_viewer=False, purpose=Purpose.REACH) is False
+def test_a_placeholder_can_be_seen_by_its_importer_alone_and_reached_by_no_one() -> None:
+    placeholder = user(placeholder=True, owner=1)
+    assert admits(placeholder, viewer_id=1, blocks_viewer=False, purpose=Purpose.SEE) is True
+    assert admits(placeholder, viewer_id=1, blocks_viewer=False, purpose=Purpose.REACH) is False
+    for purpose in Purpose:
+        assert admits(placeholder, viewer_id=2, blocks_viewer=False, purpose=purpose) is False
 
 
 def test_a_deleted_account_keeps_a_profile() -> None:
-    assert admits(user(deleted=True), blocks_viewer=False, purpose=Purpose.SEE) is True
+    assert admits(user(deleted=True), viewer_id=1, blocks_viewer=False, purpose=Purpose.SEE) is True
 
 
 def test_a_window_is_joined_exclusive_to_left_inclusive() -> None:

@@ -4,9 +4,6 @@ commands (reset a password, disable, enable, make invite codes)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from typing import Any
 
 import httpx
@@ -18,7 +15,7 @@ from guanxi.clock import FixedClock
 from guanxi.settings import Settings
 from tests import configured as per_test
 from tests.configured import configured
-from tests.conftest import PASSWORD, RunningServer, UserFactory
+from tests.conftest import PASSWORD, RunningServer, UserFactory, run_guanxi
 
 NEW_PASSWORD = "lantern orchard quietly"
 
@@ -177,21 +174,9 @@ async def test_closed_registration_answers_403(server: RunningServer) -> None:
 
 async def guanxi(settings: Settings, *args: str) -> str:
     """Run the `guanxi` command line on the test's database; its standard output."""
-    env = {**os.environ, "GUANXI_DATA_DIR": str(settings.data_dir)}
-    if settings.database_url:
-        env["GUANXI_DATABASE_URL"] = settings.database_url
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "guanxi",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    return out.decode()
+    status, out, err = await run_guanxi(settings, *args)
+    assert status == 0, err
+    return out
 
 
 @configured(registration="invite")

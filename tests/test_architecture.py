@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / "guanxi"
 LADDER = [
     {"settings", "errors", "ids", "clock", "threads", "periodic", "__init__"},
     {"db"},
+    {"leases"},  # one process at a time runs each background job (services wires it)
     {"realtime"},
     {"ratelimit"},  # its Redis keys are named by realtime's community secret
     {"eventlog"},
@@ -19,6 +20,8 @@ LADDER = [
     {"conversations", "moments"},
     {"search"},
     {"stream"},
+    {"insight"},  # reads the domains' history and its own pair rows; knows nothing of assets
+    {"assets"},  # reads the domains (ledger, export, import) and insight's pair judgements
     {"deletion"},
     {"event_types"},  # every domain's declared event types, listed for the docs and tests
     {"services"},

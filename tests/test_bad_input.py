@@ -16,7 +16,7 @@ from guanxi.services import build_services
 from guanxi.settings import Settings
 from guanxi.web.app import create_app
 from tests import configured
-from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
+from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, said
 
 MiB = 1_048_576
 entrance = configured.entrance  # every test against both entrances of a send
@@ -382,7 +382,7 @@ async def test_unknown_ids_answer_404_not_403(
     assert_error(await raw("PUT", "/blocks/nobody"), 404)
     assert_error(await raw("GET", "/no/such/path"), 404)
     # nothing changed in lei's group, and the request still waits
-    assert [m["text"] for m in (await lei.history(private["id"]))["messages"]] == ["secret"]
+    assert said(await lei.history(private["id"])) == ["secret"]
     assert (await lei.conversation(private["id"]))["name"] == "lei's"
     assert len((await tao.friend_requests())["incoming"]) == 1
     assert await mei.conversations() != []
@@ -470,6 +470,9 @@ REAL = {
     "request_id": "1",
     "moment_id": "1",
     "comment_id": "1",
+    "placeholder_id": "1",
+    "export_id": "1",
+    "import_id": "1",
 }
 ODD_PARAMS = ["0", "-1", "99999999999999999999", "%FF", "%00", "a" * 40, "%F0%9F%98%80", "null"]
 ODD_VALUES: list[Any] = [None, 10**30, -1, 1.5, True, "", "\u0000", "\ud800", [], {}, "x" * 6000]

@@ -177,14 +177,14 @@ async def test_a_nul_byte_in_a_static_path_is_404(server: RunningServer, path: s
 
 async def test_api_docs_are_off_unless_turned_on(server: RunningServer, settings: Settings) -> None:
     async with httpx.AsyncClient(base_url=server.url) as http:
-        assert (await http.get("/docs")).status_code == 404
+        assert (await http.get("/docs/swagger")).status_code == 404
         assert (await http.get("/redoc")).status_code == 404
         assert (await http.get("/openapi.json")).status_code == 200
     other = RunningServer(settings.model_copy(update={"api_docs": True}), server.services.clock)
     await other.start()
     try:
         async with httpx.AsyncClient(base_url=other.url) as http:
-            assert (await http.get("/docs")).status_code == 200
+            assert (await http.get("/docs/swagger")).status_code == 200
     finally:
         await other.stop()
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,48 +11,11 @@ import pytest
 
 from guanxi.client import ApiError, GuanxiClient
 from guanxi.settings import Settings
-from tests.conftest import PASSWORD, befriend, free_port
+from tests.conftest import PASSWORD, befriend
 from tests.media_files import image
+from tests.serve_process import ServeProcess as ServerProcess
 
 SENDS = 200
-
-
-class ServerProcess:
-    """`guanxi serve` in its own process, so it can be killed for real."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        env = {**os.environ, "GUANXI_DATA_DIR": str(self.settings.data_dir)}
-        env["GUANXI_RATE_LIMIT_MESSAGES"] = "off"  # one user sends 200 at once, as no person does
-        if self.settings.database_url:
-            env["GUANXI_DATABASE_URL"] = self.settings.database_url
-        command = [sys.executable, "-m", "guanxi", "serve", "--port", str(self.port)]
-        self.process = await asyncio.create_subprocess_exec(
-            *command, env=env, stdout=asyncio.subprocess.DEVNULL
-        )
-        async with httpx.AsyncClient() as http:
-            for _ in range(300):
-                try:
-                    if (await http.get(self.url + "/healthz")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
-        raise RuntimeError("guanxi serve did not come up")
-
-    async def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.terminate()
-            await asyncio.wait_for(self.process.wait(), 10)
 
 
 @pytest.fixture

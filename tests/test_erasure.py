@@ -12,7 +12,11 @@ import pytest
 from guanxi.client import GuanxiClient
 from tests.conftest import PASSWORD, PG_URL, RunningServer, UserFactory, befriend
 
-pytestmark = pytest.mark.skipif(PG_URL is not None, reason="the data folder holds SQLite's files")
+pytestmark = pytest.mark.skipif(
+    PG_URL is not None,
+    reason="on PostgreSQL the text lives in the server's own files, outside the data folder"
+    " (docs/security.md says what PostgreSQL keeps)",
+)
 
 # Each text has a run of rare characters whose trigram only it has (the search index stores
 # trigrams, not whole texts: a trigram left behind would show here).

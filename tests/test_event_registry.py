@@ -17,11 +17,14 @@ from typing import Any
 import pytest
 import websockets
 
+from guanxi.assets import formats
 from guanxi.client import EventStream, GuanxiClient
 from guanxi.event_types import EVENT_TYPES
 from guanxi.eventlog.event_type import EventType
+from tests import bundle_format
 from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend, befriend_all
 from tests.test_events import ready
+from tests.test_placeholders import make_placeholder
 
 
 @dataclass
@@ -96,6 +99,13 @@ async def direct_chat(people: People) -> tuple[GuanxiClient, GuanxiClient, Guanx
     return mei, lei, tao, chat
 
 
+async def typing_started(people: People) -> Case:
+    """Only the other member hears it: not the typer's own devices, not a stranger."""
+    mei, lei, tao, chat = await direct_chat(people)
+    laptop = await people.device(mei)
+    return Case(lambda: mei.typing(chat), [lei], [mei, laptop, tao])
+
+
 async def group(people: People) -> tuple[list[GuanxiClient], GuanxiClient, int]:
     """A group of mei (owner), lei and tao, all mei's friends; yun, a friend of nobody."""
     mei, lei, tao, yun = await people("mei", "lei", "tao", "yun")
@@ -136,6 +146,63 @@ async def conversation_read(people: People) -> Case:
     await mei.send(chat, "大家好")
     laptop = await people.device(lei)
     return Case(lambda: lei.mark_read(chat, 1), [lei, laptop], [mei, tao, yun])
+
+
+async def conversation_muted(people: People) -> Case:
+    """A mute is the member's own: their devices hear of it, nobody else."""
+    (mei, lei, tao), yun, chat = await group(people)
+    laptop = await people.device(lei)
+    return Case(lambda: lei.update_conversation(chat, muted=True), [lei, laptop], [mei, tao, yun])
+
+
+async def conversation_unmuted(people: People) -> Case:
+    (mei, lei, tao), yun, chat = await group(people)
+    await lei.update_conversation(chat, muted=True)
+    laptop = await people.device(lei)
+    return Case(lambda: lei.update_conversation(chat, muted=False), [lei, laptop], [mei, tao, yun])
+
+
+async def conversation_pinned(people: People) -> Case:
+    """Pins, archives and deletions for oneself are the member's own, as a mute is."""
+    (mei, lei, tao), yun, chat = await group(people)
+    laptop = await people.device(lei)
+    return Case(lambda: lei.update_conversation(chat, pinned=True), [lei, laptop], [mei, tao, yun])
+
+
+async def conversation_unpinned(people: People) -> Case:
+    (mei, lei, tao), yun, chat = await group(people)
+    await lei.update_conversation(chat, pinned=True)
+    laptop = await people.device(lei)
+    return Case(lambda: lei.update_conversation(chat, pinned=False), [lei, laptop], [mei, tao, yun])
+
+
+async def conversation_archived(people: People) -> Case:
+    (mei, lei, tao), yun, chat = await group(people)
+    laptop = await people.device(lei)
+    return Case(
+        lambda: lei.update_conversation(chat, archived=True), [lei, laptop], [mei, tao, yun]
+    )
+
+
+async def conversation_unarchived(people: People) -> Case:
+    (mei, lei, tao), yun, chat = await group(people)
+    await lei.update_conversation(chat, archived=True)
+    laptop = await people.device(lei)
+    return Case(
+        lambda: lei.update_conversation(chat, archived=False), [lei, laptop], [mei, tao, yun]
+    )
+
+
+async def conversation_cleared(people: People) -> Case:
+    mei, lei, tao, chat = await direct_chat(people)
+    laptop = await people.device(lei)
+    return Case(lambda: lei.delete_for_me(chat), [lei, laptop], [mei, tao])
+
+
+async def message_hidden(people: People) -> Case:
+    mei, lei, tao, chat = await direct_chat(people)
+    laptop = await people.device(lei)
+    return Case(lambda: lei.hide(chat, [1]), [lei, laptop], [mei, tao])
 
 
 async def conversation_created(people: People) -> Case:
@@ -198,6 +265,21 @@ async def moment(people: People) -> tuple[GuanxiClient, GuanxiClient, GuanxiClie
     return mei, lei, tao, int(posted["id"])
 
 
+async def moment_posted(people: People) -> Case:
+    """A new post reaches the friends who may see it: not a stranger (yun), not a friend who
+    blocked the author (tao), not a friend the audience leaves out (lin)."""
+    mei, lei, tao, yun, lin = await people("mei", "lei", "tao", "yun", "lin")
+    await befriend_all(mei, lei, tao)
+    request = await lin.request_friend("mei", "hi", "colleague")
+    await mei.accept(request["id"], "colleague", tags=["work"])
+    await tao.block("mei")
+    return Case(
+        lambda: mei.post_moment("春天", audience="except", tags=["work"]),
+        [mei, lei],
+        [tao, yun, lin],
+    )
+
+
 async def moment_liked(people: People) -> Case:
     """WeChat's rule: tao may see the moment, but is not told of a stranger's like."""
     mei, lei, tao, moment_id = await moment(people)
@@ -227,6 +309,45 @@ async def moment_deleted(people: People) -> Case:
     return Case(lambda: mei.delete_moment(moment_id), [mei, lei, tao], [yun])
 
 
+# -- assets ---------------------------------------------------------------------------------
+
+
+async def export_started(people: People) -> Case:
+    """An export's progress and its end go to every device of its user, and to nobody else."""
+    mei, lei = await people("mei", "lei")
+    await befriend(mei, lei)
+    laptop = await people.device(mei)
+    return Case(mei.start_export, [mei, laptop], [lei])
+
+
+async def placeholder_linked(people: People) -> Case:
+    """Only the owner's devices hear of a link, not the friend it names."""
+    mei, lei = await people("mei", "lei")
+    await befriend(mei, lei)
+    grandma = await make_placeholder(people.server, mei, "Grandma", theirs=2)
+    laptop = await people.device(mei)
+    return Case(lambda: mei.link_placeholder(grandma, "lei"), [mei, laptop], [lei])
+
+
+# -- imports --------------------------------------------------------------------------------
+
+
+async def import_started(people: People) -> Case:
+    """An import's progress and its end go to every device of its user, and to nobody else."""
+    formats.FORMATS.setdefault("tests-bundle", bundle_format.ALONE)
+    mei, lei = await people("mei", "lei")
+    laptop = await people.device(mei)
+    chat = {
+        "key": "c",
+        "kind": "group",
+        "title": "Club",
+        "people": [{"key": "ann"}],
+        "entries": [{"sender": "ann", "at": 1_600_000_000_000, "text": "hi"}],
+    }
+    body = bundle_format.alone({"chats": [chat]})
+    return Case(lambda: mei.start_import(body, "chat.json"), [mei, laptop], [lei])
+
+
 SCENARIOS: dict[str, Scenario] = {
     "session.ended": session_ended,
     "friend_request.received": friend_request_received,
@@ -238,6 +359,15 @@ SCENARIOS: dict[str, Scenario] = {
     "reaction.added": reaction_added,
     "reaction.removed": reaction_removed,
     "conversation.read": conversation_read,
+    "typing.started": typing_started,
+    "conversation.muted": conversation_muted,
+    "conversation.unmuted": conversation_unmuted,
+    "conversation.pinned": conversation_pinned,
+    "conversation.unpinned": conversation_unpinned,
+    "conversation.archived": conversation_archived,
+    "conversation.unarchived": conversation_unarchived,
+    "conversation.cleared": conversation_cleared,
+    "message.hidden": message_hidden,
     "conversation.created": conversation_created,
     "conversation.updated": conversation_updated,
     "member.joined": member_joined,
@@ -250,6 +380,12 @@ SCENARIOS: dict[str, Scenario] = {
     "moment.commented": moment_commented,
     "moment.comment_deleted": moment_comment_deleted,
     "moment.deleted": moment_deleted,
+    "moment.posted": moment_posted,
+    "export.progress": export_started,
+    "export.done": export_started,
+    "placeholder.linked": placeholder_linked,
+    "import.progress": import_started,
+    "import.done": import_started,
 }
 
 
@@ -278,7 +414,7 @@ async def test_a_declared_event_reaches_the_right_devices(
         for stream in receivers + others:
             await ready(stream)
         await case.act()
-        check = received if event.logged else closed
+        check = received if event.logged or event.framed else closed
         for stream in receivers:
             await check(stream, event)
         await asyncio.gather(*(not_received(stream, event) for stream in others))

@@ -68,7 +68,9 @@ async def test_a_stranger_is_invited_not_added_and_joins_by_accepting(
         assert (handles(event["members"]), event["by"]) == (["tao"], "mei")
     assert await waiting(tao) == []
     sent = await tao.send(group["id"], "大家好")
-    assert [m["text"] for m in (await tao.history(group["id"]))["messages"]] == [sent["text"]]
+    page = (await tao.history(group["id"]))["messages"]
+    assert [m["text"] for m in page if m["kind"] != "system"] == [sent["text"]]
+    assert [m["system"]["type"] for m in page if m["system"]] == ["joined"]  # tao sees it
     assert await code_of(tao.accept_group_invitation(invitation["id"])) == (409, "not_pending")
 
 

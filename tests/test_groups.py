@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from guanxi.client import ApiError
-from tests.conftest import UserFactory, befriend, befriend_all, nothing_more, ready, status_of
+from tests.conftest import (
+    UserFactory,
+    befriend,
+    befriend_all,
+    nothing_more,
+    ready,
+    said,
+    status_of,
+)
 
 
 def member_roles(conversation: dict[str, Any]) -> dict[str, str]:
@@ -38,9 +46,8 @@ async def test_group_with_someone_who_is_nobodys_friend(make_user: UserFactory) 
     # once in, tao can talk
     assert [c["id"] for c in await tao.conversations()] == [group["id"]]
     sent = await tao.send(group["id"], "大家好")
-    assert sent["seq"] == 1
-    texts = [m["text"] for m in (await lei.history(group["id"]))["messages"]]
-    assert texts == ["大家好"]
+    assert sent["seq"] == 4  # after the lines "created", "added lei" and "tao joined"
+    assert said(await lei.history(group["id"])) == ["大家好"]
     # but tao still cannot message mei directly
     assert await status_of(tao.open_direct("mei")) == 403
 
@@ -218,8 +225,7 @@ async def test_a_left_member_cannot_send_and_hears_nothing_more(make_user: UserF
         await nothing_more(stream)
     assert await status_of(tao.send(group["id"], "let me back")) == 403
     # history stops where they left; a replay from before leaving stops there too
-    texts = [m["text"] for m in (await tao.history(group["id"]))["messages"]]
-    assert texts == ["before"]
+    assert said(await tao.history(group["id"])) == ["before"]
     async with tao.events(cursor) as stream:
         assert (await stream.next())["type"] == "member.left"
         assert (await stream.next())["type"] == "ready"
@@ -235,13 +241,17 @@ async def test_a_new_member_does_not_see_earlier_history(make_user: UserFactory)
         cursor = await ready(stream)
         await mei.add_members(group["id"], ["yun"])
         await stream.next_of("member.joined")
+        line = await stream.next_of("message.created")  # "mei added yun", which yun sees
+        assert line["message"]["system"]["who"] == ["yun"]
         await mei.send(group["id"], "welcome")
         live = await stream.next_of("message.created")
         assert live["message"]["text"] == "welcome"
     page = await yun.history(group["id"])
-    assert [m["text"] for m in page["messages"]] == ["welcome"]
+    assert said(page) == ["welcome"]
+    assert [m["kind"] for m in page["messages"]] == ["text", "system"]
     assert page["has_more"] is False
-    assert (await yun.history(group["id"], before=3))["messages"][-1]["text"] == "welcome"
+    before = page["messages"][0]["seq"] + 1
+    assert (await yun.history(group["id"], before=before))["messages"][0]["text"] == "welcome"
     assert await status_of(yun.react(group["id"], first["seq"], "👍")) == 404
     assert await status_of(yun.send(group["id"], "re", reply_to=first["seq"])) == 422
     [listed] = await yun.conversations()
@@ -249,8 +259,9 @@ async def test_a_new_member_does_not_see_earlier_history(make_user: UserFactory)
     assert listed["last_message"]["text"] == "welcome"
     # the replay from before joining starts at the joining, not at the old message
     async with yun.events(cursor) as stream:
-        frames = [await stream.next() for _ in range(3)]
-    assert [f["type"] for f in frames] == ["member.joined", "message.created", "ready"]
+        frames = [await stream.next() for _ in range(4)]
+    kinds = ["member.joined", "message.created", "message.created", "ready"]
+    assert [f["type"] for f in frames] == kinds
 
 
 async def test_rejoining_member_sees_only_the_new_window(make_user: UserFactory) -> None:
@@ -265,8 +276,7 @@ async def test_rejoining_member_sees_only_the_new_window(make_user: UserFactory)
     [invitation] = (await tao.group_invitations())["invitations"]
     await tao.accept_group_invitation(invitation["id"])
     await mei.send(group["id"], "three")
-    texts = [m["text"] for m in (await tao.history(group["id"]))["messages"]]
-    assert texts == ["three"]
+    assert said(await tao.history(group["id"])) == ["three"]
 
 
 @pytest.mark.parametrize("settings", [{"group_max_members": 4}], indirect=True)
@@ -309,6 +319,6 @@ async def test_a_past_member_learns_nothing_of_what_came_after(make_user: UserFa
     for n in range(3):
         await mei.send(group["id"], f"after {n}")
     seen = await tao.conversation(group["id"])
-    assert seen["last_seq"] == 2
+    assert seen["last_seq"] == 4  # "created", "added tao", "one", "two"
     assert seen["unread"] == 2
     assert seen["last_message"]["text"] == "two"

@@ -22,6 +22,7 @@ from PIL import Image
 
 from guanxi.client import ApiError, GuanxiClient
 from guanxi.errors import InvalidInput
+from guanxi.media.names import NEUTRAL
 from guanxi.media.workers import MediaWorkers
 from guanxi.settings import Settings
 from tests.conftest import RunningServer, UserFactory, befriend
@@ -143,7 +144,8 @@ async def test_only_the_uploader_and_those_who_see_a_message_may_download(
 
     chat = (await mei.open_direct("lei"))["id"]
     message = await mei.send(chat, "看这张", kind="image", media_id=photo["id"])
-    assert message["media"] == {k: photo[k] for k in message["media"]}
+    shown = {k: photo[k] for k in message["media"]}
+    assert message["media"] == {**shown, "filename": ""}  # a photo's name stays hers
     assert (await lei.download(photo["id"])).status_code == 200
     thumb = Image.open(io.BytesIO(await lei.download_bytes(photo["id"], "thumbnail")))
     assert max(thumb.size) == 320
@@ -206,6 +208,7 @@ async def test_media_messages_name_an_own_upload_of_their_kind(make_user: UserFa
         "width": None,
         "height": None,
         "duration": 1.0,
+        "filename": "",
     }
 
 
@@ -455,8 +458,8 @@ async def test_only_a_files_name_reaches_its_recipients(make_user: UserFactory) 
         assert quote(name, safe="") in mine
         if kind == "file":
             assert theirs == mine
-        else:
-            assert theirs == "inline", kind
+        else:  # a neutral name (tests/test_file_names.py)
+            assert theirs.startswith(f'inline; filename="{NEUTRAL[kind]}'), kind
 
 
 @pytest.mark.parametrize(

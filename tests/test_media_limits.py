@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import AsyncIterator
 
 import pytest
 from PIL import Image
 
 from guanxi.client import ApiError, GuanxiClient
-from tests.conftest import RunningServer, UserFactory
+from guanxi.errors import TooLarge
+from guanxi.media import store as media_store
+from guanxi.media.models import Media
+from tests.conftest import PASSWORD, RunningServer, UserFactory
 from tests.media_files import gif_frames, image
 
 
@@ -90,3 +94,40 @@ async def test_each_user_has_a_storage_quota(make_user: UserFactory) -> None:
     await mei.upload_media(b"z" * 4_000, "c.bin")  # fits exactly
     assert await refused(mei.upload_media(b"w", "d.bin"), 413) == "quota_exceeded"
     assert (await lei.upload_media(b"y" * 6_000, "b.bin"))["size"] == 6_000  # lei's own quota
+
+
+class Upload:
+    """Bytes as the media domain's UploadSource (what an import hands it)."""
+
+    def __init__(self, data: bytes, filename: str) -> None:
+        self.data = data
+        self.filename = filename
+        self.declared_type = ""
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        yield self.data
+
+
+@pytest.mark.parametrize("settings", [{"media_quota_bytes": 10_000}], indirect=True)
+async def test_a_batch_is_held_to_the_quota_as_its_files_would_be_one_by_one(
+    server: RunningServer,
+) -> None:
+    media = server.services.media
+    mei = (await server.services.accounts.register("mei", PASSWORD, "Mei", by_operator=True))[0]
+
+    async def used() -> int:
+        async with server.services.db.read() as conn:
+            return await media_store.sum_served_size(conn, mei.id)
+
+    refused = await media.upload_batch(
+        mei.id, [Upload(b"a" * 6_000, "a"), Upload(b"b" * 5_000, "b")]
+    )
+    assert [type(r) for r in refused] == [Media, TooLarge]  # the second would pass the quota
+    assert await used() == 6_000
+    over = await media.upload_batch(mei.id, [Upload(b"c" * 4_001, "c"), Upload(b"", "d")])
+    assert [getattr(r, "code", None) for r in over] == ["quota_exceeded", "empty_file"]
+    assert await used() == 6_000  # nothing of a refused file stays
+    fits = await media.upload_batch(mei.id, [Upload(b"e" * 3_000, "e"), Upload(b"f" * 1_000, "f")])
+    assert all(isinstance(r, Media) for r in fits) and await used() == 10_000  # exactly full
+    full = await media.upload_batch(mei.id, [Upload(b"g", "g")])
+    assert [getattr(r, "code", None) for r in full] == ["quota_exceeded"]

@@ -82,12 +82,14 @@ async def _every_part(mei: GuanxiClient, lei: GuanxiClient, group: int) -> list[
         first = await mei.send(group, "first")
         photo = await lei.upload_media(media_files.image("PNG"), "p.png", "image/png")
         sent = [
-            await lei.send(group, "@mei look", "image", 1, "with-everything", photo["id"]),
+            await lei.send(
+                group, "@mei look", "image", first["seq"], "with-everything", photo["id"]
+            ),
             await mei.send(group, "taken back"),
         ]
-        await mei.react(group, 2, "👍")
-        edited = await mei.edit(group, 1, "first, edited")
-        recalled = await mei.recall(group, 3)
+        await mei.react(group, sent[0]["seq"], "👍")
+        edited = await mei.edit(group, first["seq"], "first, edited")
+        recalled = await mei.recall(group, sent[1]["seq"])
         created = [(await live.next_of("message.created"))["message"] for _ in range(3)]
     history = (await mei.history(group))["messages"]
     async with mei.events(cursor=0) as replay:

@@ -120,12 +120,17 @@ async def crowded(settings: Settings) -> AsyncIterator[tuple[ServerProcess, dict
     await process.stop()
 
 
-@pytest.mark.timing  # scripts/check runs it alone: the 50 ms are the server's, not the machine's
 async def test_a_user_in_a_thousand_groups_does_not_stall_others(
     crowded: tuple[ServerProcess, dict[str, str]],
 ) -> None:
+    """While one user lists 1,000 chats on four devices at once, another user's calls are
+    answered between their pages: each page is bounded work and the server turns to other
+    requests after it. Proved by the order of answers, not by a clock (speed is the
+    benchmark's business): a server that did a whole listing in one go would answer none of
+    the other user's calls until a listing was done."""
     process, tokens = crowded
-    slowest: list[float] = []
+    answered: list[str] = []  # "page" or "me", in the order the answers arrived
+    waits: list[int] = []  # for each call of `other`: how many pages were answered meanwhile
     done = asyncio.Event()
 
     async def watch() -> None:
@@ -133,15 +138,14 @@ async def test_a_user_in_a_thousand_groups_does_not_stall_others(
             headers = {"Authorization": f"Bearer {tokens['other']}"}
             await http.get("/api/v1/me", headers=headers)  # connected, and the first call made
             while not done.is_set():
-                started = time.perf_counter()
+                pages_before = answered.count("page")
                 answer = await http.get("/api/v1/me", headers=headers)
-                slowest.append(time.perf_counter() - started)
                 assert answer.status_code == 200
-                await asyncio.sleep(0.005)
+                if not done.is_set():
+                    waits.append(answered.count("page") - pages_before)
+                    answered.append("me")
+                await asyncio.sleep(0)
 
-    # the clients are made first: making one loads TLS certificates, which would stall
-    # this test's own loop (and so the watcher) rather than the server; pages are parsed with
-    # orjson, so what the watcher waits for is the server, not this process
     headers = {"Authorization": f"Bearer {tokens['many']}"}
     listers = [httpx.AsyncClient(base_url=process.url, headers=headers) for _ in range(LISTERS)]
 
@@ -152,6 +156,7 @@ async def test_a_user_in_a_thousand_groups_does_not_stall_others(
             params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
             answer = await http.get("/api/v1/conversations", params=params)
             assert answer.status_code == 200
+            answered.append("page")
             pages.append(answer.content)
             cursor = orjson.loads(answer.content)["next_cursor"]
             if cursor is None:
@@ -168,11 +173,15 @@ async def test_a_user_in_a_thousand_groups_does_not_stall_others(
         for http in listers:
             await http.aclose()
     for pages in listings:
+        assert len(pages) == 10  # 100 chats a page: the page size bounds the work of a call
         listing = [c for page in pages for c in orjson.loads(page)["conversations"]]
         assert len({c["id"] for c in listing}) == len(listing) == 1000
         assert all(c["unread"] == 1 and c["last_message"]["seq"] == 1 for c in listing)
-    assert len(slowest) >= 5
-    assert max(slowest) < 0.05, f"GET /me took {max(slowest) * 1000:.0f} ms while listing"
+    # the other user was answered all through the listings, not only before or after them
+    first_page, last_page = answered.index("page"), len(answered) - 1 - answered[::-1].index("page")
+    assert answered[first_page:last_page].count("me") >= 5, answered
+    # and no call of theirs waited behind more than a couple of pages from each device
+    assert max(waits) <= 3 * LISTERS, waits
 
 
 # -- the chat list ---------------------------------------------------------------------------

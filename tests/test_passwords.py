@@ -34,7 +34,9 @@ async def flood(server: RunningServer, count: int) -> list[asyncio.Task[httpx.Re
 
     async def login() -> httpx.Response:
         body = {"handle": "nobody_" + secrets.token_hex(6), "password": "guess-" + "x" * 8}
-        async with httpx.AsyncClient(base_url=server.url + "/api/v1", timeout=60) as http:
+        # a generous ceiling: 24 hashes at the production cost queue on one thread, and a
+        # loaded machine (CI beside other work) takes seconds for each
+        async with httpx.AsyncClient(base_url=server.url + "/api/v1", timeout=300) as http:
             return await http.post("/sessions", json=body)
 
     tasks = [asyncio.create_task(login()) for _ in range(count)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from guanxi.ratelimit.rates import KINDS, Rate, setting_name
 from guanxi.ratelimit.shared import RedisBuckets
 from guanxi.settings import Settings
 from guanxi.web.app import create_app
-from guanxi.web.rate_limits import LIMITS
+from guanxi.web.rate_limits import LIMITS, READ_LIMITS
 from tests import configured
 from tests.conftest import (
     PASSWORD,
@@ -71,7 +72,8 @@ def test_every_kind_has_a_setting_that_parses() -> None:
     for kind in KINDS:
         rate = Rate.parse(getattr(defaults, setting_name(kind.name)))
         assert rate is not None and rate.burst >= 10, kind.name
-    assert {kind for kind in LIMITS.values()} == {kind.name for kind in KINDS}
+    limited = {**LIMITS, **READ_LIMITS}.values()
+    assert {kind for kind in limited} == {kind.name for kind in KINDS}
 
 
 def test_generous_defaults() -> None:
@@ -152,6 +154,11 @@ async def reactions(world: World) -> Act:
     return await toggle(lambda: bob.react(chat, seq, "👍"), lambda: bob.unreact(chat, seq, "👍"))
 
 
+async def typing(world: World) -> Act:
+    alice, _, chat = await pair(world.make_user)
+    return lambda i: alice.typing(chat)
+
+
 async def read_markers(world: World) -> Act:
     alice, bob, chat = await pair(world.make_user)
     seq = (await alice.send(chat, "news"))["seq"]
@@ -206,6 +213,17 @@ async def other_writes(world: World) -> Act:
     return lambda i: bob.update_me(display_name=f"Bob {i}")
 
 
+async def ledger(world: World) -> Act:
+    bob = await world.make_user("bob")
+    return lambda i: bob.assets()
+
+
+async def insight_reports(world: World) -> Act:
+    bob = await world.make_user("bob")
+    year = datetime.now(UTC).year
+    return lambda i: bob.my_year(year)
+
+
 SETUPS: dict[str, Setup] = {
     "registrations": registrations,
     "logins": logins,
@@ -214,6 +232,7 @@ SETUPS: dict[str, Setup] = {
     "recalls": recalls,
     "reactions": reactions,
     "read_markers": read_markers,
+    "typing": typing,
     "conversations": conversations,
     "members": members,
     "friend_requests": friend_requests,
@@ -222,6 +241,8 @@ SETUPS: dict[str, Setup] = {
     "comments": comments,
     "likes": likes,
     "other_writes": other_writes,
+    "ledger": ledger,
+    "insight_reports": insight_reports,
 }
 
 

@@ -16,6 +16,10 @@ from guanxi.settings import Settings
 from tests.conftest import REDIS_URL, UserFactory, befriend
 
 
+async def _empty_log() -> int:
+    return 0  # the head of an empty event log
+
+
 def test_each_data_folder_has_its_own_secret(tmp_path: Path) -> None:
     one, other = tmp_path / "one", tmp_path / "other"
     assert community_key(one) == community_key(one)
@@ -26,7 +30,7 @@ def test_each_data_folder_has_its_own_secret(tmp_path: Path) -> None:
 @pytest.mark.skipif(REDIS_URL is None, reason="needs Redis")
 async def test_two_communities_on_one_redis_get_two_channels(tmp_path: Path) -> None:
     assert REDIS_URL is not None
-    brokers = [RedisBroker(Hub(), REDIS_URL, None, tmp_path / name) for name in ("a", "b")]
+    brokers = [RedisBroker(Hub(), REDIS_URL, None, tmp_path / n, _empty_log) for n in "ab"]
     for broker in brokers:
         await broker.start()
     try:

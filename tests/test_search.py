@@ -22,6 +22,8 @@ from guanxi.search.store import message_hits
 from guanxi.settings import Settings
 from tests.conftest import PASSWORD, PG_URL, RunningServer, UserFactory, befriend, befriend_all
 
+ON_POSTGRES = "on PostgreSQL the search index is a pg_trgm index inside the database: no file"
+
 
 def found(answer: dict[str, Any]) -> list[tuple[int, int]]:
     return [(hit["conversation_id"], hit["seq"]) for hit in answer["messages"]]
@@ -228,7 +230,7 @@ async def test_moments_i_may_see_come_with_the_first_page(make_user: UserFactory
     assert (await tao.search("社交资产"))["moments"][0]["text"] == "陌生人的社交资产"
 
 
-@pytest.mark.skipif(PG_URL is not None, reason="SQLite keeps its search index in a file")
+@pytest.mark.skipif(PG_URL is not None, reason=ON_POSTGRES)
 async def test_a_lost_or_damaged_index_file_is_built_again(
     settings: Settings, clock: Clock
 ) -> None:
@@ -354,7 +356,7 @@ async def test_other_peoples_matches_are_not_visited(
     assert restricted_by_conversation(await query_plan(server, mei_id, "社交资产"))
 
 
-@pytest.mark.skipif(PG_URL is not None, reason="SQLite keeps its search index in a file")
+@pytest.mark.skipif(PG_URL is not None, reason=ON_POSTGRES)
 def test_an_index_file_of_the_older_layout_is_built_again(settings: Settings) -> None:
     """Before, index rows were keyed by message id: such a file is not read as it is."""
     path = index_path(settings.sqlite_path())

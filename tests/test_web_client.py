@@ -70,9 +70,11 @@ class Person:
         await (dialog.accept() if self.confirm else dialog.dismiss())
 
     @classmethod
-    async def open(cls, browser: Any, server: RunningServer, phone: bool = False) -> Person:
+    async def open(
+        cls, browser: Any, server: RunningServer, phone: bool = False, locale: str = "en-US"
+    ) -> Person:
         size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
-        context = await browser.new_context(viewport=size)
+        context = await browser.new_context(viewport=size, locale=locale)
         page = await context.new_page()
         page.set_default_timeout(WAIT)
         await page.goto(server.url + "/")
@@ -460,7 +462,8 @@ async def test_group_invitations_are_accepted_or_declined(
     await b.say("大家好")
     await b.bubbles("大家好").wait_for()
     history = await mei.history(hiking["id"])
-    assert [m["text"] for m in history["messages"]] == ["大家好"]
+    assert [m["text"] for m in history["messages"] if m["kind"] != "system"] == ["大家好"]
+    await b.page.locator(".sys-line", has_text="Wei Zhang joined the group").wait_for()
     assert await b.page.locator(".invitation").count() == 0
     assert (await tao.conversations())[0]["member_count"] == 1
     # mei is no friend of wei's: her handle shows beside whatever name she chose
@@ -512,4 +515,29 @@ async def test_a_late_chat_list_answer_does_not_drop_a_chat_that_came_meanwhile(
     for _ in range(10):  # the late answer is applied within moments of its arrival
         await b.page.wait_for_timeout(100)
         assert await preview.count() == 1
+    await b.close()
+
+
+async def test_a_comment_being_written_survives_a_live_like(
+    server: RunningServer, browser: Any, make_user: UserFactory
+) -> None:
+    """A like or a comment arriving live redraws the moment: the comment the viewer is typing
+    stays open with its text (it was lost when a like came in meanwhile)."""
+    mei, wei = await make_user("mei", "Mei Lin"), await make_user("wei", "Wei Zhang")
+    await befriend(mei, wei)
+    posted = await mei.post_moment(text="下雪了")
+    b = await Person.open(browser, server)
+    await b.log_in("wei")
+    await b.page.get_by_role("link", name="Moments").click()
+    moment = b.page.locator(".moment", has_text="下雪了")
+    await moment.get_by_role("button", name="Comment").click()
+    await moment.get_by_label("Comment", exact=True).fill("half written")
+    await mei.like(posted["id"])  # the author's own like reaches wei's open feed live
+    await moment.locator(".likes", has_text="Mei Lin").wait_for()
+    box = moment.get_by_label("Comment", exact=True)
+    assert await box.is_visible()
+    assert await box.input_value() == "half written"
+    await moment.get_by_role("button", name="Send").click()
+    await moment.locator(".comment", has_text="half written").wait_for()
+    assert not await box.is_visible()  # sent: the box closes and forgets the text
     await b.close()

@@ -283,6 +283,10 @@ class GuanxiClient:
         )
         return result
 
+    async def delete_for_me(self, conversation_id: int) -> None:
+        """Delete a chat for myself: gone from my list and my view of its history so far."""
+        await self.call("DELETE", f"/conversations/{conversation_id}")
+
     async def add_members(self, conversation_id: int, handles: list[str]) -> dict[str, Any]:
         result: dict[str, Any] = await self.call(
             "POST", f"/conversations/{conversation_id}/members", {"handles": handles}
@@ -374,6 +378,22 @@ class GuanxiClient:
         )
         return result
 
+    async def forward(
+        self, conversation_id: int, seqs: list[int], to: list[int]
+    ) -> list[dict[str, Any]]:
+        """Forward messages of one chat to others; the messages created."""
+        body = {"seqs": seqs, "to": to}
+        result = await self.call("POST", f"/conversations/{conversation_id}/forward", body)
+        messages: list[dict[str, Any]] = result["messages"]
+        return messages
+
+    async def hide(self, conversation_id: int, seqs: list[int]) -> list[int]:
+        """Delete messages for myself only; the seqs newly hidden."""
+        path = f"/conversations/{conversation_id}/messages/hide"
+        result = await self.call("POST", path, {"seqs": seqs})
+        hidden: list[int] = result["seqs"]
+        return hidden
+
     async def react(self, conversation_id: int, seq: int, emoji: str) -> dict[str, Any]:
         path = f"/conversations/{conversation_id}/messages/{seq}/reactions/{quote(emoji)}"
         result: dict[str, Any] = await self.call("PUT", path)
@@ -389,6 +409,22 @@ class GuanxiClient:
             "POST", f"/conversations/{conversation_id}/read", {"seq": seq}
         )
         return result
+
+    async def typing(self, conversation_id: int) -> None:
+        """Tell the other member of a direct chat that I am typing (live only)."""
+        await self.call("POST", f"/conversations/{conversation_id}/typing")
+
+    async def readers(self, conversation_id: int, seq: int) -> list[dict[str, Any]]:
+        """Everyone I may know of who has read a message (all pages): users."""
+        path = f"/conversations/{conversation_id}/messages/{seq}/readers"
+        return [u async for page in self._pages(path) for u in page["readers"]]
+
+    async def readers_page(
+        self, conversation_id: int, seq: int, cursor: str | None = None, limit: int | None = None
+    ) -> Any:
+        """One page of a message's readers: `{"readers": […], "next_cursor": …}`."""
+        path = f"/conversations/{conversation_id}/messages/{seq}/readers"
+        return await self.call("GET", path, cursor=cursor, limit=limit)
 
     # -- search -------------------------------------------------------------------------
 
@@ -417,10 +453,36 @@ class GuanxiClient:
         finally:
             handle.close()
 
-    async def _upload(self, filename: str, body: Any, content_type: str) -> dict[str, Any]:
+    async def set_avatar(
+        self, content: bytes, filename: str = "picture", content_type: str = "image/png"
+    ) -> dict[str, Any]:
+        """A new profile picture (an image): my profile, its `avatar` set."""
+        return await self._upload(filename, content, content_type, "/me/avatar", "PUT")
+
+    async def remove_avatar(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call("DELETE", "/me/avatar")
+        return result
+
+    async def avatar(self, handle: str) -> bytes:
+        """Someone's profile picture (a WebP thumbnail); ApiError 404 when there is none or
+        their profile is not mine to see."""
+        sent = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        response = await self.http.get(f"/users/{quote(handle, safe='')}/avatar", headers=sent)
+        if response.status_code >= 400:
+            raise _error(response)
+        return response.content
+
+    async def _upload(
+        self,
+        filename: str,
+        body: Any,
+        content_type: str,
+        path: str = "/media",
+        method: str = "POST",
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         files = {"file": (filename, body, content_type)}
-        response = await self.http.post("/media", files=files, headers=headers)
+        response = await self.http.request(method, path, files=files, headers=headers)
         if response.status_code >= 400:
             raise _error(response)
         result: dict[str, Any] = response.json()
@@ -443,6 +505,29 @@ class GuanxiClient:
 
     async def download_bytes(self, media_id: str, variant: str = "original") -> bytes:
         return (await self.download(media_id, variant)).content
+
+    # -- exports ------------------------------------------------------------------------
+
+    async def start_export(self) -> dict[str, Any]:
+        """Start an export of everything of mine: `{id, state}` (202)."""
+        result: dict[str, Any] = await self.call("POST", "/me/exports")
+        return result
+
+    async def export(self, export_id: int) -> dict[str, Any]:
+        """`{id, state, progress: {done, total}, size, error}`."""
+        result: dict[str, Any] = await self.call("GET", f"/me/exports/{export_id}")
+        return result
+
+    async def download_export(
+        self, export_id: int, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """GET a finished export's zip as a raw response (Range in headers); errors raise."""
+        sent = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        path = f"/me/exports/{export_id}/archive"
+        response = await self.http.get(path, headers={**sent, **(headers or {})})
+        if response.status_code >= 400:
+            raise _error(response)
+        return response
 
     # -- moments ------------------------------------------------------------------------
 
@@ -501,6 +586,116 @@ class GuanxiClient:
 
     async def delete_comment(self, moment_id: int, comment_id: int) -> None:
         await self.call("DELETE", f"/moments/{moment_id}/comments/{comment_id}")
+
+    # -- insight: my own network -------------------------------------------------------
+
+    async def insight(self) -> dict[str, Any]:
+        """`{feedback_share, circles, stability, counts}` about myself."""
+        result: dict[str, Any] = await self.call("GET", "/me/insight")
+        return result
+
+    async def insight_contacts(
+        self, cursor: str | None = None, limit: int | None = None
+    ) -> dict[str, Any]:
+        """A page of my contacts, strongest first: `{contacts: [...], next_cursor}`."""
+        result: dict[str, Any] = await self.call(
+            "GET", "/me/insight/contacts", cursor=cursor, limit=limit
+        )
+        return result
+
+    async def insight_contact(self, handle: str) -> dict[str, Any]:
+        """One relationship's shared history, as I see it."""
+        result: dict[str, Any] = await self.call("GET", f"/me/insight/contacts/{handle}")
+        return result
+
+    # -- assets: the ledger and placeholder contacts ----------------------------------
+
+    async def assets(self, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
+        """The ledger: `{"totals": {…}, "by_friend": [{handle, role, value, …}], "next_cursor"}`
+        (one page of the people, the highest value first)."""
+        result: dict[str, Any] = await self.call("GET", "/me/assets", cursor=cursor, limit=limit)
+        return result
+
+    async def placeholders(self) -> list[dict[str, Any]]:
+        """Every placeholder contact my imports made (all pages)."""
+        return [p async for page in self._pages("/me/placeholders") for p in page["placeholders"]]
+
+    async def placeholders_page(self, cursor: str | None = None, limit: int | None = None) -> Any:
+        return await self.call("GET", "/me/placeholders", cursor=cursor, limit=limit)
+
+    async def link_placeholder(self, placeholder_id: int, handle: str | None) -> dict[str, Any]:
+        """Link a placeholder to a friend's account; None unlinks it."""
+        body = {"handle": handle}
+        result: dict[str, Any] = await self.call(
+            "POST", f"/me/placeholders/{placeholder_id}/link", body
+        )
+        return result
+
+    # -- insight reports ----------------------------------------------------------------
+
+    async def page(self, path: str, **params: Any) -> httpx.Response:
+        """A call answered with a page (HTML) rather than JSON: the whole response."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        query = {k: v for k, v in params.items() if v is not None}
+        response = await self.http.get(path, params=query, headers=headers)
+        if response.status_code >= 400:
+            raise _error(response)
+        return response
+
+    async def my_year(self, year: int | str) -> httpx.Response:
+        """The "my year" report, an HTML page."""
+        return await self.page("/me/insight/report", year=year)
+
+    async def us_report(self, handle: str) -> httpx.Response:
+        """The two-person report with a contact, an HTML page."""
+        return await self.page(f"/me/insight/report/us/{handle}")
+
+    async def operator_insight(self) -> dict[str, Any]:
+        """The operator's figures (operators only)."""
+        result: dict[str, Any] = await self.call("GET", "/admin/insight")
+        return result
+
+    # -- imports ------------------------------------------------------------------------
+
+    async def start_import(
+        self,
+        content: bytes | os.PathLike[str],
+        filename: str = "export",
+        format: str = "auto",
+        me: str | None = None,
+    ) -> dict[str, Any]:
+        """Upload an export to import (bytes, or a file streamed from disk): `{id, state}`."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        data = {"format": format, **({"me": me} if me is not None else {})}
+        body: Any = content
+        if not isinstance(content, bytes):
+            body = await asyncio.to_thread(Path(content).open, "rb")
+        try:
+            files = {"file": (filename, body, "application/octet-stream")}
+            response = await self.http.post("/me/imports", data=data, files=files, headers=headers)
+        finally:
+            if not isinstance(body, bytes):
+                body.close()
+        if response.status_code >= 400:
+            raise _error(response)
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def get_import(self, import_id: int) -> dict[str, Any]:
+        """`{id, state, progress: {done, total}, counts, error}`."""
+        result: dict[str, Any] = await self.call("GET", f"/me/imports/{import_id}")
+        return result
+
+    async def wait_import(self, import_id: int, timeout: float = 60.0) -> dict[str, Any]:
+        """Poll an import until it is done or failed; its last state."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            job = await self.get_import(import_id)
+            if job["state"] in ("done", "failed"):
+                return job
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"import {import_id} still {job['state']}")
+            await asyncio.sleep(0.05)
 
     # -- events -------------------------------------------------------------------------
 

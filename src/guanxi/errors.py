@@ -39,15 +39,26 @@ class Conflict(DomainError):
     code = "conflict"
 
 
-class RateLimited(DomainError):
-    """Too much, too fast: try again after `retry_after` seconds (sent as `Retry-After`)."""
-
-    code = "rate_limited"
+class TryLater(DomainError):
+    """Not now: try again after `retry_after` seconds (sent as `Retry-After`)."""
 
     def __init__(self, message: str, code: str | None = None, retry_after: int = 1) -> None:
         super().__init__(message, code)
         self.retry_after = max(1, retry_after)
 
 
+class RateLimited(TryLater):
+    """Too much, too fast."""
+
+    code = "rate_limited"
+
+
 class TooLarge(DomainError):
     code = "too_large"
+
+
+class Unavailable(TryLater):
+    """The server cannot do it now: its database is out of reach (down, restarting). A write
+    cut off this way is retried safely where it is idempotent (a send's `client_id`)."""
+
+    code = "unavailable"

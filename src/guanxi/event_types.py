@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from guanxi.accounts import events as accounts
+from guanxi.assets import events as assets
 from guanxi.conversations import events as conversations
 from guanxi.eventlog.event_type import EventType
 from guanxi.moments import events as moments
@@ -16,4 +17,7 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     *relationships.EVENTS,
     *conversations.EVENTS,
     *moments.EVENTS,
+    *assets.EXPORT_EVENTS,
+    *assets.PLACEHOLDER_EVENTS,
+    *assets.IMPORT_EVENTS,
 )

@@ -33,8 +33,16 @@ class Settings(BaseSettings):
         " community's secret (`community.key` in the data folder), so communities sharing one"
         " Redis never share a channel.",
     )
+    lease_seconds: float = Field(
+        15.0,
+        gt=0,
+        description="With several workers on PostgreSQL, background work (the insight follower,"
+        " export and import jobs, pruning, media collection) runs in one worker at a time, which"
+        " holds a lease renewed every third of this time; a worker killed with -9 is taken over"
+        " once its lease has run out. Unused on SQLite (one process).",
+    )
     host: str = Field("127.0.0.1", description="Address `guanxi serve` listens on.")
-    port: int = Field(8000, description="Port `guanxi serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `guanxi serve` listens on.")
     max_body_bytes: int = Field(
         1_048_576, description="Largest JSON request body accepted, in bytes (413 beyond)."
     )
@@ -101,6 +109,25 @@ class Settings(BaseSettings):
         " reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty"
         " (the default): no proxy is trusted and the address is the connecting peer's.",
     )
+    operators: str = Field(
+        "",
+        description="Handles (comma-separated) of the accounts that operate this community:"
+        " they, and nobody else, read the operator's insight (`GET /api/v1/admin/insight`)."
+        " Empty (the default): nobody.",
+    )
+    insight_read_rows: int = Field(
+        5000,
+        ge=1,
+        description="Messages (or other rows) an insight report or the operator's figures read"
+        " at a time in the server; SQLite runs on the server's event loop, so one read is as"
+        " long as anyone else waits. `guanxi insight report` reads ten times as many.",
+    )
+    insight_operator_cache_seconds: int = Field(
+        600,
+        ge=0,
+        description="How long `GET /api/v1/admin/insight` serves the figures it last computed"
+        " before computing them again (one computation at a time; 0: every call computes).",
+    )
     password_min_score: int = Field(
         2,
         ge=0,
@@ -164,12 +191,32 @@ class Settings(BaseSettings):
     session_cache_seconds: int = Field(
         10,
         description="How long a worker trusts a token it has checked without asking the database"
-        " again; a logout through another worker takes effect within this time.",
+        " again. A logout reaches every worker sharing Redis at once; a session ended without"
+        " telling them (expiry, `guanxi user disable` without Redis) within this time.",
     )
     write_batch_max: int = Field(
         256, description="Most write units committed together by one fsync (group commit)."
     )
+    read_slots: int | None = Field(
+        None,
+        ge=1,
+        description="Database reads at once per worker, at most the read pool's size (the"
+        " default: 4 on SQLite, 18 on PostgreSQL). Others wait their turn, in order.",
+    )
+    read_wait_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="How long a request waits for a database read before the server answers"
+        " 503 with Retry-After (an events socket: close code 1013): overloaded, try again.",
+    )
     page_max: int = Field(200, description="Largest page a history or list call returns.")
+    moments_feed_newest_from: int = Field(
+        100,
+        ge=0,
+        description="Friends from which a moments feed page first reads the server's newest"
+        " moments (10 per page row) and checks each for the viewer, instead of one index range"
+        " per friend; it falls back when that gives less than a page.",
+    )
     media_image_max_bytes: int = Field(
         20_000_000, description="Largest image upload, in bytes (413 beyond)."
     )
@@ -235,6 +282,35 @@ class Settings(BaseSettings):
         ge=1,
         description="Most items, and blob folders, one run of the media collector looks at.",
     )
+    # Imports (docs/security.md): an upload is untrusted input, checked before it is read.
+    import_max_bytes: int = Field(
+        2_000_000_000,
+        ge=1,
+        description="Largest import upload (a guanxi archive, a Telegram or WhatsApp export),"
+        " in bytes (413 beyond); streamed to disk, never held in memory.",
+    )
+    import_max_members: int = Field(
+        200_000,
+        ge=1,
+        description="Most files (and folders) a zip uploaded for import may hold.",
+    )
+    import_max_unpacked_bytes: int = Field(
+        20_000_000_000,
+        ge=1,
+        description="Most bytes the files of a zip uploaded for import may unpack to, together"
+        " (as the zip declares them; a file that unpacks to more than it declares is refused).",
+    )
+    import_max_member_bytes: int = Field(
+        5_000_000_000,
+        ge=1,
+        description="Most bytes one file in a zip uploaded for import may unpack to.",
+    )
+    import_max_ratio: float = Field(
+        100,
+        gt=1,
+        description="Most a file over 1 MB in a zip uploaded for import may be compressed"
+        " (unpacked size ÷ packed size), and the whole zip too: more is refused as a zip bomb.",
+    )
 
     @model_validator(mode="after")
     def _argon2_memory_fits_lanes(self) -> Settings:
@@ -266,6 +342,68 @@ class Settings(BaseSettings):
     event_prune_batch: int = Field(
         2000, ge=1, description="Most events deleted by one pruning run (one write)."
     )
+    # Insight (docs/insight.md): the per-pair statistics the follower keeps and the pages read
+    insight_feedback_window_hours: float = Field(
+        24,
+        gt=0,
+        description="Δ: a message counts as an interaction when the other person gives feedback"
+        " (a message back, a reaction, a like or a comment) within this many hours.",
+    )
+    insight_half_life_days: float = Field(
+        30,
+        gt=0,
+        description="Half-life of the tie score for a pair whose role has no half-life of its own"
+        " (family 180, partner and close friend 60, stranger 7; changing it needs"
+        " `guanxi insight rebuild`).",
+    )
+    insight_pending_max: int = Field(
+        64,
+        ge=1,
+        description="Most unanswered messages remembered per pair while awaiting feedback; older"
+        " ones count as never answered.",
+    )
+    insight_start_gap_hours: float = Field(
+        6,
+        gt=0,
+        description="A message after this much silence between two people starts a"
+        " conversation (who starts, on a relationship's page).",
+    )
+    insight_follow_batch: int = Field(
+        500, ge=1, description="Most events the insight follower applies in one write."
+    )
+    insight_follow_interval_seconds: float = Field(
+        1.0,
+        ge=0,
+        description="How often the insight follower looks for new events besides being woken"
+        " by each commit; 0 turns the follower off (the statistics then wait for"
+        " `guanxi insight rebuild`).",
+    )
+    insight_relationship_min_weeks: int = Field(
+        3, ge=1, description="Distinct ISO weeks with interaction a relationship needs."
+    )
+    insight_relationship_min_span_days: float = Field(
+        14, ge=0, description="Days a relationship's interactions must span at least."
+    )
+    insight_fading_factor: float = Field(
+        8, gt=0, description="A relationship fades after this many times its mean gap of silence."
+    )
+    insight_fading_floor_days: float = Field(
+        14, ge=0, description="Silence shorter than this never makes a relationship fade."
+    )
+    insight_fading_cap_days: float = Field(
+        90, gt=0, description="Silence this long makes any relationship fade."
+    )
+    insight_circle_min_per_year: float = Field(
+        1.0,
+        ge=0,
+        description="Interactions per year of a pair's lifetime an alter needs to be in a circle.",
+    )
+    insight_max_pairs: int = Field(
+        5000,
+        ge=1,
+        description="Most pairs one user's insight page reads (the strongest by stored score):"
+        " the bound on a page's work.",
+    )
     # Rate limits (docs/security.md). A rate is BURST,COUNT/UNIT: BURST at once, then COUNT per
     # UNIT (s, min, h, d) as the bucket refills; `off` turns a kind off.
     rate_limit_registrations: str = Field(
@@ -286,6 +424,11 @@ class Settings(BaseSettings):
     )
     rate_limit_read_markers: str = Field(
         "120,10/s", description="Read markers one user sets (`POST .../read`)."
+    )
+    rate_limit_typing: str = Field(
+        "10,20/min",
+        description="Typing signals one user sends (`POST .../typing`): the client sends one"
+        " every few seconds while typing; past 10 at once, one every 3 s.",
     )
     rate_limit_conversations: str = Field(
         "20,1/min",
@@ -311,6 +454,17 @@ class Settings(BaseSettings):
         description="Every other change by one user (profile, friends, blocks, chat settings,"
         " deletes, logout).",
     )
+    rate_limit_ledger: str = Field(
+        "30,6/min",
+        description="Ledger reads by one user (`GET /me/assets`, which adds up all of their"
+        " history).",
+    )
+    rate_limit_insight_reports: str = Field(
+        "10,30/h",
+        description="Insight reports by one user (`GET /me/insight/report`, the two-person"
+        " report and `GET /admin/insight`): each reads a year or a whole history and draws"
+        " charts.",
+    )
     sockets_per_session: int = Field(
         20,
         ge=1,
@@ -326,9 +480,10 @@ class Settings(BaseSettings):
     )
     api_docs: bool = Field(
         False,
-        description="Serve the interactive API docs at /docs and /redoc. They load Swagger UI and"
-        " ReDoc scripts from a CDN into the web client's origin, where the login token is kept:"
-        " turn on for development only. /openapi.json is always served.",
+        description="Serve the interactive API docs at /docs/swagger and /redoc. They load Swagger"
+        " UI and ReDoc scripts from a CDN into the web client's origin, where the login token is"
+        " kept: turn on for development only. /openapi.json and /docs (a plain page of every"
+        " call, no script) are always served.",
     )
     http_keep_alive_seconds: int = Field(
         5,
@@ -361,6 +516,38 @@ class Settings(BaseSettings):
         ge=2,
         description="Most rate-limit buckets one process keeps in memory (without Redis); full"
         " buckets are dropped first, then the least recently used.",
+    )
+
+    export_retention_hours: int = Field(
+        72,
+        ge=1,
+        description="How long a finished export's archive can be downloaded; after it the"
+        " archive and its record are deleted.",
+    )
+    exports_per_day: int = Field(
+        3,
+        ge=1,
+        description="Most exports one user may start in 24 hours (429 `exports_per_day` beyond);"
+        " one at a time (429 `export_running` while one is queued or running).",
+    )
+    export_sweep_interval_seconds: float = Field(
+        600,
+        ge=0,
+        description="Seconds between runs of the sweep that deletes expired export archives"
+        " (0: it never runs).",
+    )
+
+    imports_per_day: int = Field(
+        10,
+        ge=1,
+        description="Imports one person may start in 24 hours (429 beyond); one runs at a time.",
+    )
+    import_batch: int = Field(
+        2000,
+        ge=1,
+        le=50_000,
+        description="Entries an import writes per write unit: larger is faster, smaller lets"
+        " everyone else's writes in sooner.",
     )
 
     def sqlite_path(self) -> Path:

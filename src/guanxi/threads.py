@@ -40,12 +40,13 @@ class ThreadPool:
                 self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix=self.name)
             return self._executor.submit(fn, *args)
 
-    def close(self) -> None:
-        """Let running jobs finish; drop the queued ones. The pool starts again if used."""
+    def close(self, *, wait: bool = False) -> None:
+        """Let running jobs finish (`wait`: and wait for them); drop the queued ones. The
+        pool starts again if used."""
         with self._lock:
             executor, self._executor = self._executor, None
         if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+            executor.shutdown(wait=wait, cancel_futures=True)
 
 
 class BoundedThreadPool(ThreadPool):

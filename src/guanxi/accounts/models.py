@@ -19,6 +19,8 @@ class User:
     moments_visible: str = "all"  # how far back friends see my moments: "3d", "6m", "all"
     is_disabled: bool = False
     is_deleted: bool = False
+    placeholder_owner: int | None = None  # a placeholder: the importer it belongs to
+    avatar_media_id: str | None = None  # the profile picture (relationships/avatars.py)
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -28,6 +30,8 @@ class User:
             "is_placeholder": self.is_placeholder,
             "is_deleted": self.is_deleted,
             "created_at": iso(self.created_at),
+            # the picture's version (its item's id): GET /users/{handle}/avatar serves it
+            "avatar": self.avatar_media_id,
         }
 
     def to_own_wire(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from guanxi.accounts.models import Invite, Session, User
+from guanxi.accounts.rules import placeholder_owner
 
 
 def user_from_row(row: Any) -> User:
@@ -18,6 +19,8 @@ def user_from_row(row: Any) -> User:
         moments_visible=row.moments_visible,
         is_disabled=bool(row.is_disabled),
         is_deleted=row.deleted_at is not None,
+        placeholder_owner=placeholder_owner(row.origin) if row.is_placeholder else None,
+        avatar_media_id=row.avatar_media_id,
     )
 
 

@@ -16,6 +16,25 @@ MOMENTS_VISIBLE = ("3d", "6m", "all")  # how far back friends see my moments
 
 
 DELETED_PREFIX = "deleted."  # deleted accounts are renamed deleted.<id>
+PLACEHOLDER_PREFIX = "imported."  # placeholders an import made are imported.<16 hex digits>
+RESERVED_PREFIXES = (DELETED_PREFIX, PLACEHOLDER_PREFIX)
+HANDLE_RULE = (  # HANDLE and RESERVED_PREFIXES in words, for help texts
+    "3 to 32 characters of a-z, 0-9, '_' and '.' (no capitals, spaces or other letters),"
+    " not starting with " + " or ".join(f"'{p}'" for p in RESERVED_PREFIXES)
+)
+PLACEHOLDER_ORIGIN = "import:"  # a placeholder's users.origin: import:<the importer's id>
+
+
+def placeholder_origin(owner_id: int) -> str:
+    return f"{PLACEHOLDER_ORIGIN}{owner_id}"
+
+
+def placeholder_owner(origin: str | None) -> int | None:
+    """The importer a placeholder belongs to, from its origin."""
+    if origin is None or not origin.startswith(PLACEHOLDER_ORIGIN):
+        return None
+    digits = origin.removeprefix(PLACEHOLDER_ORIGIN)
+    return int(digits) if digits.isdigit() else None
 
 
 def check_handle(handle: str) -> str:
@@ -23,8 +42,10 @@ def check_handle(handle: str) -> str:
         raise InvalidInput(
             "A handle is 3 to 32 characters of a-z, 0-9, '_' and '.'.", "invalid_handle"
         )
-    if handle.startswith(DELETED_PREFIX):
-        raise InvalidInput("Handles starting with 'deleted.' are reserved.", "invalid_handle")
+    if handle.startswith(RESERVED_PREFIXES):
+        raise InvalidInput(
+            "Handles starting with 'deleted.' or 'imported.' are reserved.", "invalid_handle"
+        )
     return handle
 
 

@@ -83,24 +83,6 @@ class AccountService:
         log.info("registered: handle=%r address=%s", handle, address)
         return user, token
 
-    async def create_placeholder(self, handle: str, display_name: str, origin: str) -> User:
-        """Someone known only from imported history: no password, cannot log in."""
-        handle = rules.check_handle(handle)
-        display_name = rules.check_display_name(display_name)
-
-        async def unit(tx: Tx) -> User:
-            return await store.insert_user(
-                tx.conn,
-                handle=handle,
-                display_name=display_name,
-                password_hash=None,
-                created_at=self.clock.now_ms(),
-                is_placeholder=True,
-                origin=origin,
-            )
-
-        return await self.db.write(unit)
-
     async def login(
         self, handle: str, password: str, address: str, device: str = ""
     ) -> tuple[User, str]:

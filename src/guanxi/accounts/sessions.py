@@ -4,7 +4,8 @@ A session expires after `session_idle_days` without use (sliding: each use moves
 token checked once is trusted for `session_cache_seconds` without asking the database again,
 and a session's `last_used_at` is written at most every `TOUCH_MS`, so using a session costs
 no write per request. Ending sessions deletes their rows, drops them from this worker's cache
-and publishes `session.ended` for each, which closes their WebSockets on every worker.
+and publishes `session.ended` for each, which closes their WebSockets on every worker and
+drops them from every worker's cache (`forget_session`, called by the hub).
 """
 
 from __future__ import annotations
@@ -100,6 +101,11 @@ class Sessions:
         for session_id in ids:
             payload = SessionEnded(session_id=session_id)
             publish_control(self.broker, SESSION_ENDED, payload, recipients=(user_id,))
+
+    def forget_session(self, session_id: int) -> None:
+        """A session ended, here or on another worker (`session.ended`): its token is checked
+        against the database again, and refused."""
+        self.forget(lambda p: p.session_id == session_id)
 
     def forget(self, which: Callable[[Principal], bool]) -> None:
         """Drop cached principals (a changed profile, ended sessions)."""

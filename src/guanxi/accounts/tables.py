@@ -22,6 +22,7 @@ users = sa.Table(
     sa.Column("moments_visible", sa.String(3), nullable=False, server_default="all"),
     sa.Column("is_disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("deleted_at", sa.BigInteger, nullable=True),  # the account was deleted then
+    sa.Column("avatar_media_id", sa.String(64), nullable=True),  # a media item (an image)
 )
 
 sessions = sa.Table(

@@ -1,26 +1,38 @@
 """`guanxi serve --demo`: a small community to look around in, made on an empty data folder.
 
-A family, high-school classmates and colleagues, with three weeks of chats, groups and
-moments. Everything goes through the services, as a client's calls would, with a clock that
-is set back so the history spreads over the weeks before today.
+A family, high-school classmates, colleagues and a hiking group, with half a year of chats,
+groups and moments in the rhythms of real ties (demo_history.py) around a few written scenes
+(demo_script.py). Everything goes through the services, as a client's calls would, with a
+clock that is set back so the history spreads over the months before today, in time order
+(demo_timeline.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
 
-from guanxi.accounts.models import Principal
 from guanxi.cli import demo_pictures as pictures
-from guanxi.clock import FixedClock
+from guanxi.cli.demo_history import history, weekday
+from guanxi.cli.demo_script import (
+    MOMENTS,
+    PHOTOS,
+    PICTURES,
+    REACTIONS,
+    REPLIES,
+    SCRIPT,
+    WORK_CHATS,
+    Moment,
+)
+from guanxi.cli.demo_timeline import Act, Demo, DemoClock, Do, Say, play
 from guanxi.conversations.service_messages import Draft
 from guanxi.moments.service import MomentDraft
 from guanxi.relationships.models import FriendPatch
-from guanxi.services import Services, build_services
+from guanxi.services import build_services
 from guanxi.settings import Settings
 
 PASSWORD = "guanxi-demo"
-DAY_MS = 86_400_000
-HOUR_MS = 3_600_000
+MINUTE_MS = 60_000
+JOINED_DAYS_AGO = 190  # everyone joined a little before the history starts
 
 PEOPLE = {
     "mei": "林美",
@@ -34,6 +46,7 @@ PEOPLE = {
     "ben": "Ben Okafor",
     "chen": "陈晨",
     "zhou": "周先生",
+    "fan": "樊宇",
 }
 
 # (who asks, who accepts, role the asker chooses, role the other chooses, remark, tags)
@@ -54,6 +67,8 @@ FRIENDS = [
     ("lei", "tao", "classmate", "classmate", "", []),
     ("anna", "ben", "colleague", "colleague", "", []),
     ("anna", "chen", "colleague", "colleague", "", []),
+    ("fan", "anna", "acquaintance", "acquaintance", "", []),
+    ("fan", "ben", "acquaintance", "acquaintance", "", []),
 ]
 # tags a person puts on friends they asked (the one who accepts tags at once)
 TAGS = {"lei": {"mei": ["同学"], "yun": ["同学"], "tao": ["同学"]}}
@@ -63,64 +78,7 @@ GROUPS = {
     "classmates": ("高中同学 · 十年", "lei", ["mei", "tao", "yun"]),
     "team": ("Product team 产品组", "anna", ["mei", "ben", "chen"]),
 }
-
-# (days ago, hour, conversation, sender, text); a conversation is a group key or "dm:a:b".
-SCRIPT = [
-    (20, 9, "family", "mama", "周末回家吃饭吗？我包饺子🥟"),
-    (20, 9, "family", "mei", "回！我带点水果"),
-    (20, 10, "family", "xiaodi", "我也回，能做红烧肉吗"),
-    (20, 10, "family", "baba", "可以，我来做"),
-    (19, 21, "dm:lei:mei", "lei", "下个月同学聚会你来吗？"),
-    (19, 21, "dm:lei:mei", "mei", "来的，定在哪天？"),
-    (19, 22, "dm:lei:mei", "lei", "15号周六，老地方"),
-    (18, 14, "team", "anna", "Sprint review moved to Thursday 3pm."),
-    (18, 14, "team", "ben", "Works for me 👍"),
-    (18, 15, "team", "mei", "我把原型链接发群里了 https://example.org/prototype"),
-    (17, 20, "classmates", "lei", "@mei @tao @yun 聚会15号，大家看看时间"),
-    (17, 20, "classmates", "yun", "我可以！"),
-    (17, 21, "classmates", "tao", "那天我出差，可能晚点到"),
-    (15, 8, "dm:mama:mei", "mama", "降温了，多穿点"),
-    (15, 12, "dm:mama:mei", "mei", "知道啦妈 ❤️"),
-    (13, 10, "team", "chen", "The search bug is fixed, can someone review?"),
-    (13, 11, "team", "mei", "I'll take it this afternoon."),
-    (12, 19, "family", "baba", "今天钓到一条大鱼🐟"),
-    (12, 19, "family", "xiaodi", "晚上吃鱼！"),
-    (10, 22, "dm:anna:mei", "anna", "Thanks for covering the demo today, it went really well."),
-    (10, 22, "dm:anna:mei", "mei", "Happy to! The team did great."),
-    (8, 18, "classmates", "yun", "找到一张毕业照，大家都好年轻"),
-    (8, 18, "classmates", "lei", "哈哈哈 那时候的发型"),
-    (6, 9, "dm:lei:mei", "lei", "聚会的餐厅订好了"),
-    (6, 9, "dm:lei:mei", "mei", "辛苦啦！"),
-    (4, 13, "team", "ben", "Lunch at the new noodle place?"),
-    (4, 13, "team", "chen", "走！"),
-    (2, 20, "family", "mama", "下周二是你爸生日，别忘了"),
-    (2, 20, "family", "mei", "记着呢，礼物已经买好了🎁"),
-    (1, 9, "dm:mei:xiaodi", "xiaodi", "姐，爸的礼物我出一半"),
-    (0, 8, "team", "anna", "Good morning! Stand-up in 10 minutes."),
-]
-
-
-class DemoClock(FixedClock):
-    """Set back to each scripted moment; never later than when the demo was made."""
-
-    def __init__(self, start_ms: int) -> None:
-        super().__init__(start_ms)
-        self.start = start_ms
-
-    def now_ms(self) -> int:
-        return min(self.current, self.start)
-
-
-@dataclass
-class Demo:
-    services: Services
-    clock: DemoClock
-    people: dict[str, Principal]
-    chats: dict[str, int]
-
-    def at(self, days_ago: float, hour: int) -> None:
-        today = self.clock.start - self.clock.start % DAY_MS
-        self.clock.current = int(today - days_ago * DAY_MS + hour * HOUR_MS)
+HIKERS = ("周末徒步 Weekend hikes", "anna", ["mei", "ben", "fan"])
 
 
 async def seed_if_empty(settings: Settings, now_ms: int) -> bool:
@@ -131,30 +89,31 @@ async def seed_if_empty(settings: Settings, now_ms: int) -> bool:
     try:
         if await services.accounts.count_users() > 0:
             return False
-        demo = Demo(services, clock, {}, {})
+        demo = Demo(services, clock)
         await _people(demo)
         await _friends(demo)
         await _groups(demo)
-        await _chats(demo)
-        await _touches(demo)
-        await _pictures_in_chat(demo)
-        await _moments(demo)
+        await _pictures(demo)
+        await play(demo, _acts(demo))
         return True
     finally:
         await services.stop()
 
 
 async def _people(demo: Demo) -> None:
-    demo.at(28, 9)
-    for handle, name in PEOPLE.items():
+    demo.at(JOINED_DAYS_AGO, 9)
+
+    async def join(handle: str, name: str) -> None:  # the password hashes run side by side
         _, token = await demo.services.accounts.register(handle, PASSWORD, name, "demo")
         demo.people[handle] = await demo.services.accounts.authenticate(token)
+
+    await asyncio.gather(*(join(handle, name) for handle, name in PEOPLE.items()))
 
 
 async def _friends(demo: Demo) -> None:
     relationships = demo.services.relationships
     for n, (asker, other, role, other_role, remark, tags) in enumerate(FRIENDS):
-        demo.at(27 - n * 0.1, 10)
+        demo.at(JOINED_DAYS_AGO - 1 - n * 0.1, 10)
         request = await relationships.send_friend_request(
             demo.people[asker], other, "你好，加个好友", role
         )
@@ -164,146 +123,175 @@ async def _friends(demo: Demo) -> None:
             await relationships.update_friend(
                 demo.people[person], friend, FriendPatch(tags=friend_tags)
             )
-    demo.at(1, 15)
-    await relationships.send_friend_request(
-        demo.people["zhou"],
-        "mei",
-        "您好，我是楼下咖啡店的周老板，上次您的伞落在店里了",
-        "acquaintance",
-    )
 
 
 async def _groups(demo: Demo) -> None:
-    demo.at(21, 8)
+    demo.at(JOINED_DAYS_AGO - 4, 8)
     for key, (name, owner, members) in GROUPS.items():
         group, _ = await demo.services.conversations.create_group(demo.people[owner], name, members)
         demo.chats[key] = group.id
 
 
-async def _chat_id(demo: Demo, key: str) -> int:
-    if key in demo.chats:
-        return demo.chats[key]
-    _, a, b = key.split(":")
-    conversation, _ = await demo.services.conversations.open_direct(demo.people[a], b)
-    demo.chats[key] = conversation.id
-    return conversation.id
+async def _pictures(demo: Demo) -> None:
+    """Every picture uploaded at once (the media workers draw their previews side by side)."""
+    demo.at(JOINED_DAYS_AGO - 4, 9)
+    uploads = {name: (owner, draw()) for name, (owner, draw) in PICTURES.items()}
+    for n, moment in enumerate(MOMENTS):
+        for m, data in enumerate(moment[4]):
+            uploads[f"moment-{n}-{m}"] = (moment[2], data)
+    ids = await asyncio.gather(*(_upload(demo, *upload) for upload in uploads.values()))
+    demo.media.update(zip(uploads, ids, strict=True))
 
 
-async def _chats(demo: Demo) -> None:
-    messages = demo.services.messages
-    last = 0
-    for n, (days_ago, hour, key, sender, text) in enumerate(SCRIPT):
-        demo.at(days_ago, hour)
-        demo.clock.advance(n * 7 % 11 * 60)
-        latest = demo.clock.start - (len(SCRIPT) - n) * 60_000
-        demo.clock.current = last = min(max(demo.clock.current, last + 60_000), latest)
-        chat = await _chat_id(demo, key)
-        kind = "link" if text.startswith("http") else "text"
-        await messages.send_message(demo.people[sender], chat, Draft(f"demo-{n}", kind, text, None))
-
-
-async def _touches(demo: Demo) -> None:
-    """Reactions, a reply and read markers, so the chats look lived in."""
-    messages, mei = demo.services.messages, demo.people["mei"]
-    demo.at(15, 12)
-    await messages.react(mei, demo.chats["dm:mama:mei"], 1, "❤️", add=True)
-    demo.at(8, 19)
-    await messages.react(demo.people["tao"], demo.chats["classmates"], 4, "😂", add=True)
-    reply = Draft("demo-reply", "text", "这张一定要发朋友圈", 4)
-    await messages.send_message(demo.people["tao"], demo.chats["classmates"], reply)
-    demo.at(1, 22)
-    for key in ("dm:lei:mei", "dm:anna:mei", "classmates", "dm:mama:mei"):
-        conversation = await demo.services.conversations.get_conversation(mei, demo.chats[key])
-        await messages.mark_read(mei, conversation.id, conversation.last_seq)
-
-
-# (days ago, hour, author, text, pictures, place, audience, tags, likers, comments)
-# where comments are (commenter, text).
-MOMENTS: list[
-    tuple[float, int, str, str, list[bytes], str, str, list[str], list[str], list[tuple[str, str]]]
-] = [
-    (
-        16,
-        12,
-        "mama",
-        "今天包了三百个饺子🥟 周日大家都回来吧",
-        [pictures.dumplings(8)],
-        "",
-        "all",
-        [],
-        ["baba", "mei", "xiaodi"],
-        [("mei", "给我留一盘！"), ("xiaodi", "韭菜鸡蛋的！")],
-    ),
-    (
-        9,
-        18,
-        "yun",
-        "整理旧物翻出来的毕业照，十年了",
-        [pictures.class_photo()],
-        "",
-        "all",
-        [],
-        ["mei", "lei"],
-        [("lei", "第二排左三是我吗哈哈")],
-    ),
-    (
-        7,
-        17,
-        "anna",
-        "Team offsite at the lake — thank you all for a great quarter!",
-        [pictures.lake(3), pictures.lake(2), pictures.mountains((200, 160), 10)],
-        "West Lake",
-        "all",
-        [],
-        ["ben", "chen", "mei"],
-        [("chen", "Best offsite ever 🎉")],
-    ),
-    (
-        3,
-        16,
-        "mei",
-        "周末爬山，山顶的风好大",
-        [
-            pictures.mountains((700, 180), 0),
-            pictures.mountains((480, 140), 20),
-            pictures.lake(1),
-            pictures.mountains((260, 200), 30),
-        ],
-        "香山",
-        "all",
-        [],
-        ["lei", "mama", "anna"],
-        [("mama", "注意安全，多穿点"), ("lei", "下次叫上我！")],
-    ),
-    (1, 21, "lei", "聚会的餐厅订好了，就等15号", [], "", "only", ["同学"], ["mei"], []),
-]
-
-
-async def _upload(demo: Demo, owner: str, name: str, data: bytes) -> str:
-    source = pictures.PictureSource(name, data)
+async def _upload(demo: Demo, owner: str, data: bytes) -> str:
+    source = pictures.PictureSource(f"{owner}.jpg", data)
     item = await demo.services.media.upload(demo.people[owner].user.id, source)
     return item.id
 
 
-async def _pictures_in_chat(demo: Demo) -> None:
-    demo.at(0, 0)
-    demo.clock.current = demo.clock.start - 30 * 60_000
-    photo = await _upload(demo, "baba", "fish.jpg", pictures.lake(1))
-    draft = Draft("demo-photo", "image", "看看今天的湖", None, photo)
-    await demo.services.messages.send_message(demo.people["baba"], demo.chats["family"], draft)
+def _acts(demo: Demo) -> list[Act]:
+    """Everything that happens after the groups are made, in any order (play sorts them)."""
+    return [
+        *_history(demo),
+        *_script(demo),
+        *_touches(demo),
+        *_photos(demo),
+        *_later_ties(demo),
+        *(act for n, moment in enumerate(MOMENTS) for act in _moment(demo, n, moment)),
+    ]
 
 
-async def _moments(demo: Demo) -> None:
-    for days_ago, hour, author, text, images, place, audience, tags, likers, comments in MOMENTS:
-        demo.at(days_ago, hour)
-        ids = [await _upload(demo, author, f"{author}-{n}.jpg", d) for n, d in enumerate(images)]
+def _history(demo: Demo) -> list[Act]:
+    latest = demo.clock.start - 60 * MINUTE_MS  # the last hour belongs to the script
+    return [
+        Say(
+            at_ms=line.at_ms,
+            chat=line.chat,
+            sender=line.sender,
+            draft=Draft(f"demo-h{n}", line.kind, line.text, None),
+        )
+        for n, line in enumerate(history(demo.clock.today))
+        if line.at_ms < latest
+    ]
+
+
+def _script(demo: Demo) -> list[Act]:
+    acts: list[Act] = []
+    for n, (_, _, key, sender, text) in enumerate(SCRIPT):
+        kind = "link" if text.startswith("http") else "text"
+        draft = Draft(f"demo-{n}", kind, text, None)
+        acts.append(Say(at_ms=_script_ms(demo, n), chat=key, sender=sender, draft=draft))
+    return acts
+
+
+def _script_ms(demo: Demo, n: int) -> int:
+    """When line n is said: a few minutes past its hour, on a weekday if it is work, and
+    never later than a minute a line before the demo is made."""
+    days_ago, hour, key, _, _ = SCRIPT[n]
+    if key in WORK_CHATS:
+        days_ago += max(0, weekday(demo.ms(days_ago, 0)) - 4)
+    at_ms = demo.ms(days_ago, hour) + n * 7 % 11 * MINUTE_MS
+    return min(at_ms, demo.clock.start - (len(SCRIPT) - n) * MINUTE_MS)
+
+
+def _touches(demo: Demo) -> list[Act]:
+    """Reactions, a reply and read markers, so the chats look lived in."""
+    messages = demo.services.messages
+    acts: list[Act] = []
+    for who, line, emoji, after in REACTIONS:
+
+        async def react(who: str = who, line: int = line, emoji: str = emoji) -> None:
+            seq, chat = demo.sent[f"demo-{line}"], demo.chats[SCRIPT[line][2]]
+            await messages.react(demo.people[who], chat, seq, emoji, add=True)
+
+        acts.append(Do(at_ms=_script_ms(demo, line) + after * MINUTE_MS, step=react))
+    for who, line, text, after in REPLIES:
+
+        async def reply(who: str = who, line: int = line, text: str = text) -> None:
+            draft = Draft(f"demo-reply-{line}", "text", text, demo.sent[f"demo-{line}"])
+            await messages.send_message(demo.people[who], demo.chats[SCRIPT[line][2]], draft)
+
+        acts.append(Do(at_ms=_script_ms(demo, line) + after * MINUTE_MS, step=reply))
+
+    async def read() -> None:
+        mei = demo.people["mei"]
+        for key in ("dm:lei:mei", "dm:anna:mei", "classmates", "dm:mama:mei"):
+            conversation = await demo.services.conversations.get_conversation(mei, demo.chats[key])
+            await messages.mark_read(mei, conversation.id, conversation.last_seq)
+
+    return [*acts, Do(at_ms=demo.ms(1, 22), step=read)]
+
+
+def _photos(demo: Demo) -> list[Act]:
+    return [
+        Say(
+            at_ms=demo.ms(days_ago, hour),
+            chat=key,
+            sender=sender,
+            draft=Draft(f"demo-photo-{n}", "image", caption, None, demo.media[name]),
+        )
+        for n, (days_ago, hour, key, sender, name, caption) in enumerate(PHOTOS)
+    ]
+
+
+def _later_ties(demo: Demo) -> list[Act]:
+    """The hiking group (where mei meets 樊宇, who asks to be her friend) and 周先生's request,
+    still waiting."""
+    relationships = demo.services.relationships
+
+    async def hikers() -> None:
+        name, owner, members = HIKERS
+        group, _ = await demo.services.conversations.create_group(demo.people[owner], name, members)
+        demo.chats["hikers"] = group.id
+
+    async def fan() -> None:
+        greeting = "你好，我是徒步群里的樊宇"
+        request = await relationships.send_friend_request(
+            demo.people["fan"], "mei", greeting, "acquaintance"
+        )
+        await relationships.accept(demo.people["mei"], request.id, "acquaintance", "", ["徒步"])
+
+    async def zhou() -> None:
+        await relationships.send_friend_request(
+            demo.people["zhou"],
+            "mei",
+            "您好，我是楼下咖啡店的周老板，上次您的伞落在店里了",
+            "acquaintance",
+        )
+
+    return [
+        Do(at_ms=demo.ms(60, 10), step=hikers),
+        Do(at_ms=demo.ms(52, 19), step=fan),
+        Do(at_ms=demo.ms(1, 15), step=zhou),
+    ]
+
+
+def _moment(demo: Demo, n: int, moment: Moment) -> list[Act]:
+    days_ago, hour, author, text, images, place, audience, tags, likers, comments = moment
+    reactions = demo.services.moment_reactions
+    at_ms = demo.ms(days_ago, hour)
+
+    async def post() -> None:
+        ids = [demo.media[f"moment-{n}-{m}"] for m in range(len(images))]
         draft = MomentDraft(text, ids, place, audience, tags)
-        moment = await demo.services.moments.post_moment(demo.people[author], draft)
-        demo.clock.advance(1800)
-        for liker in likers:
-            await demo.services.moment_reactions.like(demo.people[liker], moment.id)
-        for commenter, words in comments:
-            demo.clock.advance(600)
-            await demo.services.moment_reactions.comment(
-                demo.people[commenter], moment.id, words, None
-            )
+        posted = await demo.services.moments.post_moment(demo.people[author], draft)
+        demo.moments[f"moment-{n}"] = posted.id
+
+    def like(liker: str) -> Do:
+        async def step() -> None:
+            await reactions.like(demo.people[liker], demo.moments[f"moment-{n}"])
+
+        return Do(at_ms=at_ms + 30 * MINUTE_MS, step=step)
+
+    def comment(m: int, commenter: str, words: str) -> Do:
+        async def step() -> None:
+            moment_id = demo.moments[f"moment-{n}"]
+            await reactions.comment(demo.people[commenter], moment_id, words, None)
+
+        return Do(at_ms=at_ms + (40 + 10 * m) * MINUTE_MS, step=step)
+
+    return [
+        Do(at_ms=at_ms, step=post),
+        *(like(liker) for liker in likers),
+        *(comment(m, who, words) for m, (who, words) in enumerate(comments)),
+    ]

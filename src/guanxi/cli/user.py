@@ -10,8 +10,9 @@ from typing import Annotated, TypeVar
 import typer
 
 from guanxi.accounts.models import User
+from guanxi.accounts.rules import HANDLE_RULE
+from guanxi.cli.database import open_database
 from guanxi.cli.options import DataDir, settings_with
-from guanxi.db.migrate import upgrade
 from guanxi.errors import DomainError
 from guanxi.services import Services, build_services
 from guanxi.settings import Settings
@@ -19,12 +20,15 @@ from guanxi.settings import Settings
 app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 T = TypeVar("T")
 Handle = Annotated[str, typer.Argument(help="The account's handle.")]
-NewPassword = Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)]
+NewPassword = Annotated[
+    str,
+    typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, show_default=False),
+]
 
 
 @app.command()
 def create(
-    handle: Annotated[str, typer.Argument(help="The new user's handle, [a-z0-9_.]{3,32}.")],
+    handle: Annotated[str, typer.Argument(help=f"The new user's handle: {HANDLE_RULE}.")],
     display_name: Annotated[str, typer.Option(help="Name shown to others.")] = "",
     password: NewPassword = "",
     data_dir: DataDir = None,
@@ -65,7 +69,7 @@ def with_services(data_dir: Path | None, action: Callable[[Services], Awaitable[
     """Run `action` with the services over the (upgraded) database; a domain error is
     printed and exits with status 2."""
     settings = settings_with(data_dir=data_dir)
-    upgrade(settings)
+    open_database(settings)
     try:
         return asyncio.run(_run(settings, action))
     except DomainError as exc:
@@ -75,7 +79,7 @@ def with_services(data_dir: Path | None, action: Callable[[Services], Awaitable[
 
 async def _run(settings: Settings, action: Callable[[Services], Awaitable[T]]) -> T:
     services = build_services(settings)
-    await services.start()
+    await services.start(jobs=False)  # the server's exports are the server's
     try:
         return await action(services)
     finally:

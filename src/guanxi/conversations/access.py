@@ -77,3 +77,12 @@ async def may_reach_peer(conn: AsyncConnection, conversation: Any, user_id: int)
     peer = rules.direct_peer(conversation.direct_key, user_id)
     friendship_sides, blocks = await relationships_store.count_ties(conn, user_id, peer)
     return friendship_sides == 2 and not blocks
+
+
+async def check_not_imported(conn: AsyncConnection, conversation_id: int) -> None:
+    """An imported chat (its placeholders are members) is its importer's alone: nobody real
+    is added to it, so no one else ever sees the people an import brought."""
+    if await store_members.exists_placeholder_member(conn, conversation_id):
+        raise Forbidden(
+            "An imported chat is yours alone: nobody can be added to it.", "imported_chat"
+        )

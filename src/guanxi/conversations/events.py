@@ -31,6 +31,31 @@ class ConversationRead(TypedDict):
     seq: int
 
 
+class ConversationMute(TypedDict):
+    conversation_id: int
+    muted: bool
+
+
+class ConversationPin(TypedDict):
+    conversation_id: int
+    pinned: bool
+
+
+class ConversationArchive(TypedDict):
+    conversation_id: int
+    archived: bool
+
+
+class ConversationCleared(TypedDict):
+    conversation_id: int
+    seq: int  # the member's history now starts after this seq
+
+
+class MessagesHidden(TypedDict):
+    conversation_id: int
+    seqs: list[int]  # the messages deleted for the member
+
+
 class ConversationCreated(TypedDict):
     conversation: Wire  # Conversation.to_wire(), seen by nobody in particular
 
@@ -77,6 +102,19 @@ CONVERSATION_READ = EventType(
     to="in a direct chat both people while they may reach each other (a read receipt), "
     "else only the reader's own devices",
 )
+CONVERSATION_MUTED = EventType(
+    "conversation.muted", ConversationMute, to="the member's own devices only"
+)
+CONVERSATION_UNMUTED = EventType(
+    "conversation.unmuted", ConversationMute, to="the member's own devices only"
+)
+OWN = "the member's own devices only"
+CONVERSATION_PINNED = EventType("conversation.pinned", ConversationPin, to=OWN)
+CONVERSATION_UNPINNED = EventType("conversation.unpinned", ConversationPin, to=OWN)
+CONVERSATION_ARCHIVED = EventType("conversation.archived", ConversationArchive, to=OWN)
+CONVERSATION_UNARCHIVED = EventType("conversation.unarchived", ConversationArchive, to=OWN)
+CONVERSATION_CLEARED = EventType("conversation.cleared", ConversationCleared, to=OWN)
+MESSAGE_HIDDEN = EventType("message.hidden", MessagesHidden, to=OWN)
 CONVERSATION_CREATED = EventType(
     "conversation.created", ConversationCreated, to=f"{MEMBERS}, the creator included"
 )
@@ -95,6 +133,21 @@ GROUP_INVITATION_DECLINED = EventType(
     "group_invitation.declined", InvitationAnswered, to="the invitee's own devices"
 )
 
+
+class TypingStarted(TypedDict):
+    conversation_id: int
+    handle: str  # who is typing
+
+
+TYPING_STARTED = EventType(
+    "typing.started",
+    TypingStarted,
+    to="the other member of a direct chat, if they are friends and neither blocks the other;"
+    " live sockets only",
+    logged=False,
+    framed=True,
+)
+
 EVENTS: tuple[EventType[Any], ...] = (
     MESSAGE_CREATED,
     MESSAGE_EDITED,
@@ -102,6 +155,14 @@ EVENTS: tuple[EventType[Any], ...] = (
     REACTION_ADDED,
     REACTION_REMOVED,
     CONVERSATION_READ,
+    CONVERSATION_MUTED,
+    CONVERSATION_UNMUTED,
+    CONVERSATION_PINNED,
+    CONVERSATION_UNPINNED,
+    CONVERSATION_ARCHIVED,
+    CONVERSATION_UNARCHIVED,
+    CONVERSATION_CLEARED,
+    MESSAGE_HIDDEN,
     CONVERSATION_CREATED,
     CONVERSATION_UPDATED,
     MEMBER_JOINED,
@@ -109,4 +170,5 @@ EVENTS: tuple[EventType[Any], ...] = (
     GROUP_INVITATION_RECEIVED,
     GROUP_INVITATION_ACCEPTED,
     GROUP_INVITATION_DECLINED,
+    TYPING_STARTED,
 )

@@ -14,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.models import User
 from guanxi.clock import Clock
-from guanxi.conversations import store_invitations, store_members
+from guanxi.conversations import store_invitations, store_members, system_lines
 from guanxi.conversations.events import (
     GROUP_INVITATION_RECEIVED,
     MEMBER_JOINED,
     InvitationReceived,
     MemberJoined,
 )
-from guanxi.conversations.models import GroupInvitation
+from guanxi.conversations.models import GroupInvitation, SystemLine
 from guanxi.conversations.room import check_room
 from guanxi.conversations.views import conversation_view
 from guanxi.db.database import Tx
@@ -114,6 +114,10 @@ class Membership:
             recipients=await store_members.list_active_member_ids(tx.conn, conversation.id),
             conversation_id=conversation.id,
         )
+        # "X added Y", or "Y joined" on accepting X's invitation: after joining, so they see it
+        kind = "joined" if [u.id for u in joining] == [caller_id] else "added"
+        line = SystemLine(type=kind, by=by.handle, who=[u.handle for u in joining])
+        await system_lines.say(tx, self.clock, self.events, conversation.id, caller_id, line)
 
     async def invite(
         self, tx: Tx, conversation_id: int, group_name: str, inviter: User, invitees: list[User]

@@ -13,7 +13,23 @@ from guanxi.media.models import MediaRef
 DIRECT = "direct"
 GROUP = "group"
 MEDIA_KINDS = ("image", "voice", "video", "file")
-MESSAGE_KINDS = ("text", "emoji", "link", *MEDIA_KINDS)
+MESSAGE_KINDS = ("text", "emoji", "link", *MEDIA_KINDS)  # what a send may be
+SYSTEM = "system"  # a system entry: an import's (a join, a pin, a call), or a group's line
+# what a group's system line says (`Message.system["type"]`), worded by each client
+SYSTEM_LINES = ("created", "added", "joined", "left", "removed", "renamed", "announcement", "admin")
+FORWARD_TARGETS_MAX = 10  # chats one forward may go to
+
+
+class SystemLine(TypedDict, total=False):
+    """A group's system line as data: `type` (SYSTEM_LINES), `by` (who did it), `who` (whom
+    it concerns), `name` (the group's new name), `on` (false: an admin's role or the
+    announcement taken away)."""
+
+    type: str
+    by: str
+    who: list[str]
+    name: str
+    on: bool
 
 
 class LeftView(TypedDict):
@@ -36,6 +52,10 @@ class Member:
     left_event: int | None
     last_read_seq: int
     left_at: int | None = None  # when they left (ms), for what changed after
+    is_muted: bool = False  # no notifications on any of the member's devices
+    is_pinned: bool = False
+    is_archived: bool = False
+    cleared_seq: int = 0  # the chat was deleted for them up to here: their history starts after
 
     @property
     def active(self) -> bool:
@@ -43,8 +63,9 @@ class Member:
 
     @property
     def window(self) -> MembershipWindow:
-        """The member's window of history, (joined_seq, left_seq]."""
-        return MembershipWindow(self.joined_seq, self.left_seq)
+        """The member's window of history, (joined_seq, left_seq] — starting after
+        `cleared_seq` when they deleted the chat for themselves."""
+        return MembershipWindow(max(self.joined_seq, self.cleared_seq), self.left_seq)
 
     @property
     def event_window(self) -> MembershipWindow:
@@ -105,6 +126,9 @@ class Message:
     created_at: int
     reactions: list[Reaction] = field(default_factory=list)
     media: MediaRef | None = None  # for media kinds
+    read_count: int | None = None  # in a group's history: members other than the sender who read it
+    system: SystemLine | None = None  # a group's system line, as data
+    forwarded: bool = False
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -119,6 +143,9 @@ class Message:
             "mentions": self.mentions,
             "media": self.media.to_wire() if self.media else None,
             "reactions": [r.to_wire() for r in self.reactions],
+            "read_count": self.read_count,
+            "system": self.system,
+            "forwarded": self.forwarded,
             "edited": self.edited_at is not None,
             "edited_at": iso(self.edited_at),
             "recalled": self.recalled_at is not None,
@@ -143,6 +170,10 @@ class Conversation:
     unread: int = 0
     last_read_seq: int = 0
     peer: User | None = None
+    muted: bool = False
+    pinned: bool = False
+    archived: bool = False
+    peer_last_read_seq: int | None = None  # a direct chat's read receipt (receipts.py)
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -160,6 +191,10 @@ class Conversation:
             "last_message": self.last_message.to_wire() if self.last_message else None,
             "unread": self.unread,
             "last_read_seq": self.last_read_seq,
+            "muted": self.muted,
+            "pinned": self.pinned,
+            "archived": self.archived,
+            "peer_last_read_seq": self.peer_last_read_seq,
         }
 
 
@@ -169,6 +204,19 @@ class ConversationPatch:
 
     name: str | None = None
     announcement: str | None = None
+    muted: bool | None = None  # the caller's own mute, which any member may set
+    pinned: bool | None = None  # the caller's own, as muted
+    archived: bool | None = None  # the caller's own, as muted
+
+    @property
+    def changes_own(self) -> bool:
+        """Whether it changes the caller's own state of the chat (any member's business)."""
+        return self.muted is not None or self.pinned is not None or self.archived is not None
+
+    @property
+    def changes_group(self) -> bool:
+        """Whether it changes the group itself (an owner's or admin's business)."""
+        return self.name is not None or self.announcement is not None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,7 +19,10 @@ async def load_messages(
     """The wire form of each message still there, by id: edited text, a recall's tombstone;
     as the member in `viewers` (by conversation) may see it, when given (past.py)."""
     by_conversation: dict[int, list[Any]] = defaultdict(list)
-    for row in await store_messages.list_messages_by_id(conn, ids):
+    rows = await store_messages.list_messages_by_id(conn, ids)
+    if viewers is not None:
+        rows = await _still_in_view(conn, rows, viewers)
+    for row in rows:
         by_conversation[row.conversation_id].append(row)
     found: dict[int, dict[str, Any]] = {}
     for conversation_id, rows in by_conversation.items():
@@ -27,3 +30,21 @@ async def load_messages(
         for message in await hydrate(conn, conversation_id, rows, viewer):
             found[message.id] = message.to_wire()
     return found
+
+
+async def _still_in_view(
+    conn: AsyncConnection, rows: list[Any], viewers: Mapping[int, Member]
+) -> list[Any]:
+    """The rows the viewer has not deleted for themselves — one by one, or the chat's
+    history up to `cleared_seq`: an event naming one of those is not replayed."""
+    user_ids = {member.user_id for member in viewers.values()}
+    if len(user_ids) != 1:
+        return rows
+    keys = [(r.conversation_id, r.seq) for r in rows]
+    hidden = await store_messages.list_hidden_among(conn, user_ids.pop(), keys)
+    return [
+        r
+        for r in rows
+        if (r.conversation_id, r.seq) not in hidden
+        and (r.conversation_id not in viewers or r.seq > viewers[r.conversation_id].cleared_seq)
+    ]

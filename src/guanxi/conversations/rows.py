@@ -12,6 +12,7 @@ from typing import Any
 
 from guanxi.accounts.models import User
 from guanxi.conversations.models import (
+    SYSTEM,
     Conversation,
     GroupInvitation,
     LeftView,
@@ -21,6 +22,8 @@ from guanxi.conversations.models import (
     Reaction,
 )
 from guanxi.media.models import MediaRef
+
+SYSTEM_SENDER = ""  # a system entry is nobody's: its wire `sender` is empty
 
 QUOTE_CHARS = 200
 
@@ -35,6 +38,11 @@ def member_from_row(row: Any) -> Member:
         left_event=row.left_event,
         last_read_seq=row.last_read_seq,
         left_at=row.left_at,
+        is_muted=bool(row.is_muted),
+        # a selection of some columns (the export's) may leave out the member's own state
+        is_pinned=bool(getattr(row, "is_pinned", False)),
+        is_archived=bool(getattr(row, "is_archived", False)),
+        cleared_seq=int(getattr(row, "cleared_seq", 0)),
     )
 
 
@@ -43,11 +51,15 @@ def quote_from_row(row: Any) -> Quote:
     recalled = row.recalled_at is not None
     return Quote(
         seq=row.seq,
-        sender=row.sender_handle,
+        sender=_sender(row),
         kind=row.kind,
         text="" if recalled else row.text[:QUOTE_CHARS],
         recalled=recalled,
     )
+
+
+def _sender(row: Any) -> str:
+    return SYSTEM_SENDER if row.kind == SYSTEM else str(row.sender_handle)
 
 
 def reactions_from_rows(rows: Iterable[Any]) -> dict[int, list[Reaction]]:
@@ -73,7 +85,7 @@ def message_from_row(
         id=row.id,
         conversation_id=row.conversation_id,
         seq=row.seq,
-        sender=row.sender_handle,
+        sender=_sender(row),
         client_id=row.client_id,
         kind=row.kind,
         text=row.text,
@@ -84,6 +96,8 @@ def message_from_row(
         created_at=row.created_at,
         reactions=reactions,
         media=media,
+        system=row.system,
+        forwarded=bool(row.is_forwarded),
     )
 
 
@@ -98,6 +112,10 @@ def conversation_from_row(
     last_read_seq: int,
     member_count: int | None = None,
     seen_up_to: int | None = None,
+    muted: bool = False,
+    pinned: bool = False,
+    archived: bool = False,
+    peer_last_read_seq: int | None = None,
 ) -> Conversation:
     """`seen_up_to`: a past member's last seq; they learn nothing of what came after."""
     return Conversation(
@@ -115,6 +133,10 @@ def conversation_from_row(
         unread=unread,
         last_read_seq=last_read_seq,
         peer=peer,
+        muted=muted,
+        pinned=pinned,
+        archived=archived,
+        peer_last_read_seq=peer_last_read_seq,
     )
 
 

@@ -9,12 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import Principal, User
 from guanxi.clock import Clock
-from guanxi.conversations import past, rules, store_conversations, store_members
+from guanxi.conversations import (
+    past,
+    rules,
+    store_conversations,
+    store_members,
+    system_lines,
+)
 from guanxi.conversations.access import (
     access_active,
     access_manager,
     access_member,
     check_may_message,
+    check_not_imported,
     check_peer_not_blocking,
 )
 from guanxi.conversations.chat_list import chat_list_page, decode_cursor
@@ -28,7 +35,15 @@ from guanxi.conversations.events import (
 )
 from guanxi.conversations.member_list import members_cursor, members_page
 from guanxi.conversations.membership import Membership
-from guanxi.conversations.models import DIRECT, GROUP, Conversation, ConversationPatch, Member
+from guanxi.conversations.models import (
+    DIRECT,
+    GROUP,
+    Conversation,
+    ConversationPatch,
+    Member,
+    SystemLine,
+)
+from guanxi.conversations.own_state import OwnState
 from guanxi.conversations.room import check_room
 from guanxi.conversations.views import conversation_view
 from guanxi.db.database import Database, Tx
@@ -49,6 +64,7 @@ class ConversationService:
         self.events = events
         self.turns = Turns()
         self.membership = Membership(clock, settings, events)
+        self.own_state = OwnState(clock, events)
 
     async def open_direct(self, me: Principal, handle: str) -> tuple[Conversation, bool]:
         """The direct chat with a friend, created on first use. True when it is new."""
@@ -82,6 +98,13 @@ class ConversationService:
             await self.membership.check_size(tx.conn, None, len(members), added.invited)
             await self._check_room(tx.conn, members, me)
             conversation_id = await self._create(tx, GROUP, name, me.user.id, None, members)
+            line = SystemLine(type="created", by=me.user.handle, name=name)
+            await self._say(tx, conversation_id, me, line)
+            if added.joining:
+                who = [u.handle for u in added.joining]
+                await self._say(
+                    tx, conversation_id, me, SystemLine(type="added", by=line["by"], who=who)
+                )
             await self.membership.invite(tx, conversation_id, name, me.user, added.invited)
             return await self._view(tx.conn, conversation_id, me.user.id), added.invited
 
@@ -159,14 +182,43 @@ class ConversationService:
             values["announcement"] = rules.check_announcement(patch.announcement)
 
         async def unit(tx: Tx) -> Conversation:
-            await access_manager(tx.conn, conversation_id, me.user.id)
-            if values:
-                values["updated_at"] = self.clock.now_ms()
-                await store_conversations.update_conversation(tx.conn, conversation_id, values)
-                await self._tell_updated(tx, conversation_id, me)
+            if patch.changes_group or not patch.changes_own:
+                row, _ = await access_manager(tx.conn, conversation_id, me.user.id)
+                changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+                if changed:
+                    await self._change_group(tx, conversation_id, me, changed)
+            if patch.changes_own:
+                await self.own_state.set(tx, conversation_id, me, patch)
             return await self._view(tx.conn, conversation_id, me.user.id)
 
         return await self.db.write(unit)
+
+    async def delete_for_me(self, me: Principal, conversation_id: int) -> None:
+        """Delete a chat for the caller only (own_state.py)."""
+
+        async def unit(tx: Tx) -> None:
+            await self.own_state.clear(tx, conversation_id, me)
+
+        await self.db.write(unit)
+
+    async def _change_group(
+        self, tx: Tx, conversation_id: int, me: Principal, changed: dict[str, Any]
+    ) -> None:
+        """A new name or announcement: stored, told to the members, and a system line each."""
+        await store_conversations.update_conversation(
+            tx.conn, conversation_id, {**changed, "updated_at": self.clock.now_ms()}
+        )
+        await self._tell_updated(tx, conversation_id, me)
+        if "name" in changed:
+            line = SystemLine(type="renamed", by=me.user.handle, name=changed["name"])
+            await self._say(tx, conversation_id, me, line)
+        if "announcement" in changed:
+            on = bool(changed["announcement"])
+            line = SystemLine(type="announcement", by=me.user.handle, on=on)
+            await self._say(tx, conversation_id, me, line)
+
+    async def _say(self, tx: Tx, conversation_id: int, me: Principal, line: SystemLine) -> None:
+        await system_lines.say(tx, self.clock, self.events, conversation_id, me.user.id, line)
 
     async def _tell_updated(self, tx: Tx, conversation_id: int, me: Principal) -> None:
         view = await conversation_view(tx.conn, conversation_id, None)
@@ -185,6 +237,7 @@ class ConversationService:
 
         async def unit(tx: Tx) -> tuple[Conversation, list[User]]:
             conversation, _ = await access_manager(tx.conn, conversation_id, me.user.id)
+            await check_not_imported(tx.conn, conversation_id)
             current = set(await store_members.list_active_member_ids(tx.conn, conversation_id))
             found = await access_users(tx.conn, me.user.id, handles, Purpose.REACH)
             new = [u for u in found if u.id not in current]
@@ -230,6 +283,7 @@ class ConversationService:
         await self.db.write(unit)
 
     async def _leave(self, tx: Tx, conversation: Any, user_id: int, me: Principal) -> None:
+        """Mark them gone, then the system line ("left", "removed"), which they do not see."""
         leaver = await accounts_store.get_user(tx.conn, user_id)
         assert leaver is not None
         recipients = await store_members.list_active_member_ids(tx.conn, conversation.id)
@@ -249,6 +303,10 @@ class ConversationService:
             left_at=self.clock.now_ms(),
             left_view=await past.snapshot(tx.conn, conversation, user_id),
         )
+        if conversation.kind == GROUP:
+            kind = "left" if user_id == me.user.id else "removed"
+            line = SystemLine(type=kind, by=me.user.handle, who=[leaver.handle])
+            await self._say(tx, conversation.id, me, line)
 
     async def _hand_over(self, tx: Tx, conversation_id: int) -> None:
         remaining = await store_members.list_active_members(tx.conn, conversation_id)
@@ -276,10 +334,14 @@ class ConversationService:
             target = await _active_member(tx.conn, conversation_id, handle)
             if target.role == "owner":
                 raise Conflict("The owner's role cannot change.", "is_owner")
+            if target.role == role:
+                return await self._view(tx.conn, conversation_id, me.user.id)
             await store_members.update_member(
                 tx.conn, conversation_id, target.user_id, {"role": role}
             )
             await self._tell_updated(tx, conversation_id, me)
+            line = SystemLine(type="admin", by=me.user.handle, who=[handle], on=role == "admin")
+            await self._say(tx, conversation_id, me, line)
             return await self._view(tx.conn, conversation_id, me.user.id)
 
         return await self.db.write(unit)

@@ -8,9 +8,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts import store as accounts_store
-from guanxi.accounts.models import Principal
+from guanxi.accounts.models import Principal, User
 from guanxi.clock import Clock
-from guanxi.conversations import rules, store_conversations, store_members, store_messages
+from guanxi.conversations import (
+    receipts,
+    rules,
+    store_conversations,
+    store_members,
+    store_messages,
+)
 from guanxi.conversations.access import (
     access_active,
     access_member,
@@ -31,9 +37,11 @@ from guanxi.conversations.events import (
     ReactionPayload,
 )
 from guanxi.conversations.hydrate import hydrate, load_message
-from guanxi.conversations.models import DIRECT, GROUP, Member, Message, Quote
+from guanxi.conversations.models import DIRECT, GROUP, SYSTEM, Member, Message, Quote
 from guanxi.conversations.rows import quote_from_row
+from guanxi.conversations.typing_signal import announce_typing
 from guanxi.db.database import Database, Tx
+from guanxi.db.keyset import Page
 from guanxi.errors import Conflict, Forbidden, InvalidInput, NotFound
 from guanxi.eventlog.event_type import EventType
 from guanxi.eventlog.service import EventLog, Ref
@@ -123,6 +131,7 @@ class MessageService:
         reply: Quote | None,
         mentions: list[str],
         media: MediaRef | None = None,
+        forwarded: bool = False,
     ) -> Message:
         now = self.clock.now_ms()
         seq = await store_conversations.next_seq(tx.conn, conversation_id, now)
@@ -138,6 +147,7 @@ class MessageService:
             mentions=mentions,
             media_id=draft.media_id,
             created_at=now,
+            is_forwarded=forwarded,
         )
         return Message(
             id=message_id,
@@ -153,6 +163,7 @@ class MessageService:
             recalled_at=None,
             created_at=now,
             media=media,
+            forwarded=forwarded,
         )
 
     async def _reply_quote(
@@ -206,10 +217,23 @@ class MessageService:
                 high=high,
                 limit=limit + 1,
                 oldest_first=after is not None,
+                viewer_id=me.user.id,
             )
             has_more = len(rows) > limit
             rows = sorted(rows[:limit], key=lambda r: r.seq, reverse=True)
-            return MessagePage(await hydrate(conn, conversation_id, rows, member), has_more)
+            shown = await hydrate(conn, conversation_id, rows, member)
+            counted = await receipts.with_read_counts(conn, conversation, member, shown)
+            return MessagePage(counted, has_more)
+
+    async def list_readers(
+        self, me: Principal, conversation_id: int, seq: int, cursor: str | None, limit: int
+    ) -> Page[User]:
+        """Who has read one message (receipts.py): active members, inside their window."""
+        after = receipts.decode_cursor(cursor)
+        async with self.db.read() as conn:
+            conversation, member = await access_active(conn, conversation_id, me.user.id)
+            await check_peer_not_blocking(conn, conversation, me.user.id)
+            return await receipts.readers_page(conn, conversation, member, seq, after, limit)
 
     async def edit_message(
         self, me: Principal, conversation_id: int, seq: int, text: str
@@ -265,7 +289,7 @@ class MessageService:
         """The conversation and a message of the caller's, still there to change."""
         conversation, member = await access_active(conn, conversation_id, me.user.id)
         row = await self._visible_row(conn, member, conversation_id, seq)
-        if row.sender_id != me.user.id:
+        if row.sender_id != me.user.id or row.kind == SYSTEM:
             raise Forbidden("Only the sender may change a message.", "not_sender")
         if row.recalled_at is not None:
             raise Conflict("This message was recalled.", "recalled")
@@ -310,6 +334,8 @@ class MessageService:
             row = await self._visible_row(tx.conn, member, conversation_id, seq)
             if row.recalled_at is not None:
                 raise Conflict("This message was recalled.", "recalled")
+            if row.kind == SYSTEM:
+                raise Conflict("A system entry takes no reactions.", "system_entry")
             now = self.clock.now_ms()
             if add:
                 await self._check_reaction_room(tx.conn, row.id, me.user.id, emoji)
@@ -385,3 +411,7 @@ class MessageService:
             return seq
 
         return await self.db.write(unit)
+
+    async def typing(self, me: Principal, conversation_id: int) -> None:
+        """Tell the other member of a direct chat that `me` is typing (typing_signal.py)."""
+        await announce_typing(self.db, self.events, me, conversation_id)

@@ -70,18 +70,34 @@ async def next_seq(conn: AsyncConnection, conversation_id: int, now: int) -> int
 
 
 async def list_conversations_of(
-    conn: AsyncConnection, user_id: int, before: tuple[int, int] | None, limit: int
+    conn: AsyncConnection, user_id: int, before: tuple[int, int, int] | None, limit: int
 ) -> list[sa.Row[Any]]:
-    """A page of the user's active conversations with their membership, latest activity
-    first: those whose (updated_at, id) comes after `before` in that order."""
+    """A page of the user's active conversations with their membership, pinned ones first,
+    then latest activity first: those whose (pinned, updated_at, id) comes after `before` in
+    that order. A chat the user deleted for themselves is left out until something new is
+    said in it."""
     m = conversation_members.c
     c = conversations.c
+    pinned = sa.case((m.is_pinned, 1), else_=0).label("pinned")
     query = (
-        sa.select(conversations, m.last_read_seq, m.joined_seq)
+        sa.select(
+            conversations,
+            m.last_read_seq,
+            m.joined_seq,
+            m.is_muted,
+            m.is_pinned,
+            m.is_archived,
+            m.cleared_seq,
+            pinned,
+        )
         .join(conversation_members, m.conversation_id == c.id)
-        .where(m.user_id == user_id, m.left_seq.is_(None))
+        .where(
+            m.user_id == user_id,
+            m.left_seq.is_(None),
+            sa.or_(m.cleared_seq == 0, c.last_seq > m.cleared_seq),
+        )
     )
     if before is not None:
-        query = query.where(sa.tuple_(c.updated_at, c.id) < sa.tuple_(*before))
-    query = query.order_by(c.updated_at.desc(), c.id.desc()).limit(limit)
+        query = query.where(sa.tuple_(pinned, c.updated_at, c.id) < sa.tuple_(*before))
+    query = query.order_by(pinned.desc(), c.updated_at.desc(), c.id.desc()).limit(limit)
     return list((await conn.execute(query)).all())

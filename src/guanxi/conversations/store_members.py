@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.accounts.tables import users
 from guanxi.conversations.models import LeftView, Member
 from guanxi.conversations.rows import member_from_row
 from guanxi.conversations.tables import conversation_members, conversations
@@ -36,6 +37,9 @@ async def upsert_member(
         "left_at": None,
         "left_view": None,
         "last_read_seq": joined_seq,
+        "cleared_seq": 0,
+        "is_pinned": False,
+        "is_archived": False,
     }
     existing = await get_member(conn, conversation_id, user_id)
     if existing is None:
@@ -71,6 +75,10 @@ _MEMBERSHIP = Prepared(
         m.left_event,
         m.last_read_seq,
         m.left_at,
+        m.is_muted,
+        m.is_pinned,
+        m.is_archived,
+        m.cleared_seq,
     )
     .join(conversation_members, m.conversation_id == conversations.c.id)
     .where(conversations.c.id == sa.bindparam("cid"), m.user_id == sa.bindparam("uid"))
@@ -229,3 +237,14 @@ async def exists_active_joined_since(conn: AsyncConnection, conversation_id: int
         m.conversation_id == conversation_id, m.left_seq.is_(None), m.joined_seq >= seq
     )
     return (await conn.execute(query.limit(1))).first() is not None
+
+
+async def exists_placeholder_member(conn: AsyncConnection, conversation_id: int) -> bool:
+    """Whether someone an import brought (a placeholder) is a member: an imported chat."""
+    query = (
+        sa.select(sa.literal(1))
+        .select_from(conversation_members.join(users, users.c.id == m.user_id))
+        .where(m.conversation_id == conversation_id, users.c.is_placeholder.is_(True))
+        .limit(1)
+    )
+    return (await conn.execute(query)).first() is not None

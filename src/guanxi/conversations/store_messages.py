@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import users
-from guanxi.conversations.tables import conversation_members, conversations, messages, reactions
+from guanxi.conversations.models import SYSTEM
+from guanxi.conversations.tables import (
+    conversation_members,
+    conversations,
+    hidden_messages,
+    messages,
+    reactions,
+)
 from guanxi.conversations.window import window_clause
 from guanxi.db.prepared import Prepared
 
@@ -30,6 +37,7 @@ INSERTED = (
     "mentions",
     "media_id",
     "created_at",
+    "is_forwarded",
 )
 _INSERT = Prepared(
     sa.insert(messages).values({name: sa.bindparam(name) for name in INSERTED}).returning(msg.id)
@@ -48,6 +56,13 @@ async def insert_message(conn: AsyncConnection, **values: Any) -> int:
     return int(await _INSERT.scalar(conn, values))
 
 
+async def insert_system_line(conn: AsyncConnection, **values: Any) -> int:
+    """Insert a group's system line (conversation_id, seq, sender_id, text, system,
+    created_at)."""
+    query = sa.insert(messages).values(kind=SYSTEM, mentions=[], **values).returning(msg.id)
+    return int((await conn.execute(query)).scalar_one())
+
+
 async def get_message(conn: AsyncConnection, conversation_id: int, seq: int) -> sa.Row[Any] | None:
     query = WITH_SENDER.where(msg.conversation_id == conversation_id, msg.seq == seq)
     return (await conn.execute(query)).first()
@@ -61,6 +76,16 @@ async def get_seq_by_client_id(
     return int(seq) if seq is not None else None
 
 
+def not_hidden(user_id: Any) -> sa.ColumnElement[bool]:
+    """SQL: the message (`messages` in the query) was not deleted by this user for
+    themselves; `user_id` a value or a column."""
+    h = hidden_messages.c
+    found = sa.exists().where(
+        h.user_id == user_id, h.conversation_id == msg.conversation_id, h.seq == msg.seq
+    )
+    return ~found.correlate_except(hidden_messages)  # the rest comes from the outer query
+
+
 async def list_messages(
     conn: AsyncConnection,
     conversation_id: int,
@@ -69,9 +94,13 @@ async def list_messages(
     high: int | None,
     limit: int,
     oldest_first: bool,
+    viewer_id: int | None = None,
 ) -> list[sa.Row[Any]]:
-    """Messages with low < seq (< high), the newest (or oldest) `limit` of them."""
+    """Messages with low < seq (< high), the newest (or oldest) `limit` of them; those the
+    viewer deleted for themselves left out."""
     query = WITH_SENDER.where(msg.conversation_id == conversation_id, msg.seq > low)
+    if viewer_id is not None:
+        query = query.where(not_hidden(viewer_id))
     if high is not None:
         query = query.where(msg.seq < high)
     order = msg.seq.asc() if oldest_first else msg.seq.desc()
@@ -138,6 +167,7 @@ async def count_unread(
         window_clause(msg.seq, after_seq, until_seq),
         msg.sender_id != reader_id,
         msg.recalled_at.is_(None),
+        msg.kind != SYSTEM,
     )
     counted = sa.select(sa.func.count()).select_from(query.limit(UNREAD_COUNT_MAX).subquery())
     return int((await conn.execute(counted)).scalar_one())
@@ -157,6 +187,7 @@ async def count_unread_of(
             window_clause(msg.seq, member.last_read_seq, member.left_seq),
             msg.sender_id != reader_id,
             msg.recalled_at.is_(None),
+            msg.kind != SYSTEM,
         )
         .limit(UNREAD_COUNT_MAX)
         .correlate(conversation_members)
@@ -252,3 +283,36 @@ async def list_reactions(
     if until is not None:
         query = query.where(r.created_at <= until)
     return [(int(a), b, c) for a, b, c in (await conn.execute(query)).all()]
+
+
+async def insert_hidden(
+    conn: AsyncConnection, user_id: int, conversation_id: int, seqs: list[int], now: int
+) -> list[int]:
+    """Delete these messages for the user only; returns the seqs newly hidden."""
+    h = hidden_messages.c
+    query = sa.select(h.seq).where(
+        h.user_id == user_id, h.conversation_id == conversation_id, h.seq.in_(seqs)
+    )
+    already = set((await conn.execute(query)).scalars())
+    new = sorted(set(seqs) - already)
+    if new:
+        rows = [
+            {"user_id": user_id, "conversation_id": conversation_id, "seq": seq, "created_at": now}
+            for seq in new
+        ]
+        await conn.execute(sa.insert(hidden_messages), rows)
+    return new
+
+
+async def list_hidden_among(
+    conn: AsyncConnection, user_id: int, keys: Iterable[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Which of these (conversation_id, seq) the user deleted for themselves."""
+    wanted = list(set(keys))
+    if not wanted:
+        return set()
+    h = hidden_messages.c
+    query = sa.select(h.conversation_id, h.seq).where(
+        h.user_id == user_id, sa.tuple_(h.conversation_id, h.seq).in_(wanted)
+    )
+    return {(int(c), int(s)) for c, s in (await conn.execute(query)).all()}

@@ -38,6 +38,11 @@ conversation_members = sa.Table(
     sa.Column("left_at", sa.BigInteger, nullable=True),
     sa.Column("left_view", sa.JSON, nullable=True),  # the group as it was when they left
     sa.Column("last_read_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("is_muted", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_pinned", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("is_archived", sa.Boolean, nullable=False, server_default=sa.false()),
+    # deleted for this member up to here: their history starts after it
+    sa.Column("cleared_seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_conversation_members_user", "user_id"),
     # active memberships only: the chat list and the cap per user; member pages and counts
     sa.Index(
@@ -74,9 +79,20 @@ messages = sa.Table(
     sa.Column("edit_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("recalled_at", sa.BigInteger, nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("system", sa.JSON, nullable=True),  # a group's system line, as data (SystemLine)
+    sa.Column("is_forwarded", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
     sa.UniqueConstraint("conversation_id", "sender_id", "client_id", name="uq_messages_client_id"),
     sa.Index("ix_messages_media", "media_id"),
+)
+
+hidden_messages = sa.Table(  # messages a member deleted for themselves
+    "hidden_messages",
+    metadata,
+    sa.Column("user_id", REF, sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("conversation_id", REF, primary_key=True),  # no foreign key: an import's
+    sa.Column("seq", sa.BigInteger, primary_key=True),  # clean-up may drop its conversation
+    sa.Column("created_at", sa.BigInteger, nullable=False),
 )
 
 reactions = sa.Table(

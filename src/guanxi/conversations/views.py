@@ -12,6 +12,7 @@ from guanxi.accounts.models import User
 from guanxi.conversations import past, store_conversations, store_members, store_messages
 from guanxi.conversations.hydrate import load_message
 from guanxi.conversations.models import DIRECT, Conversation, Member, Message
+from guanxi.conversations.receipts import peer_reads
 from guanxi.conversations.rows import conversation_from_row
 from guanxi.errors import NotFound
 
@@ -38,7 +39,7 @@ async def conversation_view(
     users = await accounts_store.list_users(conn, [m.user_id for m in member_rows] + _owner(row))
     members = [(users[m.user_id], m.role) for m in member_rows if m.user_id in users]
     peer = _peer(row, [u for u, _ in members], viewer_id)
-    last_read, unread, last, seen_up_to = 0, 0, None, None
+    last_read, unread, last, seen_up_to, peer_read = 0, 0, None, None, None
     if member is not None and viewer_id is not None:
         last_read = member.last_read_seq
         unread = await store_messages.count_unread(
@@ -46,6 +47,8 @@ async def conversation_view(
         )
         last = await _last_visible(conn, row, member)
         seen_up_to = member.left_seq
+        if row.kind == DIRECT and member.active:
+            peer_read = (await peer_reads(conn, viewer_id, [conversation_id])).get(conversation_id)
     return conversation_from_row(
         row,
         owner=users.get(row.owner_id) if row.owner_id is not None else None,
@@ -55,6 +58,10 @@ async def conversation_view(
         unread=unread,
         last_read_seq=last_read,
         seen_up_to=seen_up_to,
+        muted=member.is_muted if member is not None else False,
+        pinned=member.is_pinned if member is not None else False,
+        archived=member.is_archived if member is not None else False,
+        peer_last_read_seq=peer_read,
     )
 
 

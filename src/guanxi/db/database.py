@@ -9,7 +9,14 @@ still commit. So a unit may run more than once before it commits: it must have n
 except through its `Tx` (statements, and callbacks registered with `on_commit`).
 
 So the database sees one writer (SQLite's own rule) and a burst of sends costs one fsync,
-yet nothing is acknowledged before it is on disk.
+yet nothing is acknowledged before it is on disk. On PostgreSQL every write transaction
+first takes one advisory lock (`take_writer_lock`), so that with several workers, too, one
+write transaction runs at a time: events are numbered in the order they commit.
+
+Reads take a connection of a small pool, first come first served (`read_slots` at once): a
+read that waits longer than `read_wait_seconds` raises `ReadsBusy`, which the web edge answers
+with 503 and `Retry-After` (a socket: close code 1013, "try again later") — an overloaded
+server says so at once instead of failing with the pool's own timeout, a 500.
 """
 
 from __future__ import annotations
@@ -20,13 +27,29 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from guanxi.db.dialects import create_engine, is_sqlite
+from guanxi.db.dialects import create_engine, is_sqlite, take_writer_lock, unreachable
+from guanxi.errors import Unavailable
 
 T = TypeVar("T")
 TRUNCATE_DELAY_SECONDS = 1.0  # at most one WAL truncation a second, however much is erased
 TRUNCATE_BUSY_MS = 50  # how long a truncation waits for readers of older snapshots, per try
+READ_WAIT_SECONDS = 10.0
+BUSY_RETRY_AFTER = 2  # seconds a refused caller is told to wait
+
+
+class ReadsBusy(Exception):
+    """No read connection came free in time: the server is overloaded, not broken."""
+
+    retry_after = BUSY_RETRY_AFTER
+
+    def __init__(self) -> None:
+        super().__init__("The server is busy: try again in a few seconds.")
+
+
+UNREACHABLE = "The database cannot be reached just now; try again in a moment."
 
 
 @dataclass
@@ -62,10 +85,20 @@ class _Pending:
 
 class Database:
     def __init__(
-        self, url: str, *, batch_max: int = 256, attach: tuple[str, str] | None = None
+        self,
+        url: str,
+        *,
+        batch_max: int = 256,
+        attach: tuple[str, str] | None = None,
+        read_slots: int | None = None,
+        read_wait_seconds: float = READ_WAIT_SECONDS,
     ) -> None:
-        """`attach`: on SQLite, a (file, schema name) every reading connection attaches."""
+        """`attach`: on SQLite, a (file, schema name) every reading connection attaches.
+        `read_slots`: reads at once (at most the pool's size, which is the default)."""
         self.url = url
+        self.read_wait_seconds = read_wait_seconds
+        self._read_slots_wanted = read_slots
+        self._read_slots: asyncio.Semaphore | None = None
         self.attach = attach
         self.is_sqlite = is_sqlite(url)
         self.batch_max = batch_max
@@ -82,6 +115,10 @@ class Database:
 
     async def start(self) -> None:
         self._reader = create_engine(self.url, writer=False, attach=self.attach)
+        pool: Any = self._reader.pool
+        capacity = pool.size() + max(0, getattr(pool, "_max_overflow", 0))
+        wanted = self._read_slots_wanted or capacity
+        self._read_slots = asyncio.Semaphore(max(1, min(wanted, capacity)))
         self._writer = create_engine(self.url, writer=True)
         self._task = asyncio.create_task(self._write_loop(), name="guanxi-writer")
 
@@ -100,16 +137,57 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A connection in one read transaction (a consistent snapshot)."""
-        assert self._reader is not None, "database not started"
-        async with self._reader.connect() as conn:
+        """A connection in one read transaction (a consistent snapshot). `ReadsBusy` when
+        none came free within `read_wait_seconds` (the waiters are served in order)."""
+        assert self._reader is not None and self._read_slots is not None, "database not started"
+        if self._read_slots.locked():
+            try:
+                async with asyncio.timeout(self.read_wait_seconds):
+                    await self._read_slots.acquire()
+            except TimeoutError:
+                raise ReadsBusy() from None
+        else:
+            await self._read_slots.acquire()  # free: returns at once
+        try:
+            if self.is_sqlite:
+                async with self._inline_read() as conn:
+                    yield conn
+            else:
+                async with self._reader.connect() as conn:
+                    yield conn
+        except PoolTimeout:  # the pool's own wait (another engine user held it): same answer
+            raise ReadsBusy() from None
+        except Exception as error:
+            if unreachable(error):
+                raise Unavailable(UNREACHABLE) from error
+            raise
+        finally:
+            self._read_slots.release()
+
+    @contextlib.asynccontextmanager
+    async def _inline_read(self) -> AsyncIterator[AsyncConnection]:
+        """On SQLite every read call completes at once (db/inline_sqlite.py), so the
+        connection goes back to the pool at once too. `async with engine.connect()` closes
+        it in a task of its own (`asyncio.shield`): the reader waited a loop iteration to
+        give it back, and with thousands of sockets ready an iteration is long — four reads
+        per iteration for the whole server, the reconnect storm's bottleneck."""
+        assert self._reader is not None
+        conn = await self._reader.connect()
+        try:
             yield conn
+        finally:
+            await conn.close()
 
     async def write(self, unit: WriteUnit[T]) -> T:
         """Run `unit` in the writer's transaction; return once it is committed to disk."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Pending(unit, future))
-        return await asyncio.shield(future)
+        try:
+            return await asyncio.shield(future)
+        except Exception as error:
+            if unreachable(error):
+                raise Unavailable(UNREACHABLE) from error
+            raise
 
     async def _write_loop(self) -> None:
         while True:
@@ -170,6 +248,7 @@ class Database:
         assert self._writer is not None
         async with self._writer.connect() as conn:
             transaction = await conn.begin()
+            await take_writer_lock(conn)
             for pending in batch:
                 pending.tx = Tx(conn)
                 try:
@@ -185,6 +264,7 @@ class Database:
     async def _commit_each_in_savepoint(self, batch: list[_Pending]) -> None:
         assert self._writer is not None
         async with self._writer.connect() as conn, conn.begin():
+            await take_writer_lock(conn)
             for pending in batch:
                 await self._run_unit(conn, pending, alone=len(batch) == 1)
 

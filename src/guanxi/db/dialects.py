@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from guanxi.db.inline_sqlite import BUSY_TIMEOUT_MS  # importing it registers sqlite+guanxi
 
@@ -15,6 +16,46 @@ JSON_CODEC: dict[str, Any] = {
     "json_serializer": lambda value: orjson.dumps(value).decode(),
     "json_deserializer": orjson.loads,
 }
+
+
+# PostgreSQL's answers that mean "not reachable now" rather than "this statement is wrong": the
+# connection is gone or cannot be made, the server is shutting down, restarting or recovering.
+_UNREACHABLE = (
+    ConnectionError,  # refused, reset, broken pipe: the socket itself
+    asyncpg.PostgresConnectionError,  # class 08, and a connection that no longer exists
+    asyncpg.CannotConnectNowError,  # starting up, or recovering after a crash
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+)
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether a PostgreSQL error means the database is out of reach (down, restarting, the
+    connection cut), judged from the error and what it wraps. SQLite is a file: never."""
+    seen: BaseException | None = error
+    for _ in range(6):  # SQLAlchemy's wrapper, the adapter's, the driver's
+        if seen is None:
+            return False
+        if isinstance(seen, _UNREACHABLE) or getattr(seen, "connection_invalidated", False):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
+
+
+# The key of the lock every write transaction on PostgreSQL takes first (an advisory lock is
+# per database, so communities in other databases of one server do not share it).
+WRITER_LOCK = 0x6775_616E_7869  # "guanxi"
+_TAKE_WRITER_LOCK = sa.text(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
+async def take_writer_lock(conn: AsyncConnection) -> None:
+    """First thing in a write transaction: wait until no other writer, of this process or
+    another, is in one; held until this one commits or rolls back. SQLite's `BEGIN IMMEDIATE`
+    (the writer engine's) does the same there, so nothing is sent on SQLite. With one write
+    transaction at a time over every worker, events take their ids (`max + 1`) in the order
+    they commit: see docs/architecture.md, "Events: a durable log, a cursor"."""
+    if conn.dialect.name != "sqlite":
+        await conn.execute(_TAKE_WRITER_LOCK)
 
 
 def is_sqlite(url: str) -> bool:

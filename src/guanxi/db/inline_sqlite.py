@@ -152,7 +152,9 @@ class InlineConnection:
         self.stop()
 
     def stop(self) -> None:
-        self._commits.close()
+        # a commit or a WAL truncation still running on the commit thread finishes first:
+        # closing the connection under it crashed the process (SQLite is not safe for that)
+        self._commits.close(wait=True)
         if self._connection is not None:
             self._conn.close()
             self._connection = None

@@ -94,6 +94,7 @@ async def empty_user(conn: AsyncConnection, user_id: int, now: int) -> list[int]
             password_hash=None,
             deleted_at=now,
             moments_visible="all",
+            avatar_media_id=None,  # the picture's item is collected as any unused upload
         )
     )
     return ended

@@ -24,12 +24,15 @@ class EventType(Generic[P]):
 
     `to` says in a sentence whom the event addresses. `logged` is False for a control event,
     which is published to the live feeds past the log: never stored, never replayed, never
-    sent to a device as a frame (`session.ended`)."""
+    sent to a device as a frame (`session.ended`) unless `framed`: a framed control event
+    reaches the live sockets of its recipients as a frame without a cursor (`typing.started`),
+    and a device that was not connected never learns of it."""
 
     name: str
     payload: type[P]
     to: str
     logged: bool = True
+    framed: bool = False
 
     def __post_init__(self) -> None:
         if not NAME.fullmatch(self.name):

@@ -63,6 +63,6 @@ def publish_control(
     broker: Broker, type: EventType[P], payload: P, *, recipients: Iterable[int]
 ) -> None:
     """Publish a control event (not `logged`) to the live feeds of every worker, past the log:
-    cursor 0, never stored, never replayed."""
+    cursor 0, never stored, never replayed (a `framed` one reaches live sockets as a frame)."""
     assert not type.logged, f"{type.name} belongs in the log: record it"
     broker.publish(Envelope(0, type.name, cast(dict[str, Any], payload), tuple(recipients)))

@@ -12,8 +12,15 @@ from guanxi.db.prepared import Prepared
 from guanxi.eventlog.tables import event_horizon, events
 
 _COLUMNS = ("type", "payload", "created_at", "user_id", "conversation_id", "ref_kind", "ref_id")
+# The next id is the newest + 1, read in the statement: write transactions run one at a time
+# (SQLite's BEGIN IMMEDIATE, PostgreSQL's writer lock), so ids are gap-free and in commit
+# order, and a unit rolled back to its savepoint gives its ids back. (SQLite's rowid does the
+# same; a PostgreSQL sequence hands ids out at insert time, in no order of commit.)
+_NEXT_ID = sa.select(sa.func.coalesce(sa.func.max(events.c.id), 0) + 1).scalar_subquery()
 _INSERT = Prepared(
-    sa.insert(events).values({name: sa.bindparam(name) for name in _COLUMNS}).returning(events.c.id)
+    sa.insert(events)
+    .values({"id": _NEXT_ID, **{name: sa.bindparam(name) for name in _COLUMNS}})
+    .returning(events.c.id)
 )
 
 

@@ -75,6 +75,17 @@ class MediaCollector:
             log.info("media collected: %d items, %d blobs", len(deleted), blobs)
         return Collected(len(deleted), blobs)
 
+    async def discard(self, media_ids: list[str]) -> int:
+        """Delete these items at once, without the grace period, if no referrer carries them,
+        and their files that no other item serves: how many files were deleted."""
+        async with self.db.read() as conn:
+            candidates = list((await store.list_media(conn, media_ids)).values())
+        if not candidates:
+            return 0
+        deleted = await self.db.write(lambda tx: self._delete_unused(tx, candidates))
+        hashes = {sha for item in deleted for sha in _blobs_of(item)}
+        return await self._delete_blobs(hashes, self.clock.now_ms() + 1)
+
     async def _unused_items(self, cutoff: int) -> list[Media]:
         limit = self.settings.media_collect_batch
         async with self.db.read() as conn:

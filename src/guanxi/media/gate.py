@@ -2,7 +2,9 @@
 
 The worker pool is shared: without a bound, one user's six large PNGs filled both workers and
 a small photo from someone else waited 11 s behind them. With `GUANXI_MEDIA_JOBS_PER_USER`
-(1) a user's uploads queue behind each other, and other users' go to the free workers.
+(1) a user's uploads queue behind each other, and other users' go to the free workers. Only
+what a worker decodes (an image, a recording) takes a slot: a plain file, probed from its
+first bytes, needs no worker (`MediaService._receive`).
 """
 
 from __future__ import annotations

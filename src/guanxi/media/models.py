@@ -35,6 +35,7 @@ class MediaRef:
     width: int | None
     height: int | None
     duration_ms: int | None
+    filename: str = ""  # a file's name; "" for the other kinds (names.py)
 
     def to_wire(self) -> dict[str, Any]:
         duration = None if self.duration_ms is None else self.duration_ms / 1000
@@ -46,6 +47,7 @@ class MediaRef:
             "width": self.width,
             "height": self.height,
             "duration": duration,
+            "filename": self.filename,
         }
 
 
@@ -77,6 +79,7 @@ class Media:
             width=self.width,
             height=self.height,
             duration_ms=self.duration_ms,
+            filename=self.filename if self.kind == FILE else "",
         )
 
     def to_wire(self) -> dict[str, Any]:

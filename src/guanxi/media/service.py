@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import secrets
-import unicodedata
 import uuid
-from collections.abc import AsyncIterator
-from typing import Protocol
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,24 +21,17 @@ from guanxi.media.collector import MediaCollector
 from guanxi.media.gate import PerUserGate
 from guanxi.media.images import ImageLimits, Renditions, render
 from guanxi.media.models import DERIVED_MIME, FILE, IMAGE, VIDEO, Blob, Media, Probe
+from guanxi.media.names import clean_filename, served_name
 from guanxi.media.poster import clean_recording
-from guanxi.media.probe import contradicts, probe_av, sniff_image
+from guanxi.media.probe import contradicts, demuxer_for, probe_av, sniff_image
 from guanxi.media.spool import Spool
 from guanxi.media.storage import MediaStorage
+from guanxi.media.uploads import Record, UploadSource, receive
 from guanxi.media.workers import MediaWorkers
 from guanxi.settings import Settings
 
-FILENAME_MAX = 255
-
-
-class UploadSource(Protocol):
-    """An upload as the edge receives it. `filename` and `declared_type` are known once
-    `chunks()` has been read to the end."""
-
-    filename: str
-    declared_type: str
-
-    def chunks(self) -> AsyncIterator[bytes]: ...
+BATCH_FILES = 8  # an upload_batch's files received at once
+T = TypeVar("T")
 
 
 class MediaService:
@@ -56,9 +48,9 @@ class MediaService:
         self.collector = MediaCollector(db, clock, settings, storage, self.referrers)
 
     async def start(self) -> None:
-        """Make the store's folders (owner-only) and start collecting unused media."""
+        """Make the store's folders (owner-only). Collecting unused media (`collector`) is
+        started by the worker holding its lease (services.py)."""
         await asyncio.to_thread(self.storage.prepare)
-        self.collector.periodic.start()
 
     async def stop(self) -> None:
         """Stop the collector and the worker processes."""
@@ -69,27 +61,33 @@ class MediaService:
         """Stop the worker processes."""
         self.workers.close()
 
+    def start_workers(self) -> None:
+        """Start the worker processes now, in the background, if they are not running: for a
+        job about to send them files (an import), which would otherwise wait for their start
+        (~1 s: new interpreters importing the server's modules) at its first image or
+        recording."""
+        self.workers.start()
+
     def add_referrer(self, referrer: MediaReferrer) -> None:
         """Let another domain (messages, moments) vouch that a user may see an item."""
         self.referrers.append(referrer)
 
-    async def upload(self, owner_id: int, source: UploadSource) -> Media:
-        """Receive, check, store (bytes on disk first), then record the item."""
+    async def upload(
+        self, owner_id: int, source: UploadSource, *, images_only: bool = False
+    ) -> Media:
+        """Receive, check, store (bytes on disk first), then record the item. `images_only`
+        (a profile picture): anything but an image is refused before a byte of it is stored."""
         async with self.db.read() as conn:
             self._check_quota(await store.sum_served_size(conn, owner_id), 0)
-        spool = Spool(
-            self.storage.staging_dir(),
-            self.settings.media_image_max_bytes,
-            self.settings.media_max_bytes,
-        )
+        spool = await self._spool(source)
         try:
-            async for chunk in source.chunks():
-                spool.write(chunk)
-            spool.close()
-            if spool.size == 0:
-                raise InvalidInput("The file is empty.", "empty_file")
-            async with self.gate.slot(owner_id):
-                item = await self._store(owner_id, spool, source)
+            if images_only and sniff_image(spool.head) is None:
+                raise InvalidInput(
+                    "A picture must be an image (JPEG, PNG, WebP, GIF, HEIC, AVIF).", "media_kind"
+                )
+            async with self.db.read() as conn:
+                earlier = await store.get_media_by_owner_sha256(conn, owner_id, spool.sha256)
+            item = await self._checked(owner_id, spool, source, earlier)
         finally:
             spool.discard()
 
@@ -100,6 +98,108 @@ class MediaService:
 
         return await self.db.write(unit)
 
+    async def upload_batch(
+        self, owner_id: int, sources: list[UploadSource], record: Record | None = None
+    ) -> list[Media | DomainError]:
+        """`upload` for the files of one job (an import), recorded in ONE write unit (with
+        `record`'s statements, if given, for the items it stores): each file gets its item or
+        the error `upload` would have raised for it. The same checks file by file (size,
+        kind, cleaning, the per-user gate for what a worker decodes); the quota as if they
+        came one after the other — a file is refused when the owner's use plus the files
+        accepted before it would pass it — summed once. BATCH_FILES files at a time are
+        received at once (so their blobs' fsyncs overlap) and their owner's earlier uploads of
+        the same bytes looked up in one query (docs/architecture.md)."""
+        async with self.db.read() as conn:
+            try:
+                self._check_quota(await store.sum_served_size(conn, owner_id), 0)
+            except TooLarge as error:  # full already: each would have been refused
+                return [error for _ in sources]
+        received: list[Media | DomainError] = []
+        for start in range(0, len(sources), BATCH_FILES):
+            received += await self._receive_group(owner_id, sources[start : start + BATCH_FILES])
+
+        async def unit(tx: Tx) -> list[Media | DomainError]:
+            results = self._within_quota(await store.sum_served_size(tx.conn, owner_id), received)
+            stored = [r for r in results if isinstance(r, Media)]
+            await store.insert_media_many(tx.conn, stored)
+            if record is not None and stored:
+                await record(tx.conn, stored)
+            return results
+
+        return await self.db.write(unit)
+
+    async def _receive_group(
+        self, owner_id: int, sources: list[UploadSource]
+    ) -> list[Media | DomainError]:
+        """Spool the files at once, look up the owner's earlier uploads of their bytes in one
+        query, then check and store them at once: each one's item or its refusal."""
+        spooling: list[asyncio.Task[Spool | DomainError]] = []
+        try:
+            async with asyncio.TaskGroup() as group:
+                spooling = [group.create_task(_or_error(self._spool(s))) for s in sources]
+            spools = [task.result() for task in spooling]
+            hashes = [s.sha256 for s in spools if isinstance(s, Spool)]
+            async with self.db.read() as conn:
+                earlier = await store.list_media_by_owner_sha256(conn, owner_id, hashes)
+            async with asyncio.TaskGroup() as group:
+                checking = [
+                    group.create_task(self._check_spooled(owner_id, spool, source, earlier))
+                    for spool, source in zip(spools, sources, strict=True)
+                ]
+            return [task.result() for task in checking]
+        finally:
+            for task in spooling:
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    spooled = task.result()
+                    if isinstance(spooled, Spool):
+                        spooled.discard()
+
+    async def _check_spooled(
+        self,
+        owner_id: int,
+        spool: Spool | DomainError,
+        source: UploadSource,
+        earlier: dict[str, Media],
+    ) -> Media | DomainError:
+        if not isinstance(spool, Spool):
+            return spool
+        return await _or_error(self._checked(owner_id, spool, source, earlier.get(spool.sha256)))
+
+    def _within_quota(
+        self, used: int, received: list[Media | DomainError]
+    ) -> list[Media | DomainError]:
+        """The quota applied file by file, in order: a file that would pass it is refused."""
+        results: list[Media | DomainError] = []
+        for item in received:
+            if isinstance(item, Media):
+                try:
+                    self._check_quota(used, item.served_size)
+                except TooLarge as error:
+                    results.append(error)
+                    continue
+                used += item.served_size
+            results.append(item)
+        return results
+
+    async def _spool(self, source: UploadSource) -> Spool:
+        return await receive(
+            source,
+            self.storage.staging_dir(),
+            self.settings.media_image_max_bytes,
+            self.settings.media_max_bytes,
+        )
+
+    async def _checked(
+        self, owner_id: int, spool: Spool, source: UploadSource, earlier: Media | None
+    ) -> Media:
+        """Check a spooled upload and store its blobs: the item to record. Content a worker
+        decodes (an image, a recording) waits for the owner's slot of the gate; a plain file
+        needs no worker and no slot. `earlier`: the owner's earlier upload of the same bytes."""
+        if sniff_image(spool.head) is None and demuxer_for(spool.head) is None:
+            return await self._store(owner_id, spool, source, earlier)
+        async with self.gate.slot(owner_id):
+            return await self._store(owner_id, spool, source, earlier)
+
     def _check_quota(self, used: int, adding: int) -> None:
         quota = self.settings.media_quota_bytes
         if used + adding > quota or (adding == 0 and used >= quota):
@@ -108,8 +208,10 @@ class MediaService:
                 "quota_exceeded",
             )
 
-    async def _store(self, owner_id: int, spool: Spool, source: UploadSource) -> Media:
-        template = await self._earlier(owner_id, spool.sha256)
+    async def _store(
+        self, owner_id: int, spool: Spool, source: UploadSource, earlier: Media | None
+    ) -> Media:
+        template = await self._reusable(earlier)
         if template is not None:
             _check_declared(source.declared_type, template.kind, template.mime)
         else:
@@ -124,11 +226,9 @@ class MediaService:
             created_at=self.clock.now_ms(),
         )
 
-    async def _earlier(self, owner_id: int, sha256: str) -> Media | None:
+    async def _reusable(self, earlier: Media | None) -> Media | None:
         """The owner's own earlier upload of the same bytes, if its blobs are still there
         (touched, so the collector leaves them until this upload's row exists)."""
-        async with self.db.read() as conn:
-            earlier = await store.get_media_by_owner_sha256(conn, owner_id, sha256)
         if earlier is None:
             return None
         for blob in (earlier.served_sha256, earlier.preview_sha256, earlier.thumbnail_sha256):
@@ -147,7 +247,10 @@ class MediaService:
             preview, thumbnail = await self._put_smaller(rendered.smaller)
             return _template(rendered.probe, served, len(rendered.served), preview, thumbnail)
         try:
-            probe = await self.workers.run(probe_av, spool.path, spool.head)
+            if demuxer_for(spool.head) is None:  # no recording container: probe_av decides
+                probe = probe_av(spool.path, spool.head)  # from the head alone (opens nothing)
+            else:
+                probe = await self.workers.run(probe_av, spool.path, spool.head)
         except DomainError:
             raise
         except Exception as error:  # a reader's bug on a crafted file: the upload's fault
@@ -203,11 +306,26 @@ class MediaService:
             item = await store.get_media(conn, media_id)
             if item is None or not await self._may_see(conn, user_id, item):
                 raise NotFound("No such media.")
+        return await self._blob(item, variant, user_id)
+
+    async def open_checked(self, conn: AsyncConnection, media_id: str, variant: str) -> Blob:
+        """`open` for an item whose caller has checked who may see it (a profile picture:
+        the profile's visibility rule, relationships/avatars.py)."""
+        item = await store.get_media(conn, media_id)
+        if item is None:
+            raise NotFound("No such media.")
+        return await self._blob(item, variant, item.owner_id)
+
+    async def discard(self, media_ids: list[str]) -> int:
+        """Delete these items now if nothing carries them any more (a replaced profile
+        picture), with the files no other item serves: how many files went."""
+        return await self.collector.discard(media_ids)
+
+    async def _blob(self, item: Media, variant: str, user_id: int) -> Blob:
         if variant == "original":
             attachment = item.kind == FILE
-            # a photo's or recording's name ("IMG_20240501_Hangzhou.jpg") is the uploader's
-            # alone; a file's name is part of what is sent
-            name = item.filename if attachment or item.owner_id == user_id else ""
+            own = item.owner_id == user_id
+            name = served_name(item.kind, item.mime, item.filename, own=own)  # names.py
             return Blob(
                 sha256=item.served_sha256,
                 size=item.served_size,
@@ -239,6 +357,14 @@ class MediaService:
         return False
 
 
+async def _or_error(work: Coroutine[Any, Any, T]) -> T | DomainError:
+    """The work's result, or the refusal it raised (one file's, in a batch)."""
+    try:
+        return await work
+    except DomainError as error:
+        return error
+
+
 def _check_declared(declared: str, kind: str, mime: str) -> None:
     if contradicts(declared, kind, mime):
         raise InvalidInput(
@@ -268,10 +394,3 @@ def _template(
         preview_sha256=preview,
         created_at=0,
     )
-
-
-def clean_filename(name: str) -> str:
-    """The last path segment, without control characters, at most 255 characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    kept = "".join(c for c in base if unicodedata.category(c)[0] != "C")
-    return kept.strip()[:FILENAME_MAX]

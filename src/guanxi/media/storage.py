@@ -111,15 +111,8 @@ class LocalMediaStore:
     async def size(self, sha256: str) -> int:
         return self.path(sha256).stat().st_size
 
-    async def read(self, sha256: str, start: int, length: int) -> AsyncIterator[bytes]:
-        with self.path(sha256).open("rb") as handle:
-            handle.seek(start)
-            while length > 0:
-                chunk = await self.files.run(handle.read, min(CHUNK, length))
-                if not chunk:
-                    return
-                length -= len(chunk)
-                yield chunk
+    def read(self, sha256: str, start: int, length: int) -> AsyncIterator[bytes]:
+        return read_file(self.path(sha256), start, length, self.files)
 
     async def delete_idle(self, sha256: str, before_ms: int) -> bool:
         return await self.files.run(_unlink_idle, self.path(sha256), before_ms)
@@ -164,6 +157,19 @@ class LocalMediaStore:
             _fsync_dir(target.parent)
         finally:
             source.unlink(missing_ok=True)
+
+
+async def read_file(path: Path, start: int, length: int, files: ThreadPool) -> AsyncIterator[bytes]:
+    """`length` bytes of a file from `start`, in chunks read on `files`' threads (a file once
+    opened is read to the end even if it is deleted meanwhile)."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        while length > 0:
+            chunk = await files.run(handle.read, min(CHUNK, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
 
 
 def _write_private(path: Path, data: bytes) -> None:

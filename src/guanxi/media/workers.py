@@ -80,6 +80,12 @@ class MediaWorkers:
                     ) from None
         raise AssertionError("unreachable")
 
+    def start(self) -> None:
+        """Start the processes now (the pool starts them all at its first job), without
+        waiting for them; nothing with 0 processes or a pool already running."""
+        if self.processes > 0 and self._pool is None:
+            self._executor().submit(os.getpid)
+
     def close(self) -> None:
         """Stop the worker processes (they finish what they are doing)."""
         if self._pool is not None:

@@ -9,8 +9,10 @@ from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import guanxi.accounts.tables
+import guanxi.assets.tables
 import guanxi.conversations.tables
 import guanxi.eventlog.tables
+import guanxi.leases.tables
 import guanxi.media.tables
 import guanxi.moments.tables
 import guanxi.relationships.tables  # noqa: F401  (tables register on the metadata)

@@ -31,11 +31,10 @@ async def friend_ids(conn: AsyncConnection, user_id: int) -> set[int]:
     return friends - await relationships_store.list_blocked_either_way(conn, user_id, friends)
 
 
-async def ties_of_viewer(conn: AsyncConnection, viewer_id: int) -> dict[int, Tie]:
-    """For each friend of the viewer (as an author): the tie between them."""
-    mine = {r.friend_id: r for r in await relationships_store.list_friendships(conn, viewer_id)}
-    theirs = await relationships_store.list_friendships_about(conn, mine, viewer_id)
-    return {r.user_id: _tie(r, mine[r.user_id]) for r in theirs}
+async def friends_among(conn: AsyncConnection, user_id: int, others: Collection[int]) -> set[int]:
+    """Those of `others` in `friend_ids(user_id)`, read for them alone (a page's people)."""
+    friends = await relationships_store.list_friends_among(conn, user_id, others)
+    return friends - await relationships_store.list_blocked_either_way(conn, user_id, friends)
 
 
 async def ties_of_author(
@@ -87,21 +86,6 @@ async def access_moment(
     if row is None or not await can_see(conn, viewer_id, row, now_ms):
         raise NotFound("No such moment.")
     return row
-
-
-async def scopes_for(
-    conn: AsyncConnection, viewer_id: int, now_ms: int, *, for_feed: bool
-) -> list[AuthorScope]:
-    """Every author whose moments may reach the viewer, the viewer first, with their bounds."""
-    ties = await ties_of_viewer(conn, viewer_id)
-    blocked = await relationships_store.list_blocked_either_way(conn, viewer_id, ties)
-    authors = await accounts_store.list_users(conn, ties)
-    scopes = [AuthorScope(viewer_id, own=True)]
-    for author_id, tie in ties.items():
-        if admits_viewer(tie, blocked=author_id in blocked, for_feed=for_feed):
-            since = window_start(authors[author_id].moments_visible, now_ms)
-            scopes.append(AuthorScope(author_id, own=False, viewer_tags=tie.tags, since=since))
-    return scopes
 
 
 async def scope_of_author(

@@ -1,5 +1,8 @@
-"""The events of moments' likes and comments (WeChat's rule: a like or a comment reaches the
-author, the one who liked or commented, and that person's friends who may see the moment).
+"""The events of moments. A new post reaches the author and the friends who may see it in
+their feed (its audience, the author's window, blocks and hide switches decide; a stranger or
+a blocked user gets nothing). Likes and comments follow WeChat's rule: a like or a comment
+reaches the author, the one who liked or commented, and that person's friends who may see the
+moment.
 Each is stored once, addressed to the moment's author (`user_id`): only the author's devices
 get it again on replay; the others get it live only."""
 
@@ -8,6 +11,13 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from guanxi.eventlog.event_type import EventType
+
+
+class MomentPosted(TypedDict):
+    moment_id: int
+    author: str  # the author's handle
+    moment: dict[str, Any]  # {id, created_at}; stored without it, Ref("moment", id): the
+    # moment itself is read with GET /moments/{id}, as the viewer may see it
 
 
 class MomentLiked(TypedDict):
@@ -44,6 +54,11 @@ WHO_MAY_SEE = (
     "(a reply: only those who also know the person replied to)"
 )
 
+MOMENT_POSTED = EventType(
+    "moment.posted",
+    MomentPosted,
+    to="the author and each friend who may see the moment in their feed when it is posted",
+)
 MOMENT_LIKED = EventType("moment.liked", MomentLiked, to=WHO_MAY_SEE.format(did="liked"))
 MOMENT_UNLIKED = EventType(
     "moment.unliked", MomentUnliked, to=WHO_MAY_SEE.format(did="liked") + ", as the like did"
@@ -63,6 +78,7 @@ MOMENT_DELETED = EventType(
 )
 
 EVENTS: tuple[EventType[Any], ...] = (
+    MOMENT_POSTED,
     MOMENT_LIKED,
     MOMENT_UNLIKED,
     MOMENT_COMMENTED,

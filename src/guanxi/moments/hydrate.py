@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.accounts import store as accounts_store
 from guanxi.media import store as media_store
 from guanxi.moments import store, store_reactions
-from guanxi.moments.access import friend_ids
+from guanxi.moments.access import friends_among
 from guanxi.moments.models import Moment
 from guanxi.moments.rows import comment_from_row, like_from_row, moment_from_row
 from guanxi.moments.visibility import sees_actor, sees_comment
@@ -25,12 +25,13 @@ async def hydrate(conn: AsyncConnection, viewer_id: int, rows: Sequence[Any]) ->
     tags = await store.list_audience_tags(conn, own)
     likes = await store_reactions.list_likes(conn, ids)
     comments = await store_reactions.list_comments(conn, ids)
-    friends = await friend_ids(conn, viewer_id)
     people = {row.author_id for row in rows}
     people |= {like.user_id for group in likes.values() for like in group}
     for group in comments.values():
         people |= {c.user_id for c in group} | {c.reply_to_user_id for c in group}
-    users = await accounts_store.list_users(conn, people - {None})
+    people.discard(None)
+    friends = await friends_among(conn, viewer_id, people)  # only the page's people
+    users = await accounts_store.list_users(conn, people)
     moments: list[Moment] = []
     for row in rows:
         seen_likes = [

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.models import Principal
-from guanxi.clock import Clock
+from guanxi.clock import Clock, iso
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Forbidden, InvalidInput
-from guanxi.eventlog.service import EventLog
+from guanxi.eventlog.service import EventLog, Ref
 from guanxi.media import store as media_store
 from guanxi.moments import rules, store, store_feed
 from guanxi.moments.access import (
@@ -19,12 +19,12 @@ from guanxi.moments.access import (
     friend_ids,
     live_viewers,
     scope_of_author,
-    scopes_for,
 )
-from guanxi.moments.events import MOMENT_DELETED, MomentDeleted
+from guanxi.moments.events import MOMENT_DELETED, MOMENT_POSTED, MomentDeleted, MomentPosted
 from guanxi.moments.hydrate import hydrate
 from guanxi.moments.models import Moment, MomentPage, Position
 from guanxi.moments.rows import position_from_row
+from guanxi.moments.visibility import window_starts
 from guanxi.relationships.access import Purpose, access_user
 from guanxi.settings import Settings
 
@@ -57,6 +57,7 @@ class MomentService:
         audience, tags = rules.check_audience(draft.audience, draft.tags)
 
         async def unit(tx: Tx) -> Moment:
+            created_at = self.clock.now_ms()
             await self._check_media(tx.conn, me.user.id, media_ids)
             moment_id = await store.insert_moment(
                 tx.conn,
@@ -64,11 +65,22 @@ class MomentService:
                 text=text,
                 place=place,
                 audience=audience,
-                created_at=self.clock.now_ms(),
+                created_at=created_at,
             )
             await store.insert_media(tx.conn, moment_id, media_ids)
             await store.insert_audience_tags(tx.conn, moment_id, tags)
             row = await store.get_moment(tx.conn, moment_id)
+            live = await self._audience(tx.conn, me, row)
+            stamp = {"id": moment_id, "created_at": iso(created_at)}
+            payload = MomentPosted(moment_id=moment_id, author=me.user.handle, moment=stamp)
+            await self.events.record(
+                tx,
+                MOMENT_POSTED,
+                payload,
+                recipients=live,
+                user_id=me.user.id,
+                ref=Ref("moment", moment_id),
+            )
             return (await hydrate(tx.conn, me.user.id, [row]))[0]
 
         return await self.db.write(unit)
@@ -94,27 +106,36 @@ class MomentService:
             row = await access_moment(tx.conn, me.user.id, moment_id, self.clock.now_ms())
             if row.author_id != me.user.id:
                 raise Forbidden("Only the author can delete a moment.", "not_author")
-            friends = await friend_ids(tx.conn, me.user.id)
-            live = await live_viewers(tx.conn, row, friends, self.clock.now_ms())
+            live = await self._audience(tx.conn, me, row)
             await store.delete_moment(tx.conn, moment_id)
             tx.erase()
             payload = MomentDeleted(moment_id=moment_id, author=me.user.handle)
             await self.events.record(
-                tx,
-                MOMENT_DELETED,
-                payload,
-                recipients=sorted({me.user.id} | live),
-                user_id=me.user.id,
+                tx, MOMENT_DELETED, payload, recipients=live, user_id=me.user.id
             )
 
         await self.db.write(unit)
+
+    async def _audience(self, conn: AsyncConnection, me: Principal, row: Any) -> list[int]:
+        """The author and each friend who may see my moment `row` in their feed now."""
+        friends = await friend_ids(conn, me.user.id)
+        live = await live_viewers(conn, row, friends, self.clock.now_ms())
+        return sorted({me.user.id} | live)
 
     async def feed(self, me: Principal, cursor: str | None, limit: int) -> MomentPage:
         """Moments of my friends that I may see, and mine, newest first."""
         before = Position.decode(cursor) if cursor else None
         async with self.db.read() as conn:
-            scopes = await scopes_for(conn, me.user.id, self.clock.now_ms(), for_feed=True)
-            rows = await store_feed.list_visible(conn, scopes, before, limit + 1)
+            windows = window_starts(self.clock.now_ms())
+            rows = await store_feed.list_of_viewer(
+                conn,
+                me.user.id,
+                windows,
+                for_feed=True,
+                before=before,
+                limit=limit + 1,
+                newest_from=self.settings.moments_feed_newest_from,
+            )
             return await self._page(conn, me.user.id, rows, limit)
 
     async def user_moments(
@@ -146,6 +167,8 @@ class MomentService:
         if not q:
             return []
         async with self.db.read() as conn:
-            scopes = await scopes_for(conn, viewer.user.id, self.clock.now_ms(), for_feed=False)
-            rows = await store_feed.list_visible(conn, scopes, None, limit, text=q)
+            windows = window_starts(self.clock.now_ms())
+            rows = await store_feed.list_of_viewer(
+                conn, viewer.user.id, windows, for_feed=False, before=None, limit=limit, text=q
+            )
             return await hydrate(conn, viewer.user.id, rows)

@@ -55,6 +55,15 @@ async def get_moment(conn: AsyncConnection, moment_id: int) -> sa.Row[Any] | Non
     return (await conn.execute(sa.select(moments).where(moments.c.id == moment_id))).first()
 
 
+async def list_moment_stamps(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, int]:
+    """id → created_at of those of these moments that still exist."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = sa.select(moments.c.id, moments.c.created_at).where(moments.c.id.in_(wanted))
+    return {row.id: row.created_at for row in (await conn.execute(query)).all()}
+
+
 async def list_media(conn: AsyncConnection, moment_ids: Iterable[int]) -> dict[int, list[str]]:
     ids = list(set(moment_ids))
     found: dict[int, list[str]] = defaultdict(list)

@@ -19,6 +19,7 @@ moments = sa.Table(
     sa.Column("audience", sa.String(10), nullable=False),  # all | only | except | private
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Index("ix_moments_author_time", "author_id", "created_at", "id"),
+    sa.Index("ix_moments_time", "created_at", "id"),  # the feed's scan over everyone's
 )
 
 moment_media = sa.Table(
@@ -58,6 +59,7 @@ moment_likes = sa.Table(
     ),
     sa.Column("user_id", USER, sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Index("ix_moment_likes_user", "user_id", "moment_id"),  # likes given (the ledger)
 )
 
 moment_comments = sa.Table(
@@ -73,4 +75,5 @@ moment_comments = sa.Table(
     sa.Column("reply_to_user_id", USER, sa.ForeignKey("users.id"), nullable=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Index("ix_moment_comments_moment", "moment_id", "id"),
+    sa.Index("ix_moment_comments_user", "user_id", "moment_id"),  # comments given (the ledger)
 )

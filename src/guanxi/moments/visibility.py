@@ -1,8 +1,8 @@
 """Who may see a moment, and whose likes and comments a viewer sees: pure rules.
 
-The feed query (`store_feed.py`) applies the same rules in SQL, one author at a time: the
-author-level parts (`admits_viewer`, `window_start`) choose the authors and their time bound,
-and `audience_admits` becomes the per-moment condition.
+The feed query (`store_feed.py`) applies the same rules in SQL: the author-level parts
+(`admits_viewer`, `window_start`) choose the authors and their time bound (in SQL, from the
+bounds of `window_starts`), and `audience_admits` becomes the per-moment condition.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ def window_start(setting: str, now_ms: int) -> int | None:
     """The oldest moment time friends may see under the author's setting; None: no bound."""
     span = WINDOWS_MS.get(setting)
     return None if span is None else now_ms - span
+
+
+def window_starts(now_ms: int) -> dict[str, int]:
+    """Each bounded setting's `window_start` now (the feed query's CASE over the settings)."""
+    return {setting: now_ms - span for setting, span in WINDOWS_MS.items()}
 
 
 def admits_viewer(tie: Tie | None, *, blocked: bool, for_feed: bool) -> bool:

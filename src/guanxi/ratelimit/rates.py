@@ -51,6 +51,7 @@ KINDS = (
     Kind("recalls", "user", "recalls"),
     Kind("reactions", "user", "reactions"),
     Kind("read_markers", "user", "read markers"),
+    Kind("typing", "user", "typing signals"),
     Kind("conversations", "user", "new chats and groups"),
     Kind("members", "user", "member changes"),
     Kind("friend_requests", "user", "friend requests"),
@@ -59,6 +60,8 @@ KINDS = (
     Kind("comments", "user", "comments"),
     Kind("likes", "user", "likes"),
     Kind("other_writes", "user", "changes"),
+    Kind("ledger", "user", "ledger reads"),
+    Kind("insight_reports", "user", "insight reports"),
 )
 KIND = {kind.name: kind for kind in KINDS}
 

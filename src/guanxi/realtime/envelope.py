@@ -17,7 +17,9 @@ class Envelope:
     frame: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        body = {"type": self.type, "cursor": self.cursor, **self.payload}
+        # A control envelope (cursor 0) carries no cursor: a device must not resume from it.
+        at = {"cursor": self.cursor} if self.cursor else {}
+        body = {"type": self.type, **at, **self.payload}
         object.__setattr__(self, "frame", orjson.dumps(body).decode())
 
     def to_wire(self) -> bytes:

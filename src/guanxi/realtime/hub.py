@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Callable
 
 from guanxi.errors import RateLimited
 from guanxi.realtime.envelope import Envelope
 
 QUEUE_LIMIT = 10_000
 SESSION_ENDED = "session.ended"  # a control envelope: closes that session's live feeds
+# Put in every live feed when envelopes may have been lost on the way (realtime/sequencer.py):
+# the socket reads what it missed from the log before it sends anything newer.
+GAP = Envelope(0, "stream.gap", {}, ())
 
 
 def too_many_for_user(held: int) -> RateLimited:
@@ -48,6 +52,10 @@ class Subscription:
     def close(self) -> None:
         self.queue.put_nowait(None)
 
+    def gap(self) -> None:
+        if not self.overflowed:
+            self.queue.put_nowait(GAP)
+
     def hang_up(self) -> None:
         """The device went away: wake whoever waits on the queue, to stop."""
         self.hung_up = True
@@ -62,6 +70,12 @@ class Hub:
         self._subscriptions: dict[int, set[Subscription]] = defaultdict(set)
         self.per_user = per_user
         self.per_session = per_session
+        self._on_session_ended: list[Callable[[int], None]] = []
+
+    def on_session_ended(self, callback: Callable[[int], None]) -> None:
+        """Call `callback(session_id)` for every `session.ended`, from whichever worker (the
+        session cache forgets it: a token logged out anywhere is refused here at once)."""
+        self._on_session_ended.append(callback)
 
     def subscribe(self, user_id: int, session_id: int) -> Subscription:
         """A new live feed, or `RateLimited` (`too_many_sockets`) past a cap."""
@@ -85,6 +99,15 @@ class Hub:
             del self._subscriptions[subscription.user_id]
 
     def deliver(self, envelope: Envelope) -> None:
+        if envelope.type == SESSION_ENDED:
+            for callback in self._on_session_ended:
+                callback(envelope.payload["session_id"])
         for user_id in envelope.recipients:
             for subscription in self._subscriptions.get(user_id, ()):
                 subscription.push(envelope)
+
+    def gap(self) -> None:
+        """Envelopes may have been lost: every live feed reads the log before going on."""
+        for subs in self._subscriptions.values():
+            for subscription in subs:
+                subscription.gap()

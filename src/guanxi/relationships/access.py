@@ -5,7 +5,8 @@ The purposes differ only in which accounts count as there at all:
 
 - `Purpose.SEE`: to look at them — their profile, their moments page, their row in my friend
   list, a block. Every account is there: a placeholder (known from imported history) and a
-  deleted account (shown as what is left of it, "Deleted account") have a profile too.
+  deleted account (shown as what is left of it, "Deleted account") have a profile too — but a
+  placeholder only for the user whose import made it: to anyone else it does not exist.
 - `Purpose.REACH`: to reach them — a friend request, a direct chat, adding them to a group. A
   placeholder and a deleted account have no one behind them to reach, so they are not there
   (a friend request to a deleted account had been accepted, to wait for no one).
@@ -29,9 +30,9 @@ class Purpose(Enum):
     REACH = "reach"
 
 
-def admits(user: User, *, blocks_viewer: bool, purpose: Purpose) -> bool:
+def admits(user: User, *, viewer_id: int, blocks_viewer: bool, purpose: Purpose) -> bool:
     """Whether the viewer may have `user` for this purpose (the pure rule)."""
-    if blocks_viewer:
+    if blocks_viewer or (user.is_placeholder and user.placeholder_owner != viewer_id):
         return False
     return purpose is Purpose.SEE or not (user.is_placeholder or user.is_deleted)
 
@@ -61,4 +62,4 @@ async def access_users(
 
 async def _admits(conn: AsyncConnection, viewer_id: int, user: User, purpose: Purpose) -> bool:
     blocks_viewer = await store.exists_block(conn, user.id, viewer_id)
-    return admits(user, blocks_viewer=blocks_viewer, purpose=purpose)
+    return admits(user, viewer_id=viewer_id, blocks_viewer=blocks_viewer, purpose=purpose)

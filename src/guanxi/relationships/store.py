@@ -248,6 +248,20 @@ async def _blocks_among(
     return {int(x) for x in (await conn.execute(query)).scalars()}
 
 
+async def list_friends_among(
+    conn: AsyncConnection, user_id: int, others: Iterable[int]
+) -> set[int]:
+    """Which of `others` are friends of `user_id` on both sides."""
+    ids = list(set(others))
+    if not ids:
+        return set()
+    f = friendships.c
+    mine = sa.select(f.friend_id).where(f.user_id == user_id, f.friend_id.in_(ids))
+    theirs = sa.select(f.user_id).where(f.user_id.in_(ids), f.friend_id == user_id)
+    found = set((await conn.execute(mine)).scalars())
+    return {int(x) for x in (await conn.execute(theirs)).scalars() if x in found}
+
+
 async def list_friendships_about(
     conn: AsyncConnection, user_ids: Iterable[int], friend_id: int
 ) -> list[sa.Row[Any]]:

@@ -14,6 +14,10 @@ An index row's rowid is `(conversation_id << 32) | seq`, not the message's id: a
 (joined_seq, left_seq] of a conversation is then one range of rowids, which FTS5 takes into its
 lookup (match_sqlite.py), so a search looks only inside the searcher's own conversations. It
 holds while seqs stay below 2**32 in each conversation and conversation ids below 2**31.
+
+Rows go in with `INSERT OR REPLACE`: a key can come back after an import that failed took its
+conversation and messages out again (SQLite hands the ids of deleted rows at the top out again),
+and `forget` lets the indexer go back over the ids handed out again.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ _NEXT = (
 # last one of the transaction, and messages by id interleave their conversations (sorted, a
 # batch of 2,000 over 50 conversations is inserted in half the time).
 _ADD = (
-    f"INSERT INTO messages_fts(rowid, text) SELECT {ROWID}, text FROM data.messages "
+    f"INSERT OR REPLACE INTO messages_fts(rowid, text) SELECT {ROWID}, text FROM data.messages "
     "WHERE id > ? AND id <= ? AND recalled_at IS NULL AND text != '' ORDER BY 1"
 )
 _CHANGED = (
@@ -171,11 +175,38 @@ class IndexFile:
                 chunk,
             )
             conn.execute(
-                f"INSERT INTO messages_fts(rowid, text) SELECT {ROWID}, text FROM data.messages "
-                f"WHERE id IN ({marks}) AND recalled_at IS NULL AND text != '' ORDER BY 1",
+                f"INSERT OR REPLACE INTO messages_fts(rowid, text) SELECT {ROWID}, text "
+                f"FROM data.messages WHERE id IN ({marks}) AND recalled_at IS NULL "
+                "AND text != '' ORDER BY 1",
                 chunk,
             )
         return full
+
+    def forget(self, conversation_ids: list[int], first_message: int | None) -> None:
+        """Conversations taken out of the database (an import that failed, a chat a merge
+        replaced): their rows go, for good at the next purge; and from `first_message` on,
+        the messages are indexed again (ids of deleted rows may have been handed out again;
+        rows indexed twice are replaced, not doubled)."""
+        conn = self._conn
+        assert conn is not None, "index not open"
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for conversation_id in conversation_ids:
+                low = conversation_id << SEQ_BITS
+                conn.execute(
+                    "DELETE FROM messages_fts WHERE rowid BETWEEN ? AND ?", (low, low | SEQ_MAX)
+                )
+            if first_message is not None:
+                conn.execute(
+                    "UPDATE progress SET last_id = min(last_id, ?) WHERE name = 'messages'",
+                    (first_message - 1,),
+                )
+            conn.execute("UPDATE progress SET last_id = 1 WHERE name = 'purge'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self.purging = True
 
     def purge_step(self) -> bool:
         """One bounded step of removing edited-away and recalled text from the file for good:

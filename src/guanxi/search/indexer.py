@@ -30,14 +30,18 @@ class SearchIndexer:
         self._lock = asyncio.Lock()
         self._poked = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         await self.files.run(self.file.open)
         await self.catch_up()
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="guanxi-search-indexer")
 
     async def stop(self) -> None:
         if self._task is not None:
+            self._stopping = True  # Python 3.11's wait_for may swallow a cancel: the flag holds
+            self._poked.set()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -54,6 +58,17 @@ class SearchIndexer:
         async with self._lock:
             while await self._on_file_thread(self.file.step):
                 pass
+
+    async def forget(self, conversation_ids: list[int], first_message: int | None) -> None:
+        """Conversations taken out of the database leave the index (IndexFile.forget)."""
+
+        def step() -> bool:
+            self.file.forget(conversation_ids, first_message)
+            return False
+
+        async with self._lock:
+            await self._on_file_thread(step)
+        self.poke()
 
     async def purge(self) -> None:
         """Remove edited-away and recalled text from the index file for good, a bounded step
@@ -77,10 +92,12 @@ class SearchIndexer:
             raise
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):  # a purge held up by readers: try again
                 wait = PURGE_RETRY_SECONDS if self.file.purging else None
                 await asyncio.wait_for(self._poked.wait(), wait)
+            if self._stopping:
+                return
             await asyncio.sleep(GATHER_SECONDS)
             self._poked.clear()
             try:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import users
+from guanxi.conversations.store_messages import not_hidden
 from guanxi.conversations.tables import conversation_members, messages
 from guanxi.conversations.window import window_clause
 from guanxi.search import match_postgres, match_sqlite
@@ -32,6 +33,8 @@ member = conversation_members.c
 IN_WINDOW = sa.and_(
     msg.conversation_id == member.conversation_id,
     window_clause(msg.seq, member.joined_seq, member.left_seq),
+    msg.seq > member.cleared_seq,  # not in a chat deleted for them, nor deleted one by one
+    not_hidden(member.user_id),
     # a past member finds no text edited after they left (conversations/past.py)
     sa.or_(member.left_at.is_(None), msg.edited_at.is_(None), msg.edited_at <= member.left_at),
 )

@@ -1,12 +1,13 @@
 """What a device missed since its cursor, in order, and the live feed after it.
 
-Events that name an object (a message, a comment) are stored without it; a replay reads each
-object as it is now, so an edit, a recall or a deletion shows in every event about it, and
-an event whose object is gone is not replayed at all.
+Events that name an object (a message, a comment, a new moment) are stored without it; a
+replay reads each object as it is now, so an edit, a recall or a deletion shows in every event
+about it, and an event whose object is gone is not replayed at all.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -20,15 +21,23 @@ from guanxi.conversations.models import Member
 from guanxi.conversations.replay import load_messages
 from guanxi.db.database import Database
 from guanxi.eventlog import store as eventlog_store
-from guanxi.moments.replay import load_comments
+from guanxi.moments.replay import load_comments, load_moments
 from guanxi.ratelimit.sockets import SocketSeats
 from guanxi.realtime.envelope import Envelope
 from guanxi.realtime.hub import Hub, Subscription
 
 REPLAY_PAGE = 500
+# Replay pages read at once. A reconnect storm queues its replays here, first come first
+# served, and each waits its turn with the loop given up: new handshakes and live traffic run
+# between two pages instead of behind all of them (docs/architecture.md).
+REPLAYS_AT_ONCE = 4
 
 Loader = Callable[[AsyncConnection, Iterable[int]], Awaitable[dict[int, dict[str, Any]]]]
-LOADERS: dict[str, Loader] = {"message": load_messages, "comment": load_comments}
+LOADERS: dict[str, Loader] = {
+    "message": load_messages,
+    "comment": load_comments,
+    "moment": load_moments,
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class StreamService:
         self.hub = hub
         self.seats = seats  # the socket caps over every worker (with Redis)
         self._seats: dict[Subscription, str | None] = {}
+        self._replays = asyncio.Semaphore(REPLAYS_AT_ONCE)
 
     async def subscribe(self, user_id: int, session_id: int) -> Subscription:
         """Start buffering live events; subscribe before replaying so nothing falls between.
@@ -70,8 +80,7 @@ class StreamService:
         await self.seats.give_back(self._seats.pop(subscription, None))
 
     async def head(self) -> int:
-        async with self.db.read() as conn:
-            return await eventlog_store.get_head(conn)
+        return await head_of(self.db)
 
     async def position(self) -> Position:
         async with self.db.read() as conn:
@@ -79,7 +88,13 @@ class StreamService:
             return Position(head, await eventlog_store.get_horizon(conn))
 
     async def replay(self, user_id: int, cursor: int) -> list[Replayed]:
-        """One page of the user's events after `cursor`; empty when caught up."""
+        """One page of the user's events after `cursor`; empty when caught up. Pages are read
+        `REPLAYS_AT_ONCE` at a time, in the order asked (the sending is not held up)."""
+        async with self._replays:
+            await asyncio.sleep(0)  # a turn: whoever else is ready runs first
+            return await self._replay_page(user_id, cursor)
+
+    async def _replay_page(self, user_id: int, cursor: int) -> list[Replayed]:
         async with self.db.read() as conn:
             windows = dict(await store_members.list_memberships(conn, user_id))
             rows = await eventlog_store.list_events_after(
@@ -98,6 +113,12 @@ class StreamService:
             Replayed(row.id, _frame(row, objects, user_id) if row.id in shown else "")
             for row in rows
         ]
+
+
+async def head_of(db: Database) -> int:
+    """The newest event id in the log (0: none yet)."""
+    async with db.read() as conn:
+        return await eventlog_store.get_head(conn)
 
 
 def _frame(row: Any, objects: dict[tuple[str, int], Any], user_id: int) -> str:

@@ -18,9 +18,15 @@ from guanxi.web.proxies import trust_proxies
 from guanxi.web.rate_limits import RateLimitMiddleware
 from guanxi.web.routes import (
     accounts,
+    api_docs,
     client,
     conversations,
+    exports,
+    imports,
+    insight,
+    insight_reports,
     invitations,
+    ledger,
     media,
     messages,
     moments,
@@ -72,7 +78,7 @@ def create_app(
         version=__version__,
         description="A self-hostable social network service. All calls live under /api/v1.",
         lifespan=lifespan,
-        docs_url="/docs" if settings.api_docs else None,
+        docs_url="/docs/swagger" if settings.api_docs else None,  # /docs: api_docs.py
         redoc_url="/redoc" if settings.api_docs else None,
     )
     app.state.services = services
@@ -84,18 +90,27 @@ def create_app(
         moments,
         search,
         invitations,
+        ledger,
     )
     for module in hottest_first:
         app.include_router(module.router, prefix=API)
     app.include_router(media.router, prefix=API)
+    app.include_router(exports.router, prefix=API)
+    app.include_router(imports.router, prefix=API)
+    app.include_router(insight.router, prefix=API)
+    app.include_router(insight_reports.router, prefix=API)
     app.include_router(socket.router, prefix=API)
     app.include_router(client.router)  # the web client at /
+    app.include_router(api_docs.router)  # /docs: a plain page, no script
     install_error_handlers(app)
     upload_limit = max(settings.media_image_max_bytes, settings.media_max_bytes) + MULTIPART_SLACK
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        upload_limits={API + media.UPLOAD_PATH: upload_limit},
+        upload_limits={
+            API + media.UPLOAD_PATH: upload_limit,
+            API + imports.UPLOAD_PATH: settings.import_max_bytes + MULTIPART_SLACK,
+        },
     )
     app.add_middleware(RateLimitMiddleware, services=services)
     app.send_path = SendPath(services, settings.max_body_bytes) if send_path else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Callable
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -13,34 +14,71 @@ from guanxi.media.storage import MediaStorage
 from guanxi.web.errors import error_response
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+UNSAFE_ASCII = re.compile(r'[^\x20-\x7e]|["\\%]')
 CACHE = "private, max-age=31536000, immutable"
 
 
+Reader = Callable[[int, int], AsyncIterator[bytes]]  # (start, length) → the bytes, in chunks
+
+
 def blob_response(request: Request, blob: Blob, storage: MediaStorage) -> Response:
-    etag = f'"{blob.sha256}"'
+    def read(start: int, length: int) -> AsyncIterator[bytes]:
+        return storage.read(blob.sha256, start, length)
+
+    return ranged_response(
+        request,
+        etag=blob.sha256,
+        size=blob.size,
+        mime=blob.mime,
+        disposition=_disposition(blob),
+        read=read,
+    )
+
+
+def ranged_response(
+    request: Request, *, etag: str, size: int, mime: str, disposition: str, read: Reader
+) -> Response:
+    """Bytes that never change under `etag`: 304 for If-None-Match, one range (206, 416)."""
+    etag = f'"{etag}"'
     headers = {
         "ETag": etag,
         "Cache-Control": CACHE,
         "Accept-Ranges": "bytes",
         "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": _disposition(blob),
+        "Content-Disposition": disposition,
     }
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     wanted = request.headers.get("range")
     if_range = request.headers.get("if-range")
     if wanted is None or (if_range is not None and if_range != etag):
-        return _body(storage, blob, 0, blob.size, 200, headers)
-    span = parse_range(wanted, blob.size)
+        return _body(read, mime, 0, size, 200, headers)
+    span = parse_range(wanted, size)
     if span is None:  # not a single byte range we understand: the whole body
-        return _body(storage, blob, 0, blob.size, 200, headers)
+        return _body(read, mime, 0, size, 200, headers)
     start, end = span
-    if start >= blob.size or start > end:
+    if start >= size or start > end:
         answer = error_response(416, "range_not_satisfiable", "The range is outside the file.")
-        answer.headers["Content-Range"] = f"bytes */{blob.size}"
+        answer.headers["Content-Range"] = f"bytes */{size}"
         return answer
-    headers["Content-Range"] = f"bytes {start}-{end}/{blob.size}"
-    return _body(storage, blob, start, end + 1 - start, 206, headers)
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return _body(read, mime, start, end + 1 - start, 206, headers)
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that saves the bytes under this name."""
+    return disposition("attachment", filename)
+
+
+def disposition(kind: str, filename: str) -> str:
+    """`kind` ("attachment" or "inline") with the name twice: RFC 6266's `filename*` in
+    RFC 5987 form (UTF-8, percent-encoded: nothing in it can end the header or the value),
+    and a plain ASCII `filename` for the few clients that do not read the first (non-ASCII
+    characters, quotes, backslashes and anything outside printable ASCII become "_")."""
+    if not filename:
+        return kind
+    fallback = UNSAFE_ASCII.sub("_", filename)
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def parse_range(value: str, size: int) -> tuple[int, int] | None:
@@ -68,19 +106,13 @@ def _matches(header: str | None, etag: str) -> bool:
 
 
 def _disposition(blob: Blob) -> str:
-    kind = "attachment" if blob.attachment else "inline"
-    if not blob.filename:
-        return kind
-    return f"{kind}; filename*=UTF-8''{quote(blob.filename, safe='')}"
+    return disposition("attachment" if blob.attachment else "inline", blob.filename)
 
 
 def _body(
-    storage: MediaStorage, blob: Blob, start: int, length: int, status: int, headers: dict[str, str]
+    read: Reader, mime: str, start: int, length: int, status: int, headers: dict[str, str]
 ) -> StreamingResponse:
     headers = {**headers, "Content-Length": str(length)}
     return StreamingResponse(
-        storage.read(blob.sha256, start, length),
-        status_code=status,
-        headers=headers,
-        media_type=blob.mime,
+        read(start, length), status_code=status, headers=headers, media_type=mime
     )

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from guanxi import errors
+from guanxi.db.database import ReadsBusy
 from guanxi.web.responses import JSONOut
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.Conflict: 409,
     errors.RateLimited: 429,
     errors.TooLarge: 413,
+    errors.Unavailable: 503,
 }
 
 
@@ -52,7 +54,7 @@ def validation_message(problems: Sequence[Any]) -> str:
 async def _domain(_: Request, exc: Exception) -> JSONOut:
     assert isinstance(exc, errors.DomainError)
     answer = error_response(domain_status(exc), exc.code, exc.message)
-    if isinstance(exc, errors.RateLimited):
+    if isinstance(exc, errors.TryLater):
         answer.headers["Retry-After"] = str(exc.retry_after)
     return answer
 
@@ -95,6 +97,15 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted({m for pattern, methods in table if pattern.fullmatch(path) for m in methods})
 
 
+async def _reads_busy(_: Request, exc: Exception) -> JSONOut:
+    """Overloaded (no database read came free in time): 503 and when to try again, never a
+    500 — the request changed nothing."""
+    assert isinstance(exc, ReadsBusy)
+    answer = error_response(503, "busy", str(exc))
+    answer.headers["Retry-After"] = str(exc.retry_after)
+    return answer
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONOut:
     log.exception("unexpected error", exc_info=exc)
     return error_response(500, "internal", "Something went wrong on the server.")
@@ -104,4 +115,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(ReadsBusy, _reads_busy)
     app.add_exception_handler(Exception, _unexpected)

@@ -4,8 +4,10 @@ middleware that applies it before the route runs.
 The key of a bucket is the caller's user id, or the client address for the kinds taken
 before anyone is logged in (registering, logging in: `KIND[...].by`). A call to a user-keyed
 route without a valid token is let through to answer its 401. A new write route adds its row
-here; tests/test_rate_limits.py fails for a write route that has none. Message sends usually
-take the lean path (web/send_path.py), which applies the `messages` kind itself.
+here; tests/test_rate_limits.py fails for a write route that has none. A read costly enough
+to be limited (the ledger, which adds up a user's whole history) has its row in
+`READ_LIMITS`. Message sends usually take the lean path (web/send_path.py), which applies the
+`messages` kind itself.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import re
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from guanxi.errors import RateLimited, Unauthorized
+from guanxi.db.database import ReadsBusy
+from guanxi.errors import RateLimited, TryLater, Unauthorized
 from guanxi.ratelimit.limiter import Limiter
 from guanxi.ratelimit.rates import KIND
 from guanxi.services import Services
@@ -36,17 +39,23 @@ LIMITS: dict[tuple[str, str], str] = {
     ("PUT", MESSAGE + "/reactions/{emoji}"): "reactions",
     ("DELETE", MESSAGE + "/reactions/{emoji}"): "reactions",
     ("POST", C + "/read"): "read_markers",
+    ("POST", C + "/typing"): "typing",
     ("POST", API + "/conversations"): "conversations",
     ("POST", C + "/members"): "members",
     ("PATCH", C + "/members/{handle}"): "members",
     ("DELETE", C + "/members/{handle}"): "members",
     ("POST", API + "/friend-requests"): "friend_requests",
     ("POST", API + "/media"): "uploads",
+    ("PUT", API + "/me/avatar"): "uploads",  # a picture is an upload
+    ("DELETE", API + "/me/avatar"): "other_writes",
     ("POST", API + "/moments"): "moments",
     ("POST", MOMENT + "/comments"): "comments",
     ("PUT", MOMENT + "/like"): "likes",
     ("DELETE", MOMENT + "/like"): "likes",
     ("PATCH", C): "other_writes",
+    ("DELETE", C): "other_writes",
+    ("POST", C + "/forward"): "messages",  # and one more per message created (the route)
+    ("POST", C + "/messages/hide"): "other_writes",
     ("POST", API + "/friend-requests/{request_id}/accept"): "other_writes",
     ("POST", API + "/friend-requests/{request_id}/decline"): "other_writes",
     ("PATCH", API + "/friends/{handle}"): "other_writes",
@@ -62,8 +71,21 @@ LIMITS: dict[tuple[str, str], str] = {
     ("DELETE", API + "/me"): "other_writes",
     ("DELETE", MOMENT): "other_writes",
     ("DELETE", MOMENT + "/comments/{comment_id}"): "other_writes",
+    ("POST", API + "/me/imports"): "other_writes",  # and imports_per_day, one at a time
+    ("POST", API + "/me/exports"): "other_writes",  # and a daily cap of its own
+    ("POST", API + "/me/placeholders/{placeholder_id}/link"): "other_writes",
 }
-READS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The reads that cost enough to be limited too (an aggregate over all of a user's history).
+READ_LIMITS: dict[tuple[str, str], str] = {
+    ("GET", API + "/me/assets"): "ledger",
+    ("GET", API + "/me/insight"): "ledger",  # circles cluster all of a user's pairs
+    ("GET", API + "/me/insight/contacts"): "ledger",
+    ("GET", API + "/me/insight/contacts/{handle}"): "ledger",
+    ("GET", API + "/me/insight/report"): "insight_reports",
+    ("GET", API + "/me/insight/report/us/{handle}"): "insight_reports",
+    ("GET", API + "/admin/insight"): "insight_reports",
+    ("GET", API + "/admin/insight/report"): "insight_reports",
+}
 
 
 def compile_table(
@@ -90,16 +112,22 @@ class RateLimitMiddleware:
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
         self.services = services
-        self.table = compile_table(LIMITS)
+        self.table = compile_table({**LIMITS, **READ_LIMITS})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in READS:
+        if scope["type"] == "http":
             kind = kind_of(self.table, scope)
             if kind is not None:
                 try:
                     await self._take(kind, scope)
                 except RateLimited as exc:
                     await refuse_rate_limited(send, exc)
+                    return
+                except ReadsBusy as exc:  # the token check found no read free: 503, not 500
+                    await refuse(send, 503, error_body("busy", str(exc)), exc.retry_after)
+                    return
+                except TryLater as exc:  # the database out of reach (Unavailable): 503 too
+                    await refuse(send, 503, error_body(exc.code, exc.message), exc.retry_after)
                     return
         await self.app(scope, receive, send)
 
@@ -120,16 +148,21 @@ class RateLimitMiddleware:
         await limiter.take(kind, principal.user.id)
 
 
-def retry_headers(exc: RateLimited) -> list[tuple[bytes, bytes]]:
+def retry_headers(exc: TryLater) -> list[tuple[bytes, bytes]]:
     return [(b"retry-after", str(exc.retry_after).encode())]
 
 
 async def refuse_rate_limited(send: Send, exc: RateLimited) -> None:
-    body = orjson.dumps(error_body(exc.code, exc.message))
+    await refuse(send, 429, error_body(exc.code, exc.message), exc.retry_after)
+
+
+async def refuse(send: Send, status: int, error: object, retry_after: int) -> None:
+    """Answer `status` with this error body and `Retry-After`, before any route ran."""
+    body = orjson.dumps(error)
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        *retry_headers(exc),
+        (b"retry-after", str(retry_after).encode()),
     ]
-    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
 from guanxi import errors
+from guanxi.db.database import ReadsBusy
 from guanxi.services import Services
 from guanxi.web.auth import authenticate, bearer_token
 from guanxi.web.errors import domain_status, error_body, validation_message
@@ -68,11 +69,14 @@ class SendPath:
             status, answer = await self._answer(conversation_id, scope, body)
         except errors.DomainError as exc:
             status, answer = domain_status(exc), error_body(exc.code, exc.message)
-            if isinstance(exc, errors.RateLimited):
+            if isinstance(exc, errors.TryLater):
                 headers = retry_headers(exc)
         except ValidationError as exc:
             message = validation_message(exc.errors(include_url=False))
             status, answer = 422, error_body("invalid_input", message)
+        except ReadsBusy as exc:  # overloaded: try again, with the same client_id (web/errors.py)
+            status, answer = 503, error_body("busy", str(exc))
+            headers = [(b"retry-after", str(exc.retry_after).encode())]
         except Exception:
             log.exception("unexpected error")
             status = 500

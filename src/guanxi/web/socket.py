@@ -9,9 +9,11 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from guanxi.db.database import ReadsBusy
 from guanxi.errors import RateLimited, Unauthorized
-from guanxi.realtime.hub import Subscription
+from guanxi.realtime.hub import GAP, Subscription
 from guanxi.services import Services
+from guanxi.stream.service import REPLAY_PAGE
 
 HELLO_SECONDS = 10
 CURSOR_MAX = 2**63 - 1  # event ids are signed 64-bit integers
@@ -29,7 +31,7 @@ async def events_socket(ws: WebSocket) -> None:
     try:
         token, cursor = parse_hello(await asyncio.wait_for(_first_text(ws), HELLO_SECONDS))
         principal = await services.accounts.authenticate(token)
-    except (BadHello, Unauthorized, TimeoutError) as exc:
+    except (BadHello, Unauthorized, TimeoutError, ReadsBusy) as exc:
         await _refuse(ws, exc)
         return
     except WebSocketDisconnect:
@@ -41,6 +43,8 @@ async def events_socket(ws: WebSocket) -> None:
         return
     try:
         await _serve(ws, services, subscription, cursor, token)
+    except ReadsBusy as exc:  # the replay could not read in time: come back a little later
+        await _refuse(ws, exc)
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
@@ -80,6 +84,8 @@ async def _refuse(ws: WebSocket, exc: Exception) -> None:
         code, close = "unauthorized", 4401
     elif isinstance(exc, RateLimited):
         code, close = exc.code, 4429
+    elif isinstance(exc, ReadsBusy):
+        code, close = "busy", 1013  # RFC 6455 "try again later": the device retries with backoff
     message = str(exc) or "No hello within 10 seconds."
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):
         await ws.send_text(
@@ -100,7 +106,7 @@ async def _serve(
     reader = asyncio.create_task(_read(ws, services, token))
     reader.add_done_callback(lambda _: subscription.hang_up())
     try:
-        await _pump(ws, subscription, last)
+        await _pump(ws, services, subscription, last)
     finally:
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
@@ -124,6 +130,8 @@ async def _replay(ws: WebSocket, services: Services, user_id: int, cursor: int) 
             if item.frame:
                 await ws.send_text(item.frame)
             last = item.cursor
+        if len(page) < REPLAY_PAGE:  # a short page is the end of the log as it was read
+            return last
 
 
 async def _resync(ws: WebSocket, services: Services) -> int:
@@ -133,8 +141,11 @@ async def _resync(ws: WebSocket, services: Services) -> int:
     return head
 
 
-async def _pump(ws: WebSocket, subscription: Subscription, last: int) -> None:
-    """Live events until the feed ends: the device went away, overflowed or logged out."""
+async def _pump(ws: WebSocket, services: Services, subscription: Subscription, last: int) -> None:
+    """Live events until the feed ends: the device went away, overflowed or logged out.
+    Envelopes come in cursor order (realtime/sequencer.py), so one at or below `last` was
+    sent already, or was in the log when the replay read it. After a gap (envelopes lost
+    on the way) what came since `last` is read from the log first."""
     queue = subscription.queue
     while True:
         envelope = await queue.get()
@@ -142,6 +153,12 @@ async def _pump(ws: WebSocket, subscription: Subscription, last: int) -> None:
             if not subscription.hung_up:
                 await ws.close(code=4408 if subscription.overflowed else 4401)
             return
+        if envelope is GAP:
+            last = await _replay(ws, services, subscription.user_id, last)
+            continue
+        if envelope.cursor == 0:  # a framed control event (typing): live only, no cursor
+            await ws.send_text(envelope.frame)
+            continue
         if envelope.cursor <= last:
             continue
         await ws.send_text(envelope.frame)
@@ -165,4 +182,6 @@ async def _read(ws: WebSocket, services: Services, token: str) -> None:
             except Unauthorized:
                 await ws.close(code=4401)
                 return
+            except ReadsBusy:
+                continue  # overloaded: no pong, the session is checked at the next ping
             await ws.send_text('{"type":"pong"}')

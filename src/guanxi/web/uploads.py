@@ -1,13 +1,15 @@
 """The `file` field of a multipart/form-data request, streamed as it arrives.
 
 python-multipart's push parser is fed the request body chunk by chunk; the bytes of the
-`file` part are handed on at once (never gathered whole), other fields are skipped.
+`file` part are handed on at once (never gathered whole); other fields, at most 64 KiB of
+them together, are kept as text in `fields` (an import's `format` and `me`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -20,6 +22,15 @@ if TYPE_CHECKING:
 
 FIELD = "file"
 OTHER_FIELDS_MAX = 64 * 1024
+FORM_ESCAPE = re.compile(r"%(0[0-9A-Fa-f]|1[0-9A-Fa-f]|22|7[Ff])")  # C0, DEL and the quote
+
+
+def openapi_body(**fields: dict[str, Any]) -> dict[str, Any]:
+    """A route's `openapi_extra`: a multipart body with the `file`, and these fields."""
+    properties = {FIELD: {"type": "string", "format": "binary"}, **fields}
+    schema = {"type": "object", "required": [FIELD], "properties": properties}
+    content = {"multipart/form-data": {"schema": schema}}
+    return {"requestBody": {"required": True, "content": content}}
 
 
 class MultipartUpload:
@@ -33,6 +44,9 @@ class MultipartUpload:
         self._state = "waiting"  # → "receiving" → "done"
         self._ready: list[bytes] = []
         self._skipped = 0
+        self._field: str | None = None
+        self._field_value = b""
+        self.fields: dict[str, str] = {}
 
     async def chunks(self) -> AsyncIterator[bytes]:
         boundary = self._boundary()
@@ -84,11 +98,13 @@ class MultipartUpload:
     def _headers_finished(self) -> None:
         _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         if options.get(b"name") != FIELD.encode():
+            self._field = options.get(b"name", b"").decode("utf-8", "replace")
+            self._field_value = b""
             return
         if self._state != "waiting":
             raise InvalidInput("Send one file per upload.", "bad_upload")
         self._in_file, self._state = True, "receiving"
-        self.filename = options.get(b"filename", b"").decode("utf-8", "replace")
+        self.filename = _form_name(options.get(b"filename", b""))
         self.declared_type = self._headers.get(b"content-type", b"").decode("latin-1")
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
@@ -98,7 +114,20 @@ class MultipartUpload:
         self._skipped += end - start
         if self._skipped > OTHER_FIELDS_MAX:
             raise InvalidInput("Only the 'file' field is expected.", "bad_upload")
+        self._field_value += data[start:end]
 
     def _part_end(self) -> None:
         if self._in_file:
             self._in_file, self._state = False, "done"
+        elif self._field:
+            self.fields[self._field] = self._field_value.decode("utf-8", "replace")
+            self._field = None
+
+
+def _form_name(raw: bytes) -> str:
+    """A multipart part's file name. Browsers send `"`, CR and LF in it as %22, %0D and %0A
+    (the HTML form encoding), and clients such as httpx every control character as %XX: those
+    escapes are undone, so a quote comes back as itself and a control character is dropped
+    by the cleaning that follows (media/names.py) rather than kept as "%00"."""
+    name = raw.decode("utf-8", "replace")
+    return FORM_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), name)

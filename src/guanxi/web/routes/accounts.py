@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from guanxi.web.auth import Me, Svc
+from guanxi.web.downloads import blob_response
+from guanxi.web.routes.media import DOWNLOAD, UPLOAD_BODY
 from guanxi.web.routes.params import HandlePath, IdPath
 from guanxi.web.schemas.accounts import (
     DeleteAccountIn,
@@ -19,6 +21,7 @@ from guanxi.web.schemas.accounts import (
     SessionOut,
 )
 from guanxi.web.schemas.relationships import ProfileOut
+from guanxi.web.uploads import MultipartUpload
 
 router = APIRouter(tags=["accounts"])
 
@@ -90,6 +93,27 @@ async def get_me(me: Me) -> dict[str, Any]:
 async def update_me(body: ProfileIn, me: Me, svc: Svc) -> dict[str, Any]:
     user = await svc.accounts.update_profile(me, body.display_name, body.bio, body.moments_visible)
     return user.to_own_wire()
+
+
+@router.put("/me/avatar", response_model=MeOut, openapi_extra=UPLOAD_BODY)
+async def set_avatar(request: Request, me: Me, svc: Svc) -> dict[str, Any]:
+    """A new profile picture (multipart, field `file`: an image; the image size limit, the
+    upload quota). Served as a thumbnail without metadata; the old one is deleted."""
+    user = await svc.avatars.set_avatar(me, MultipartUpload(request))
+    return user.to_own_wire()
+
+
+@router.delete("/me/avatar", response_model=MeOut)
+async def remove_avatar(me: Me, svc: Svc) -> dict[str, Any]:
+    """Back to the initials; the old picture is deleted."""
+    return (await svc.avatars.remove_avatar(me)).to_own_wire()
+
+
+@router.get("/users/{handle}/avatar", responses=DOWNLOAD, response_class=Response)
+async def get_avatar(handle: HandlePath, request: Request, me: Me, svc: Svc) -> Response:
+    """The user's profile picture (a WebP thumbnail), to whoever may see their profile."""
+    blob = await svc.avatars.open_avatar(me, handle)
+    return blob_response(request, blob, svc.media.storage)
 
 
 @router.get("/users/{handle}", response_model=ProfileOut)

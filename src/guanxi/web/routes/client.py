@@ -21,6 +21,8 @@ CSP = "; ".join(
         "img-src 'self' blob: data:",
         "media-src 'self' blob:",
         "connect-src 'self'",
+        "worker-src 'self'",  # sw.js, the service worker (never caches the API)
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
@@ -42,6 +44,7 @@ TYPES = {
     ".png": "image/png",
     ".ico": "image/x-icon",
     ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
 }
 
 router = APIRouter(include_in_schema=False)
@@ -66,6 +69,12 @@ def serve(path: Path, cache: str) -> Response:
 @router.api_route("/", methods=["GET", "HEAD"])
 async def index() -> Response:
     return serve(STATIC / "index.html", "no-cache")
+
+
+@router.api_route("/sw.js", methods=["GET", "HEAD"])
+async def service_worker() -> Response:
+    """The service worker, served at the root so that its scope is the whole client."""
+    return serve(STATIC / "sw.js", "no-cache")
 
 
 @router.api_route("/static/{name:path}", methods=["GET", "HEAD"])

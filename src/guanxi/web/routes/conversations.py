@@ -72,6 +72,15 @@ async def update_conversation(
     return (await svc.conversations.update_conversation(me, conversation_id, patch)).to_wire()
 
 
+@router.delete("/conversations/{conversation_id}", status_code=204)
+async def delete_for_me(conversation_id: IdPath, me: Me, svc: Svc) -> Response:
+    """Delete the chat for yourself: it leaves your list, and its history up to now your
+    view, on all your devices, until something new is said in it. Nobody else's changes; a
+    group is not left."""
+    await svc.conversations.delete_for_me(me, conversation_id)
+    return Response(status_code=204)
+
+
 @router.get("/conversations/{conversation_id}/members", response_model=MemberPage)
 async def list_members(
     conversation_id: IdPath,

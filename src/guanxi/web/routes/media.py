@@ -10,25 +10,12 @@ from starlette.responses import Response
 from guanxi.web.auth import Me, Svc
 from guanxi.web.downloads import blob_response
 from guanxi.web.schemas.media import MediaOut
-from guanxi.web.uploads import MultipartUpload
+from guanxi.web.uploads import MultipartUpload, openapi_body
 
 router = APIRouter(tags=["media"])
 UPLOAD_PATH = "/media"
 MediaIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = openapi_body()
 DOWNLOAD: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The bytes, with the item's own type (image/jpeg, audio/ogg, …; previews"

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from guanxi.web.auth import Me, Svc
 from guanxi.web.responses import JSONOut
-from guanxi.web.routes.params import EmojiPath, IdPath, SeqPath
+from guanxi.web.routes.params import (
+    PAGE_DEFAULT,
+    CursorQuery,
+    EmojiPath,
+    IdPath,
+    LimitQuery,
+    SeqPath,
+)
 from guanxi.web.schemas.conversations import (
     EditMessageIn,
+    ForwardIn,
+    HiddenOut,
+    HideIn,
+    MessageList,
     MessageOut,
     MessagePage,
+    ReaderPage,
     ReadIn,
     ReadOut,
     SendMessageIn,
@@ -32,6 +44,25 @@ Bound = Annotated[int | None, Query(ge=0, le=2**53)]
 async def send_message(conversation_id: IdPath, body: SendMessageIn, me: Me, svc: Svc) -> JSONOut:
     message, created = await svc.messages.send_message(me, conversation_id, body.draft())
     return JSONOut(message.to_wire(), status_code=201 if created else 200)
+
+
+@router.post(
+    "/conversations/{conversation_id}/forward", status_code=201, response_model=MessageList
+)
+async def forward(conversation_id: IdPath, body: ForwardIn, me: Me, svc: Svc) -> JSONOut:
+    """Forward messages of this chat to up to 10 chats: a new message in each, sent by you
+    and marked `forwarded`. Each message created spends a send (`messages` rate)."""
+    for _ in range(len(set(body.seqs)) * len(set(body.to)) - 1):  # the route took one
+        await svc.limiter.take("messages", me.user.id)
+    sent = await svc.message_actions.forward(me, conversation_id, body.seqs, body.to)
+    return JSONOut({"messages": [m.to_wire() for m in sent]}, status_code=201)
+
+
+@router.post(BASE + "/hide", response_model=HiddenOut)
+async def hide(conversation_id: IdPath, body: HideIn, me: Me, svc: Svc) -> dict[str, Any]:
+    """Delete messages for yourself only, on all your devices; nobody else's view changes."""
+    seqs = await svc.message_actions.hide(me, conversation_id, body.seqs)
+    return {"conversation_id": conversation_id, "seqs": seqs}
 
 
 @router.get(BASE, response_model=MessagePage)
@@ -75,7 +106,28 @@ async def remove_reaction(
     return message.to_wire()
 
 
+@router.get(BASE + "/{seq}/readers", response_model=ReaderPage)
+async def list_readers(
+    conversation_id: IdPath,
+    seq: SeqPath,
+    me: Me,
+    svc: Svc,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = PAGE_DEFAULT,
+) -> JSONOut:
+    page = await svc.messages.list_readers(me, conversation_id, seq, cursor, limit)
+    readers = [user.to_wire() for user in page.items]
+    return JSONOut({"readers": readers, "next_cursor": page.next_cursor})
+
+
 @router.post("/conversations/{conversation_id}/read", response_model=ReadOut)
 async def mark_read(conversation_id: IdPath, body: ReadIn, me: Me, svc: Svc) -> dict[str, Any]:
     seq = await svc.messages.mark_read(me, conversation_id, body.seq)
     return {"conversation_id": conversation_id, "seq": seq}
+
+
+@router.post("/conversations/{conversation_id}/typing", status_code=204)
+async def typing(conversation_id: IdPath, me: Me, svc: Svc) -> Response:
+    """Say "typing…" to the other member of a direct chat (live only, never stored)."""
+    await svc.messages.typing(me, conversation_id)
+    return Response(status_code=204)

@@ -40,6 +40,11 @@ class UserOut(BaseModel):
     is_placeholder: bool
     is_deleted: bool = False
     created_at: str
+    avatar: str | None = Field(
+        None,
+        description="The profile picture's version, or null (none: draw the initials);"
+        " GET /users/{handle}/avatar serves it.",
+    )
 
 
 class MeOut(UserOut):

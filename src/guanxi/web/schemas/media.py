@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class MediaRefOut(BaseModel):
@@ -15,6 +15,11 @@ class MediaRefOut(BaseModel):
     width: int | None
     height: int | None
     duration: float | None
+    filename: str = Field(
+        "",
+        description="A file's name, cleaned of control and bidi characters; empty for a"
+        " photo, voice note or video (its own name is the uploader's alone).",
+    )
 
 
 class MediaOut(MediaRefOut):

@@ -1,5 +1,7 @@
 // The public HTTP API: the token travels only in the Authorization header.
 
+import { t } from "./i18n.js";
+
 const TOKEN_KEY = "guanxi.token";
 export const API = "/api/v1";
 
@@ -44,6 +46,8 @@ async function answer(response) {
 }
 
 /** call("POST", "/sessions", {...}) → parsed JSON; throws ApiError (or TypeError offline). */
+const BUSY_RETRY_MAX_SECONDS = 5; // a longer Retry-After shows the error at once
+
 export async function call(method, path, body, query) {
   let url = API + path;
   if (query) {
@@ -53,7 +57,15 @@ export async function call(method, path, body, query) {
     if (text) url += `?${text}`;
   }
   const json = body !== undefined;
-  const response = await fetch(url, { method, headers: headers(json), body: json ? JSON.stringify(body) : undefined });
+  const send = () => fetch(url, { method, headers: headers(json), body: json ? JSON.stringify(body) : undefined });
+  let response = await send();
+  const wait = Number(response.headers.get("Retry-After"));
+  if (response.status === 503 && method === "GET" && wait > 0 && wait <= BUSY_RETRY_MAX_SECONDS) {
+    // busy (a read waited too long) or the database restarting: a read is asked once more,
+    // after the pause the server named (a write is not: the caller decides, with its client_id)
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    response = await send();
+  }
   return answer(response);
 }
 
@@ -68,17 +80,33 @@ const blobs = new Map();
 
 /** A blob: URL for a media item, fetched with the header (never a token in a URL). */
 export function mediaUrl(id, variant = "") {
-  const key = `${id}/${variant}`;
+  return blobUrl(`${id}/${variant}`, `${API}/media/${encodeURIComponent(id)}${variant ? `/${variant}` : ""}`);
+}
+
+/** The blob: URL of what `path` answers, fetched once per `key` (a failure is forgotten). */
+function blobUrl(key, path) {
   if (!blobs.has(key)) {
-    const path = `${API}/media/${encodeURIComponent(id)}${variant ? `/${variant}` : ""}`;
     const promise = fetch(path, { headers: headers(false) }).then(async (response) => {
-      if (!response.ok) throw new ApiError(response.status, "media", "Could not load the file.");
+      if (!response.ok) throw new ApiError(response.status, "media", t("error.media"));
       return URL.createObjectURL(await response.blob());
     });
     promise.catch(() => blobs.delete(key));
     blobs.set(key, promise);
   }
   return blobs.get(key);
+}
+
+/** A blob: URL for someone's profile picture at a version (User.avatar), fetched as media. */
+export function avatarUrl(handle, version) {
+  return blobUrl(`avatar/${handle}/${version}`, `${API}/users/${encodeURIComponent(handle)}/avatar`);
+}
+
+/** Sends a new profile picture (a Blob): my profile as the server now has it. */
+export async function uploadAvatar(blob) {
+  const form = new FormData();
+  form.append("file", blob, "picture.jpg");
+  const response = await fetch(`${API}/me/avatar`, { method: "PUT", headers: headers(false), body: form });
+  return answer(response);
 }
 
 export function forgetBlobs() {

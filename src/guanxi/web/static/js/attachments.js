@@ -1,16 +1,17 @@
 // What a message carries besides text: photos and files (chosen, pasted or dropped, previewed
 // in a tray before sending), their upload, and voice notes recorded in the browser.
 
-import { ApiError, upload } from "./api.js";
+import { upload } from "./api.js";
 import { h, icon, iconButton, toast } from "./dom.js";
 import { duration, fileSize } from "./format.js";
 import { recordVoice } from "./media.js";
 import { sendMessage } from "./sync.js";
+import { errorText, t } from "./i18n.js";
 
 /** attachmentTray(changed) → {el, files(), add(list), take()}: the files waiting to be sent. */
 export function attachmentTray(changed) {
   let files = [];
-  const el = h("div.attach-tray", { hidden: true, attrs: { "aria-label": "Attachments" } });
+  const el = h("div.attach-tray", { hidden: true, attrs: { "aria-label": t("attach.label") } });
 
   function draw() {
     el.hidden = files.length === 0;
@@ -18,7 +19,7 @@ export function attachmentTray(changed) {
       ...files.map((file, i) => {
         const remove = iconButton(
           "close",
-          `Remove ${file.name}`,
+          t("attach.remove", { name: file.name }),
           () => {
             files.splice(i, 1);
             draw();
@@ -50,22 +51,27 @@ export function attachmentTray(changed) {
 function preview(file) {
   if (!file.type.startsWith("image/"))
     return h("span.tray-file", {}, icon("file"), h("span", {}, file.name), h("small", {}, fileSize(file.size)));
-  const img = h("img.tray-img", { alt: `Preview of ${file.name}` });
+  const img = h("img.tray-img", { alt: t("attach.preview", { name: file.name }) });
   const url = URL.createObjectURL(file);
   img.src = url;
   img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
   return img;
 }
 
-/** Uploads `file` (saying so at the top of `where`) and sends it as a message. */
-export async function sendFile(where, conversationId, file, reply) {
-  const note = h("div.uploading", { attrs: { role: "status" } }, `Uploading ${file.name || "file"}…`);
+/** Uploads `file` (saying so at the top of `where`) and sends it as a message, with its
+ *  caption when given (a photo and its words are one message). */
+export async function sendFile(where, conversationId, file, reply, caption = "") {
+  const note = h(
+    "div.uploading",
+    { attrs: { role: "status" } },
+    t("attach.uploading", { name: file.name || t("media.file") }),
+  );
   where.prepend(note);
   try {
     const media = await upload(file, file.name);
-    sendMessage(conversationId, { kind: media.kind, media_id: media.id, reply_to: reply });
+    sendMessage(conversationId, { kind: media.kind, media_id: media.id, reply_to: reply, text: caption });
   } catch (e) {
-    toast(e instanceof ApiError ? e.message : "Upload failed: offline.", ".error");
+    toast(errorText(e, t("attach.uploadOffline")), ".error");
   } finally {
     note.remove();
   }
@@ -76,22 +82,22 @@ export async function sendFile(where, conversationId, file, reply) {
 export function voiceRecorder(row, send) {
   const el = h("div.recording", { hidden: true, attrs: { role: "status" } });
   async function start() {
-    if (!navigator.mediaDevices || !window.MediaRecorder) return toast("This browser cannot record audio.", ".error");
+    if (!navigator.mediaDevices || !window.MediaRecorder) return toast(t("voice.unsupported"), ".error");
     let recording;
     try {
       recording = await recordVoice((s) => {
         time.textContent = duration(s);
       });
     } catch {
-      return toast("No microphone, or permission was refused.", ".error");
+      return toast(t("voice.refused"), ".error");
     }
     const time = h("span.rec-time", {}, "0:00");
     el.replaceChildren(
       h("span.rec-dot", { attrs: { "aria-hidden": "true" } }),
-      h("span", {}, "Recording "),
+      h("span", {}, t("voice.recording")),
       time,
-      h("button.link", { type: "button", on: { click: () => recording.cancel() } }, "Cancel"),
-      h("button.primary", { type: "button", on: { click: () => recording.stop() } }, "Send voice"),
+      h("button.link", { type: "button", on: { click: () => recording.cancel() } }, t("common.cancel")),
+      h("button.primary", { type: "button", on: { click: () => recording.stop() } }, t("voice.send")),
     );
     el.hidden = false;
     row.hidden = true;

@@ -1,21 +1,22 @@
 // Sign up and log in.
 
-import { ApiError, call } from "./api.js";
+import { call } from "./api.js";
 import { clear, h } from "./dom.js";
+import { errorText, t } from "./i18n.js";
 
 export function showAuth(root, done) {
   let mode = "login";
   const error = h("p.form-error", { attrs: { role: "alert" } });
-  const handle = field("Handle", "handle", {
+  const handle = field(t("auth.handle"), "handle", {
     autocomplete: "username",
     autocapitalize: "none",
     spellcheck: "false",
     required: true,
     pattern: "[a-z0-9_.]{3,32}",
-    title: "3 to 32 of a-z, 0-9, _ and .",
+    title: t("auth.handleRule"),
   });
-  const name = field("Display name", "display_name", { autocomplete: "nickname", maxlength: 64 });
-  const password = field("Password", "password", {
+  const name = field(t("auth.displayName"), "display_name", { autocomplete: "nickname", maxlength: 64 });
+  const password = field(t("auth.password"), "password", {
     type: "password",
     autocomplete: "current-password",
     required: true,
@@ -44,9 +45,9 @@ export function showAuth(root, done) {
   function setMode(next) {
     mode = next;
     const signup = mode === "signup";
-    title.textContent = signup ? "Create your account" : "Welcome back";
-    submit.textContent = signup ? "Sign up" : "Log in";
-    switcher.textContent = signup ? "I already have an account — log in" : "New here? Create an account";
+    title.textContent = signup ? t("auth.createTitle") : t("auth.welcome");
+    submit.textContent = signup ? t("auth.signUp") : t("auth.logIn");
+    switcher.textContent = signup ? t("auth.haveAccount") : t("auth.newHere");
     name.wrap.hidden = !signup;
     name.input.required = signup;
     password.input.autocomplete = signup ? "new-password" : "current-password";
@@ -63,7 +64,7 @@ export function showAuth(root, done) {
       const result = await call("POST", mode === "signup" ? "/accounts" : "/sessions", body);
       done(result);
     } catch (e) {
-      error.textContent = e instanceof ApiError ? e.message : "The server cannot be reached.";
+      error.textContent = errorText(e);
     } finally {
       submit.disabled = false;
     }

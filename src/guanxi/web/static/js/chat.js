@@ -6,11 +6,19 @@ import { clear, h, iconButton } from "./dom.js";
 import { dropFiles } from "./attachments.js";
 import { createComposer } from "./composer.js";
 import { chatHistory } from "./history.js";
-import { closeMenu } from "./message.js";
+import { closeMenu, menuItem, showMenu } from "./message.js";
 import { messageList } from "./messagelist.js";
 import { disposeAll, paneHeader } from "./pane.js";
+import { keepDraft } from "./drafts.js";
+import { jumpToMessage, quoteJumps } from "./jumps.js";
+import { notifyButton } from "./notify-chat.js";
+import { unreadMarks } from "./unread.js";
 import { readMarker } from "./readmarks.js";
+import { typingSender, typingShown } from "./typing.js";
 import { chatOf, convTitle, loadConversation, on, state } from "./state.js";
+import { t } from "./i18n.js";
+import { announcementBanner } from "./announcement.js";
+import { deleteChat, selection, setOwn } from "./chatactions.js";
 
 export function renderChat(pane, params) {
   const id = Number(params.id);
@@ -18,28 +26,72 @@ export function renderChat(pane, params) {
   let conv = state.convs.get(id) || { id, kind: "direct", members: [], name: "" };
   const head = h("div.chat-head");
   const ctx = { mediaCache: new Map(), reply: (m) => composer.reply(m), edit: (m) => composer.edit(m) };
+  ctx.selection = selection(
+    () => conv,
+    () => view.redraw(),
+  );
+  const banner = announcementBanner();
   const view = messageList(chat, id, { conv: () => conv, ctx, nearTop: () => history.loadOlder() });
   const history = chatHistory(chat, id, view);
   const reads = readMarker(chat, id);
+  const marks = unreadMarks({ chat, view, history });
   let composer = createComposer(conv);
-  const section = h("section.chat", { attrs: { "aria-label": "Chat" } }, head, view.scroller, view.jump, composer.el);
+  keepDraft(composer.el, id);
+  const section = h(
+    "section.chat",
+    { attrs: { "aria-label": t("chat.label") } },
+    head,
+    banner.el,
+    marks.el,
+    view.scroller,
+    view.jump,
+    ctx.selection.bar,
+    composer.el,
+  );
   clear(pane, section);
+  const typing = typingShown(id, () => drawHead());
   drawHead();
   dropFiles(section, (files) => composer.addFiles(files));
+  const typed = typingSender(id, () => conv);
+  section.addEventListener("input", (e) => {
+    if (e.isTrusted && e.target.matches?.(".composer-input")) typed(e.target.value);
+  });
 
   function drawHead() {
     const title = convTitle(conv);
     const subtitle =
       conv.kind === "group"
-        ? `${conv.member_count || (conv.members || []).length} members`
+        ? t("chat.members", { count: conv.member_count || (conv.members || []).length })
         : conv.peer
           ? `@${conv.peer.handle}`
           : "";
-    const info = iconButton("info", conv.kind === "group" ? "Group info" : "Contact info", () => {
+    const info = iconButton("info", conv.kind === "group" ? t("chat.groupInfo") : t("chat.contactInfo"), () => {
       location.hash =
         conv.kind === "group" ? `#/chats/${id}/info` : `#/contacts/u/${encodeURIComponent(conv.peer.handle)}`;
     });
-    head.replaceChildren(paneHeader(title, "chats", [info], subtitle));
+    const sub = typing.active() ? t("chat.typing") : subtitle;
+    const more = iconButton("more", t("chatActions.chatMenu"), () => chatMenu(more));
+    head.replaceChildren(paneHeader(title, "chats", [notifyButton(() => conv), more, info], sub));
+    banner.draw(conv);
+  }
+
+  function chatMenu(anchor) {
+    showMenu(
+      anchor,
+      [
+        menuItem(conv.pinned ? t("chatActions.unpin") : t("chatActions.pin"), () =>
+          setOwn(conv, { pinned: !conv.pinned }),
+        ),
+        menuItem(conv.archived ? t("chatActions.unarchive") : t("chatActions.archive"), () =>
+          setOwn(conv, { archived: !conv.archived }),
+        ),
+        menuItem(t("chatActions.select"), () => ctx.selection.start(null)),
+        menuItem(t("chatActions.deleteChat"), async () => {
+          if (await deleteChat(conv)) location.hash = "#/chats";
+        }),
+      ],
+      t("chatActions.chatMenu"),
+    );
   }
 
   async function open() {
@@ -48,15 +100,20 @@ export function renderChat(pane, params) {
     } catch (e) {
       clear(
         pane,
-        paneHeader("Chat", "chats"),
-        h("p.empty-detail", {}, e.status === 404 ? "This chat does not exist." : "Could not load this chat."),
+        paneHeader(t("chat.label"), "chats"),
+        h("p.empty-detail", {}, e.status === 404 ? t("chat.missing") : t("chat.loadFailed")),
       );
       return;
     }
     const fresh = createComposer(conv);
     carryOverText(composer.el, fresh.el); // typed while the chat was loading
+    const waiting = composer.takeFiles(); // and files chosen meanwhile
+    if (waiting.length) fresh.addFiles(waiting);
+    keepDraft(fresh.el, id);
+    const focused = composer.el.contains(document.activeElement);
     composer.el.replaceWith(fresh.el);
     composer = fresh;
+    if (focused) fresh.el.querySelector(".composer-input")?.focus(); // typing goes on in it
     drawHead();
     for (const m of chat.bySeq.values()) view.insert(m);
     try {
@@ -66,7 +123,8 @@ export function renderChat(pane, params) {
     }
     view.showTop();
     view.drawPending();
-    view.toBottom(true);
+    await marks.open(conv); // at the first unread, else at the bottom
+    if (params.seq) await jumpToMessage({ chat, view, history }, Number(params.seq)); // a search hit
     reads.mark();
     if (matchMedia("(min-width: 760px)").matches) composer.focus();
   }
@@ -76,6 +134,7 @@ export function renderChat(pane, params) {
       if (message.conversation_id !== id) return;
       const wasBottom = view.nearBottom();
       view.insert(message);
+      marks.changed();
       if (!isNew) return;
       view.arrived(message, wasBottom);
       reads.mark();
@@ -100,21 +159,28 @@ export function renderChat(pane, params) {
         .then(reads.mark)
         .catch(() => {});
     }),
+    on("hidden", (e) => {
+      if (e.conversation_id === id) view.remove(e.seqs, e.upTo);
+    }),
     on("left", (cid) => {
-      if (cid === id)
-        composer.el.replaceChildren(h("p.composer-note", {}, "You are no longer a member of this group."));
+      if (cid === id) composer.el.replaceChildren(h("p.composer-note", {}, t("chat.left")));
     }),
     reads.dispose,
+    marks.dispose,
+    typing.dispose,
+    quoteJumps({ chat, view, history }),
     closeMenu,
+    view.dispose,
   ]);
   open();
   return dispose;
 }
 
 function carryOverText(from, to) {
-  const typed = from.querySelector(".composer-input")?.value;
+  const old = from.querySelector(".composer-input");
   const box = to.querySelector(".composer-input");
-  if (!typed || !box) return;
-  box.value = typed;
+  if (!old?.value || !box) return;
+  box.value = old.value;
+  box.setSelectionRange(old.selectionStart, old.selectionEnd); // the caret where it was
   box.dispatchEvent(new Event("input"));
 }

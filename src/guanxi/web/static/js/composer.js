@@ -1,21 +1,23 @@
 // The composer: text with Enter to send (Shift+Enter for a new line), the reply or edit bar,
 // emoji; @mentions (mentions.js), photos, files and voice notes (attachments.js).
 
-import { ApiError, call } from "./api.js";
+import { call } from "./api.js";
 import { h, icon, iconButton, toast } from "./dom.js";
 import { closeEmojiPicker, openEmojiPicker } from "./emoji.js";
 import { attachmentTray, sendFile, voiceRecorder } from "./attachments.js";
 import { mentionList } from "./mentions.js";
 import { nameOf } from "./state.js";
 import { sendMessage } from "./sync.js";
+import { kindTag } from "./format.js";
+import { errorText, t } from "./i18n.js";
 
-/** createComposer(conv) → {el, addFiles(files), focus(), reply(message), edit(message)} */
+/** createComposer(conv) → {el, addFiles(files), takeFiles(), focus(), reply(message), edit(message)} */
 export function createComposer(conv) {
   const quote = { replyTo: null, editing: null };
   const input = h("textarea.composer-input", {
     rows: 1,
-    placeholder: "Message",
-    attrs: { "aria-label": "Message", maxlength: 5000 },
+    placeholder: t("composer.placeholder"),
+    attrs: { "aria-label": t("composer.placeholder"), maxlength: 5000 },
   });
   const bar = h("div.composer-bar", { hidden: true });
   const tray = attachmentTray(() => changed());
@@ -24,16 +26,16 @@ export function createComposer(conv) {
     type: "file",
     multiple: true,
     hidden: true,
-    attrs: { "aria-label": "Attach photos, videos or files" },
+    attrs: { "aria-label": t("composer.attachFiles") },
   });
-  const send = h("button.send-btn", { type: "button", attrs: { "aria-label": "Send" } }, icon("send"));
-  const mic = iconButton("mic", "Record a voice message", () => voice.start());
-  const emoji = iconButton("smile", "Emoji", () => openEmojiPicker(emoji, insert), ".emoji-toggle");
+  const send = h("button.send-btn", { type: "button", attrs: { "aria-label": t("composer.send") } }, icon("send"));
+  const mic = iconButton("mic", t("composer.record"), () => voice.start());
+  const emoji = iconButton("smile", t("emoji.label"), () => openEmojiPicker(emoji, insert), ".emoji-toggle");
   const row = h(
     "div.composer-row",
     {},
     emoji,
-    iconButton("attach", "Attach a photo, video or file", () => picker.click()),
+    iconButton("attach", t("composer.attach"), () => picker.click()),
     input,
     mic,
     send,
@@ -63,10 +65,12 @@ export function createComposer(conv) {
     const target = quote.editing || quote.replyTo;
     bar.hidden = !target;
     if (!target) return bar.replaceChildren();
-    const title = quote.editing ? "Editing" : `Replying to ${nameOf(quote.replyTo.sender)}`;
+    const title = quote.editing
+      ? t("composer.editing")
+      : t("composer.replying", { name: nameOf(quote.replyTo.sender) });
     bar.replaceChildren(
-      h("div.bar-text", {}, h("strong", {}, title), h("span", {}, target.text || `[${target.kind}]`)),
-      iconButton("close", quote.editing ? "Cancel editing" : "Cancel reply", cancel),
+      h("div.bar-text", {}, h("strong", {}, title), h("span", {}, target.text || kindTag(target.kind))),
+      iconButton("close", quote.editing ? t("composer.cancelEdit") : t("composer.cancelReply"), cancel),
     );
   }
 
@@ -74,6 +78,7 @@ export function createComposer(conv) {
     if (quote.editing) input.value = "";
     quote.replyTo = null;
     quote.editing = null;
+    delete el.dataset.editing;
     showBar();
     changed();
   }
@@ -85,9 +90,12 @@ export function createComposer(conv) {
     const reply = quote.replyTo ? quote.replyTo.seq : undefined;
     const queued = tray.take();
     input.value = "";
+    input.dispatchEvent(new Event("input")); // an emptied box: its draft goes (drafts.js)
     cancel();
-    for (const file of queued) await sendFile(el, conv.id, file, reply);
-    if (text) sendMessage(conv.id, { kind: "text", text, reply_to: queued.length ? undefined : reply });
+    // one photo and words: the words are its caption, one message (as WeChat and Telegram do)
+    const caption = queued.length === 1 && queued[0].type.startsWith("image/") ? text : "";
+    for (const file of queued) await sendFile(el, conv.id, file, reply, caption);
+    if (text && !caption) sendMessage(conv.id, { kind: "text", text, reply_to: queued.length ? undefined : reply });
   }
 
   async function saveEdit(target, text) {
@@ -97,7 +105,7 @@ export function createComposer(conv) {
       input.value = "";
       cancel();
     } catch (e) {
-      toast(e instanceof ApiError ? e.message : "Could not edit: offline.", ".error");
+      toast(errorText(e, t("composer.editOffline")), ".error");
     }
   }
 
@@ -137,6 +145,7 @@ export function createComposer(conv) {
   return {
     el,
     addFiles,
+    takeFiles: () => tray.take(), // the files waiting, handed to the box that replaces this one
     focus: () => input.focus(),
     reply(message) {
       quote.editing = null;
@@ -147,6 +156,7 @@ export function createComposer(conv) {
     edit(message) {
       quote.replyTo = null;
       quote.editing = message;
+      el.dataset.editing = "1"; // an edit is not a draft (drafts.js)
       input.value = message.text;
       showBar();
       changed();

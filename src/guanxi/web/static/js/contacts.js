@@ -1,14 +1,16 @@
 // Contacts: the friend list and a contact page (role, remark, tags, moments switches, block,
 // remove). Finding people and friend requests are in requests.js.
 
-import { ApiError, call } from "./api.js";
+import { call } from "./api.js";
 import { avatar, clear, h, icon, toast } from "./dom.js";
-import { ROLES, roleLabel } from "./format.js";
+import { dateText, ROLES, roleLabel } from "./format.js";
 import { disposeAll, paneHeader } from "./pane.js";
+import { roving } from "./roving.js";
 import { navigate, onRoute, refresh } from "./router.js";
 import { loadBlocks, loadConversations, loadFriends, nameOf, on, rememberUser, state } from "./state.js";
+import { errorText, t } from "./i18n.js";
 
-export const err = (e) => (e instanceof ApiError ? e.message : "The server cannot be reached.");
+export const err = (e) => errorText(e);
 
 export function roleSelect(id, value = "acquaintance") {
   return h(
@@ -30,12 +32,12 @@ export function tagsOf(text) {
 }
 
 export function renderContactList(pane) {
-  const list = h("ul.conv-list", { attrs: { "aria-label": "Friends" } });
+  const list = h("ul.conv-list", { attrs: { "aria-label": t("contacts.friends") } });
   const newFriends = h("a.conv-item.special", { href: "#/contacts/new" });
   clear(
     pane,
-    h("header.pane-head", {}, h("div.pane-title", {}, h("h2", {}, "Contacts"))),
-    h("nav", { attrs: { "aria-label": "Contact tools" } }, newFriends),
+    h("header.pane-head", {}, h("div.pane-title", {}, h("h2", {}, t("section.contacts")))),
+    h("nav", { attrs: { "aria-label": t("contacts.tools") } }, newFriends),
     list,
   );
   const draw = () => {
@@ -46,8 +48,8 @@ export function renderContactList(pane) {
       h(
         "span.conv-main",
         {},
-        h("span.conv-title", {}, "New friends"),
-        h("span.conv-preview", {}, "Find people by handle · requests"),
+        h("span.conv-title", {}, t("requests.title")),
+        h("span.conv-preview", {}, t("contacts.newFriendsHint")),
       ),
       n ? h("span.unread", {}, state.requests.cursor ? `${n}+` : String(n)) : null,
     );
@@ -75,11 +77,16 @@ export function renderContactList(pane) {
               ),
             ),
           )
-        : h("li.list-empty", {}, "No friends yet."),
+        : h("li.list-empty", {}, t("contacts.none")),
     );
   };
   draw();
-  return disposeAll([on("friends", draw), on("requests", draw), onRoute(draw)]);
+  return disposeAll([
+    on("friends", draw),
+    on("requests", draw),
+    onRoute(draw),
+    roving(list, "a.conv-item", { key: (el) => el.getAttribute("href") }), // one tab stop, ↑ ↓ between friends
+  ]);
 }
 
 export function renderContact(pane, { handle }) {
@@ -90,8 +97,8 @@ export function renderContact(pane, { handle }) {
     } catch (e) {
       return clear(
         pane,
-        paneHeader("Contact", "contacts"),
-        h("p.empty-detail", {}, e.status === 404 ? "No such person." : err(e)),
+        paneHeader(t("contacts.contact"), "contacts"),
+        h("p.empty-detail", {}, e.status === 404 ? t("contacts.noSuchPerson") : err(e)),
       );
     }
     rememberUser(profile.user);
@@ -119,20 +126,28 @@ function profileCard2(profile) {
   const actions = h(
     "div.inline",
     {},
-    friend ? h("button.primary", { type: "button", on: { click: () => openDirect(user.handle) } }, "Message") : null,
-    h("a.button.secondary", { href: `#/moments/${encodeURIComponent(user.handle)}` }, "Moments"),
+    friend
+      ? h("button.primary", { type: "button", on: { click: () => openDirect(user.handle) } }, t("contacts.message"))
+      : null,
+    h("a.button.secondary", { href: `#/moments/${encodeURIComponent(user.handle)}` }, t("section.moments")),
     h(
       "button.secondary",
       { type: "button", on: { click: () => toggleBlock(user.handle, profile.is_blocked) } },
-      profile.is_blocked ? "Unblock" : "Block",
+      profile.is_blocked ? t("contacts.unblock") : t("contacts.block"),
     ),
-    friend ? h("button.danger", { type: "button", on: { click: () => unfriend(user.handle) } }, "Remove friend") : null,
+    friend
+      ? h("button.danger", { type: "button", on: { click: () => unfriend(user.handle) } }, t("contacts.remove"))
+      : null,
   );
   return h(
     "div.stack",
     {},
     h("div.card", {}, head, actions),
-    friend ? friendForm(user.handle, friend) : h("p.card.muted", {}, "Not your friend."),
+    friend
+      ? friendForm(user.handle, friend)
+      : user.handle === state.me.handle || profile.is_blocked
+        ? h("p.card.muted", {}, t("contacts.notFriend"))
+        : strangerCard(profile), // "Add friend", under the friend-request rules
   );
 }
 
@@ -153,7 +168,7 @@ function friendForm(handle, friend) {
         hide_their_moments: hideTheirs.checked,
       });
       await loadFriends();
-      toast("Saved");
+      toast(t("common.saved"));
     } catch (x) {
       toast(err(x), ".error");
     }
@@ -161,13 +176,13 @@ function friendForm(handle, friend) {
   return h(
     "form.card.grid-form",
     { on: { submit: save } },
-    h("div.field", {}, h("label", { htmlFor: "f-role" }, "Role"), role),
-    h("div.field", {}, h("label", { htmlFor: "f-remark" }, "Remark"), remark),
-    h("div.field", {}, h("label", { htmlFor: "f-tags" }, "Tags (comma separated)"), tags),
-    h("label.check", { htmlFor: "f-hide-mine" }, hideMine, "Hide my moments from them"),
-    h("label.check", { htmlFor: "f-hide-theirs" }, hideTheirs, "Don't show me their moments"),
-    h("p.muted", {}, `Friends since ${new Date(friend.since).toLocaleDateString()}`),
-    h("button.primary", { type: "submit" }, "Save"),
+    h("div.field", {}, h("label", { htmlFor: "f-role" }, t("contacts.role")), role),
+    h("div.field", {}, h("label", { htmlFor: "f-remark" }, t("contacts.remark")), remark),
+    h("div.field", {}, h("label", { htmlFor: "f-tags" }, t("contacts.tags")), tags),
+    h("label.check", { htmlFor: "f-hide-mine" }, hideMine, t("contacts.hideMine")),
+    h("label.check", { htmlFor: "f-hide-theirs" }, hideTheirs, t("contacts.hideTheirs")),
+    h("p.muted", {}, t("contacts.since", { date: dateText(friend.since) })),
+    h("button.primary", { type: "submit" }, t("common.save")),
   );
 }
 
@@ -182,12 +197,11 @@ export async function openDirect(handle) {
 }
 
 async function toggleBlock(handle, blocked) {
-  if (!blocked && !confirm(`Block ${nameOf(handle)}? They will not be able to message you or see your profile.`))
-    return;
+  if (!blocked && !confirm(t("contacts.blockConfirm", { name: nameOf(handle) }))) return;
   try {
     await call(blocked ? "DELETE" : "PUT", `/blocks/${encodeURIComponent(handle)}`);
     await Promise.all([loadBlocks(), loadFriends()]);
-    toast(blocked ? "Unblocked" : "Blocked");
+    toast(blocked ? t("contacts.unblocked") : t("contacts.blocked"));
     refresh();
   } catch (x) {
     toast(err(x), ".error");
@@ -195,7 +209,7 @@ async function toggleBlock(handle, blocked) {
 }
 
 async function unfriend(handle) {
-  if (!confirm(`Remove ${nameOf(handle)} from your friends?`)) return;
+  if (!confirm(t("contacts.removeConfirm", { name: nameOf(handle) }))) return;
   try {
     await call("DELETE", `/friends/${encodeURIComponent(handle)}`);
     await loadFriends();
@@ -203,4 +217,18 @@ async function unfriend(handle) {
   } catch (x) {
     toast(err(x), ".error");
   }
+}
+
+/** Someone I am not friends with (met in a group, say): "Add friend" opens a request. */
+function strangerCard(profile) {
+  return h(
+    "div.card.stack",
+    {},
+    h("p.muted", {}, t("contacts.notFriend")),
+    h(
+      "a.button.primary",
+      { href: `#/contacts/new/${encodeURIComponent(profile.user.handle)}` },
+      t("chatActions.addFriend"),
+    ),
+  );
 }

@@ -1,5 +1,8 @@
 // DOM building without HTML strings: every text goes through textContent / text nodes.
 
+import { t } from "./i18n.js";
+import { avatarUrl } from "./api.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 
 /** h("button.primary", {on: {click}, attrs: {"aria-label": "Send"}}, "Send") */
@@ -64,7 +67,11 @@ const PATHS = {
   file: "M6 3h8l4 4v14H6zM14 3v4h4",
   camera: "M4 7h4l2-3h4l2 3h4v12H4zM12 10a3 3 0 1 0 0 6 3 3 0 0 0 0-6z",
   play: "M8 5v14l11-7z",
+  bell: "M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
+  bellOff: "M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0M3 3l18 18",
   pause: "M7 5h4v14H7zM13 5h4v14h-4z",
+  group:
+    "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm-6 9c0-3.5 2.5-5.5 6-5.5s6 2 6 5.5M16 4.5a3 3 0 0 1 0 6M18 14.5c2 .6 3 2.3 3 5.5",
 };
 
 export function icon(name) {
@@ -87,15 +94,47 @@ export function iconButton(name, label, onClick, extra = "") {
   );
 }
 
-const COLORS = ["#2f7d5b", "#3a6ea5", "#a5523a", "#7b4fa0", "#a0782a", "#2a8a8a", "#b04672", "#5a6b2f"];
+// white initials on each at least 4.5:1 (WCAG AA)
+const COLORS = ["#2f7d5b", "#3a6ea5", "#a5523a", "#7b4fa0", "#8a6520", "#227575", "#b04672", "#5a6b2f"];
 
-export function avatar(name, key, size = "") {
+/** The colour of someone's avatar, from their handle (the same everywhere). */
+export function colourOf(key) {
   let hash = 0;
-  for (const ch of key || name || "?") hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
-  const initial = Array.from((name || key || "?").trim())[0] || "?";
-  const el = h(`span.avatar${size}`, { attrs: { "aria-hidden": "true" } }, initial.toUpperCase());
-  el.style.background = COLORS[hash % COLORS.length];
+  for (const ch of key || "?") hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  return COLORS[hash % COLORS.length];
+}
+
+/** Someone's picture (User.avatar) when they have one, else their initial on their colour;
+ * a group (key `g<id>`) named by one character, or by a sign or emoji, gets the group glyph
+ * (its one character would read as a person's initial). */
+export function avatar(name, key, size = "") {
+  const chars = Array.from((name || key || "?").trim());
+  const group = /^g\d+$/.test(key || "");
+  const glyph = group && (chars.length <= 1 || !/\p{L}/u.test(chars[0] || ""));
+  const el = h(`span.avatar${size}`, { attrs: { "aria-hidden": "true" } }, glyph ? icon("group") : initial(chars));
+  el.style.background = colourOf(key || name);
+  const version = group ? null : pictureOf(key);
+  if (version)
+    avatarUrl(key, version).then(
+      (url) => {
+        el.replaceChildren(h("img.avatar-img", { src: url, alt: "" }));
+        el.classList.add("has-picture");
+      },
+      () => {}, // not mine to see, or gone: the initial stays
+    );
   return el;
+}
+
+function initial(chars) {
+  return (chars[0] || "?").toUpperCase();
+}
+
+/** The picture version the client knows for a handle (mine, or a user it has met): state.js
+ * gives the lookup (it imports this module, so this one cannot import it). */
+let pictureOf = () => null;
+
+export function setPictureLookup(lookup) {
+  pictureOf = (handle) => (handle ? lookup(handle) : null);
 }
 
 export function toast(text, kind = "") {
@@ -127,7 +166,7 @@ export function modal(title, build) {
         "header.modal-head",
         {},
         h("h2", {}, title),
-        iconButton("close", "Close", () => close(null)),
+        iconButton("close", t("common.close"), () => close(null)),
       ),
       build(close),
     ]);

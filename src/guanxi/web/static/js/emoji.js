@@ -1,13 +1,14 @@
 // A small emoji picker: a grid of common emoji in a popover.
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
 const GROUPS = {
-  Smileys:
+  smileys:
     "😀 😃 😄 😁 😆 😅 😂 🤣 😊 😇 🙂 😉 😌 😍 🥰 😘 😋 😛 😜 🤪 🤔 🤗 🤭 🤫 😐 😑 😶 😏 😒 🙄 😬 😴 😷 🤒 🥳 😎 🤓 😕 😟 😮 😲 😳 🥺 😢 😭 😱 😤 😡 🤯",
-  Gestures: "👍 👎 👌 ✌️ 🤞 🤝 🙏 👏 🙌 👋 💪 🫶 👀 🤷 🙋 🙇",
-  Hearts: "❤️ 🧡 💛 💚 💙 💜 🖤 🤍 💔 💕 💖 ✨ 🔥 🎉 🎂 🎁",
-  Things: "☕ 🍵 🍜 🍚 🥟 🍰 🍎 🍉 🌸 🌙 ☀️ 🌧️ ⚽ 🏸 🎵 📷 📚 💼 🚗 ✈️ 🏠 🧧 🐼 🐱 🐶",
+  gestures: "👍 👎 👌 ✌️ 🤞 🤝 🙏 👏 🙌 👋 💪 🫶 👀 🤷 🙋 🙇",
+  hearts: "❤️ 🧡 💛 💚 💙 💜 🖤 🤍 💔 💕 💖 ✨ 🔥 🎉 🎂 🎁",
+  things: "☕ 🍵 🍜 🍚 🥟 🍰 🍎 🍉 🌸 🌙 ☀️ 🌧️ ⚽ 🏸 🎵 📷 📚 💼 🚗 ✈️ 🏠 🧧 🐼 🐱 🐶",
 };
 
 let open = null;
@@ -22,12 +23,12 @@ export function openEmojiPicker(anchor, pick) {
   if (open) return closeEmojiPicker();
   const panel = h(
     "div.emoji-picker",
-    { attrs: { role: "dialog", "aria-label": "Emoji" } },
+    { attrs: { role: "dialog", "aria-label": t("emoji.label") } },
     Object.entries(GROUPS).map(([name, list]) =>
       h(
         "section",
         {},
-        h("h3", {}, name),
+        h("h3", {}, t(`emojiGroup.${name}`)),
         h(
           "div.emoji-grid",
           {},

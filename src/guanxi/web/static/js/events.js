@@ -1,5 +1,5 @@
 // The one WebSocket: hello with the token (never in the URL) and the last cursor; reconnects
-// with backoff and resumes from the cursor, so nothing is missed or doubled.
+// with jittered backoff and resumes from the cursor, so nothing is missed or doubled.
 
 export class EventStream {
   constructor({ token, onEvent, onReady, onStatus, onUnauthorized }) {
@@ -121,7 +121,10 @@ export class EventStream {
     if (code === 4401) return this.onUnauthorized();
     this.onStatus("offline");
     if (navigator.onLine === false) return; // the "online" event reconnects
-    const wait = code === 4408 ? 0 : this.delay;
+    if (code === 1013) this.delay = Math.max(this.delay, 2000); // the server is busy: "try again later"
+    // Jittered (half to one and a half times the delay): after a server restart every device
+    // reconnects, and spread out they are served in seconds instead of all at once.
+    const wait = code === 4408 ? 0 : Math.round(this.delay * (0.5 + Math.random()));
     this.delay = Math.min(this.delay * 2, 8000);
     this.retry = setTimeout(() => this.open(), wait);
   }

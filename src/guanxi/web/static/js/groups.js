@@ -1,15 +1,17 @@
 // Groups: create one, and the group page (members, add, remove, rename, announcement, leave).
 
-import { ApiError, call } from "./api.js";
+import { call } from "./api.js";
 import { avatar, clear, h, iconButton, modal, toast } from "./dom.js";
 import { paneHeader } from "./pane.js";
 import { navigate } from "./router.js";
 import { forgetConversation, loadConversation, myRole, nameOf, on, rememberUser, state } from "./state.js";
 import { PAGE, pager } from "./pager.js";
+import { errorText, t } from "./i18n.js";
+import { profileLink } from "./chatactions.js";
 
 function friendPicker(exclude = new Set()) {
   const friends = [...state.friends.values()].filter((f) => !exclude.has(f.user.handle));
-  if (friends.length === 0) return { el: h("p.muted", {}, "No friends to add yet."), chosen: () => [] };
+  if (friends.length === 0) return { el: h("p.muted", {}, t("group.noFriends")), chosen: () => [] };
   const boxes = friends.map((f) => {
     const box = h("input", { type: "checkbox", value: f.user.handle, id: `pick-${f.user.handle}` });
     return {
@@ -27,7 +29,7 @@ function friendPicker(exclude = new Set()) {
   return {
     el: h(
       "div.pick-list",
-      { attrs: { role: "group", "aria-label": "Friends" } },
+      { attrs: { role: "group", "aria-label": t("contacts.friends") } },
       boxes.map((b) => b.el),
     ),
     chosen: () => boxes.filter((b) => b.box.checked).map((b) => b.box.value),
@@ -35,7 +37,7 @@ function friendPicker(exclude = new Set()) {
 }
 
 export function createGroup(preselect = []) {
-  modal("New group", (close) => {
+  modal(t("group.new"), (close) => {
     const name = h("input", { id: "group-name", required: true, maxLength: 64, attrs: { autocomplete: "off" } });
     const picker = friendPicker();
     for (const input of picker.el.querySelectorAll("input")) input.checked = preselect.includes(input.value);
@@ -57,16 +59,16 @@ export function createGroup(preselect = []) {
               await loadConversation(conv.id);
               navigate(`chats/${conv.id}`);
             } catch (err) {
-              error.textContent = err instanceof ApiError ? err.message : "Offline.";
+              error.textContent = errorText(err);
             }
           },
         },
       },
-      h("div.field", {}, h("label", { htmlFor: "group-name" }, "Group name"), name),
-      h("p.field-label", {}, "Members"),
+      h("div.field", {}, h("label", { htmlFor: "group-name" }, t("group.name")), name),
+      h("p.field-label", {}, t("group.membersLabel")),
       picker.el,
       error,
-      h("button.primary.wide", { type: "submit" }, "Create group"),
+      h("button.primary.wide", { type: "submit" }, t("group.create")),
     );
     setTimeout(() => name.focus());
     return form;
@@ -85,9 +87,11 @@ export function renderGroupInfo(pane, params) {
     if (more) more.dispose();
     const section = members(conv, role, manager);
     more = section.more;
+    const header = paneHeader(t("chat.groupInfo"), `chats/${id}`, [], conv.name);
+    header.classList.add("back-always"); // back to the chat on a desktop too
     clear(
       pane,
-      paneHeader("Group info", `chats/${id}`, [], conv.name),
+      header,
       h(
         "div.page",
         {},
@@ -96,7 +100,7 @@ export function renderGroupInfo(pane, params) {
         h(
           "section.card",
           {},
-          h("button.danger.wide", { type: "button", on: { click: () => leave(conv) } }, "Leave group"),
+          h("button.danger.wide", { type: "button", on: { click: () => leave(conv) } }, t("group.leave")),
         ),
       ),
     );
@@ -109,7 +113,7 @@ export function renderGroupInfo(pane, params) {
     (c) => {
       if (shown !== c) render(c);
     },
-    () => clear(pane, paneHeader("Group", `chats/${id}`), h("p.empty-detail", {}, "Not found.")),
+    () => clear(pane, paneHeader(t("group.label"), `chats/${id}`), h("p.empty-detail", {}, t("group.notFound"))),
   );
   return () => {
     off();
@@ -131,19 +135,17 @@ function settings(conv, manager) {
     try {
       await call("PATCH", `/conversations/${conv.id}`, { name: name.value.trim(), announcement: note.value });
       await loadConversation(conv.id);
-      toast("Saved");
+      toast(t("common.saved"));
     } catch (err) {
-      toast(err instanceof ApiError ? err.message : "Offline.", ".error");
+      toast(errorText(err), ".error");
     }
   };
   return h(
     "form.card.stack",
     { on: { submit: save } },
-    h("div.field", {}, h("label", { htmlFor: "g-name" }, "Group name"), name),
-    h("div.field", {}, h("label", { htmlFor: "g-note" }, "Announcement"), note),
-    manager
-      ? h("button.primary", { type: "submit" }, "Save")
-      : h("p.muted", {}, "Only the owner and admins can change these."),
+    h("div.field", {}, h("label", { htmlFor: "g-name" }, t("group.name")), name),
+    h("div.field", {}, h("label", { htmlFor: "g-note" }, t("group.announcement")), note),
+    manager ? h("button.primary", { type: "submit" }, t("common.save")) : h("p.muted", {}, t("group.onlyAdmins")),
   );
 }
 
@@ -151,7 +153,7 @@ function settings(conv, manager) {
 function members(conv, role, manager) {
   const list = h("ul.member-list");
   let cursor = null;
-  const more = pager("More members", async () => {
+  const more = pager(t("group.moreMembers"), async () => {
     const page = await call("GET", `/conversations/${conv.id}/members`, undefined, { cursor, limit: PAGE });
     list.append(...page.members.map((m) => member(conv, m, role, manager)));
     cursor = page.next_cursor;
@@ -165,8 +167,8 @@ function members(conv, role, manager) {
     h(
       "div.card-head",
       {},
-      h("h3", {}, `Members (${count})`),
-      manager ? iconButton("plus", "Add members", () => addMembers(conv)) : null,
+      h("h3", {}, t("group.membersCount", { count })),
+      manager ? iconButton("plus", t("group.add"), () => addMembers(conv)) : null,
     ),
     list,
     more.el,
@@ -178,43 +180,65 @@ function member(conv, m, role, manager) {
   const handle = rememberUser(m.user).handle;
   const removable =
     manager && handle !== state.me.handle && m.role !== "owner" && (role === "owner" || m.role === "member");
+  const appoints = role === "owner" && m.role !== "owner";
   return h(
     "li.member",
     {},
-    avatar(nameOf(handle), handle, ".small"),
-    h("span.member-name", {}, nameOf(handle), h("small.muted", {}, ` @${handle}`)),
-    m.role !== "member" ? h("span.chip", {}, m.role) : null,
+    profileLink(handle, avatar(nameOf(handle), handle, ".small")),
+    h("span.member-name", {}, profileLink(handle, nameOf(handle)), h("small.muted", {}, ` @${handle}`)),
+    m.role !== "member" ? h("span.chip", {}, t(`memberRole.${m.role}`)) : null,
+    appoints
+      ? h(
+          "button.link",
+          {
+            type: "button",
+            dataset: { admin: handle },
+            on: { click: () => appoint(conv, handle, m.role === "admin" ? "member" : "admin") },
+          },
+          m.role === "admin" ? t("chatActions.removeAdmin") : t("chatActions.makeAdmin"),
+        )
+      : null,
     removable
       ? h(
           "button.link.danger-text",
           {
             type: "button",
-            attrs: { "aria-label": `Remove ${nameOf(handle)}` },
+            attrs: { "aria-label": t("attach.remove", { name: nameOf(handle) }) },
             on: { click: () => remove(conv, handle) },
           },
-          "Remove",
+          t("common.remove"),
         )
       : null,
   );
 }
 
+async function appoint(conv, handle, role) {
+  try {
+    await call("PATCH", `/conversations/${conv.id}/members/${encodeURIComponent(handle)}`, { role });
+    await loadConversation(conv.id);
+  } catch (err) {
+    toast(errorText(err), ".error");
+  }
+}
+
 async function remove(conv, handle) {
-  if (!confirm(`Remove ${nameOf(handle)} from ${conv.name}?`)) return;
+  if (!confirm(t("group.removeConfirm", { name: nameOf(handle), group: conv.name }))) return;
   try {
     await call("DELETE", `/conversations/${conv.id}/members/${encodeURIComponent(handle)}`);
     await loadConversation(conv.id);
   } catch (err) {
-    toast(err instanceof ApiError ? err.message : "Offline.", ".error");
+    toast(errorText(err), ".error");
   }
 }
 
 /** People who left a group before are invited, not added: say so. */
 function toldInvited(invited) {
-  if (invited?.length) toast(`Invited ${invited.map((u) => nameOf(u.handle)).join(", ")}: they join when they accept`);
+  if (invited?.length)
+    toast(t("group.invited", { names: invited.map((u) => nameOf(u.handle)).join(t("common.listSeparator")) }));
 }
 
 function addMembers(conv) {
-  modal("Add members", (close) => {
+  modal(t("group.add"), (close) => {
     const picker = friendPicker(new Set((conv.members || []).map((m) => m.user.handle)));
     return h(
       "form.stack",
@@ -230,24 +254,24 @@ function addMembers(conv) {
               toldInvited(added.invited);
               await loadConversation(conv.id);
             } catch (err) {
-              toast(err instanceof ApiError ? err.message : "Offline.", ".error");
+              toast(errorText(err), ".error");
             }
           },
         },
       },
       picker.el,
-      h("button.primary.wide", { type: "submit" }, "Add"),
+      h("button.primary.wide", { type: "submit" }, t("group.addButton")),
     );
   });
 }
 
 async function leave(conv) {
-  if (!confirm(`Leave ${conv.name}?`)) return;
+  if (!confirm(t("group.leaveConfirm", { group: conv.name }))) return;
   try {
     await call("DELETE", `/conversations/${conv.id}/members/${encodeURIComponent(state.me.handle)}`);
     forgetConversation(conv.id);
     navigate("chats");
   } catch (err) {
-    toast(err instanceof ApiError ? err.message : "Offline.", ".error");
+    toast(errorText(err), ".error");
   }
 }

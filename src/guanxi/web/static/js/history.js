@@ -3,17 +3,21 @@
 
 import { call } from "./api.js";
 import { maxSeq, minSeq, putMessage } from "./state.js";
+import { t } from "./i18n.js";
 
 const PAGE = 40;
 
 /** chatHistory(chat, id, view) → {loadOlder(), catchUp()}; `view` is the messageList. */
 export function chatHistory(chat, id, view) {
-  let loading = false;
+  let loading = null; // the load under way: a second call waits for it
 
-  async function loadOlder() {
-    if (loading || !chat.hasMoreBefore) return;
-    loading = true;
-    view.showTop("Loading earlier messages…");
+  function loadOlder() {
+    if (!loading && chat.hasMoreBefore) loading = loadPage();
+    return loading || Promise.resolve();
+  }
+
+  async function loadPage() {
+    view.showTop(t("messages.loadingEarlier"));
     const before = view.shown() ? minSeq(chat) : undefined;
     try {
       const page = await call("GET", `/conversations/${id}/messages`, undefined, { before, limit: PAGE });
@@ -22,7 +26,7 @@ export function chatHistory(chat, id, view) {
         chat.hasMoreBefore = page.has_more;
       });
     } finally {
-      loading = false;
+      loading = null;
       view.showTop();
     }
   }

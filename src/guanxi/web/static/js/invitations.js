@@ -1,18 +1,19 @@
 // Group invitations waiting for my answer, shown above the chat list: who invites me into
 // which group, with Accept (join and open it) and Decline (nobody else is told).
 
-import { ApiError, call } from "./api.js";
+import { call } from "./api.js";
 import { avatar, clear, h, toast } from "./dom.js";
 import { navigate } from "./router.js";
 import { loadConversation, loadInvitations, on, state } from "./state.js";
+import { errorText, t } from "./i18n.js";
 
 export function renderInvitations() {
-  const box = h("section.invitations", { attrs: { "aria-label": "Group invitations" } });
+  const box = h("section.invitations", { attrs: { "aria-label": t("invitations.title") } });
   const draw = () =>
     clear(
       box,
       state.invitations.length
-        ? [h("h3.section-title", {}, "Group invitations"), h("ul.plain", {}, state.invitations.map(item))]
+        ? [h("h3.section-title", {}, t("invitations.title")), h("ul.plain", {}, state.invitations.map(item))]
         : [],
     );
   draw();
@@ -31,7 +32,7 @@ function item(invitation) {
         navigate(`chats/${joined.id}`);
       }
     } catch (e) {
-      toast(e instanceof ApiError ? e.message : "The server cannot be reached.", ".error");
+      toast(errorText(e), ".error");
       loadInvitations().catch(() => {});
     }
   };
@@ -50,17 +51,17 @@ function item(invitation) {
         h(
           "p",
           {},
-          "invites you to ",
+          t("invitations.invites"),
           h("strong", {}, group.name),
-          h("span.muted", {}, ` · ${group.member_count} members`),
+          h("span.muted", {}, ` · ${t("chat.members", { count: group.member_count })}`),
         ),
       ),
     ),
     h(
       "div.inline",
       {},
-      h("button.primary", { type: "button", on: { click: answer("accept") } }, "Accept"),
-      h("button.secondary", { type: "button", on: { click: answer("decline") } }, "Decline"),
+      h("button.primary", { type: "button", on: { click: answer("accept") } }, t("common.accept")),
+      h("button.secondary", { type: "button", on: { click: answer("decline") } }, t("common.decline")),
     ),
   );
 }

@@ -17,10 +17,17 @@ import {
   state,
 } from "./state.js";
 import { applyEvent, resync } from "./sync.js";
+import { forgetDrafts } from "./drafts.js";
+import { startNotify } from "./notify.js";
+import { t } from "./i18n.js";
+import { startTheme } from "./theme.js";
 
+startTheme();
 const root = document.getElementById("app");
+for (const p of root.querySelectorAll(".offline-page")) p.textContent = t("app.loading");
 let stream = null;
 let closeShell = null;
+let stopNotify = null;
 
 window.guanxi = {
   /** For tests and the curious: drop the socket as a network failure would. */
@@ -47,6 +54,7 @@ function signedIn(result) {
 
 function openApp() {
   closeShell = showShell(root, { sections: SECTIONS, routes: ROUTES, app: { signOut: () => signOut(true) } });
+  stopNotify = startNotify();
   stream = new EventStream({
     token: session.token,
     onEvent: applyEvent,
@@ -70,6 +78,9 @@ async function signOut(revoke) {
   stream = null;
   if (closeShell) closeShell();
   closeShell = null;
+  if (stopNotify) stopNotify();
+  stopNotify = null;
+  if (state.me) forgetDrafts(state.me.handle);
   if (revoke) await call("DELETE", "/sessions/current").catch(() => {});
   session.token = null;
   reset();
@@ -82,9 +93,12 @@ function showOffline() {
   root.replaceChildren();
   const p = document.createElement("p");
   p.className = "offline-page";
-  p.textContent = "The server cannot be reached. Retrying…";
+  p.textContent = t("app.retrying");
   root.append(p);
   setTimeout(start, 3000);
 }
+
+// installable as an app: the worker caches the client's own files, never API answers (sw.js)
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
 
 start();

@@ -1,9 +1,15 @@
-// My profile: display name, bio, who sees my past moments; logging out.
+// My profile: picture (me-picture.js), display name, bio, the interface's language, the
+// theme, notifications; links to my moments, network, assets (ledger and export) and
+// security (password, devices); logging out.
 
-import { ApiError, call } from "./api.js";
-import { avatar, clear, h, toast } from "./dom.js";
+import { call } from "./api.js";
+import { clear, h, toast } from "./dom.js";
+import { pictureCard } from "./me-picture.js";
 import { paneHeader } from "./pane.js";
 import { state } from "./state.js";
+import { notifyCard } from "./notify-settings.js";
+import { errorText, LANGUAGES, language, setLanguage, t } from "./i18n.js";
+import { setTheme, THEMES, themeChoice } from "./theme.js";
 
 export function renderMe(pane, _params, { signOut }) {
   const me = state.me;
@@ -13,38 +19,60 @@ export function renderMe(pane, _params, { signOut }) {
     e.preventDefault();
     try {
       state.me = await call("PATCH", "/me", { display_name: name.value.trim(), bio: bio.value });
-      toast("Saved");
+      toast(t("common.saved"));
     } catch (x) {
-      toast(x instanceof ApiError ? x.message : "Offline.", ".error");
+      toast(errorText(x), ".error");
     }
   };
   clear(
     pane,
-    paneHeader("Me", null),
+    paneHeader(t("section.me"), null),
     h(
       "div.page",
       {},
-      h(
-        "div.card.profile-head",
-        {},
-        avatar(me.display_name, me.handle, ".large"),
-        h("div", {}, h("h3", {}, me.display_name), h("p.muted", {}, `@${me.handle}`)),
-      ),
+      pictureCard(),
       h(
         "form.card.stack",
         { on: { submit: save } },
-        h("div.field", {}, h("label", { htmlFor: "me-name" }, "Display name"), name),
-        h("div.field", {}, h("label", { htmlFor: "me-bio" }, "About me"), bio),
-        h("button.primary", { type: "submit" }, "Save"),
+        h("div.field", {}, h("label", { htmlFor: "me-name" }, t("auth.displayName")), name),
+        h("div.field", {}, h("label", { htmlFor: "me-bio" }, t("me.about")), bio),
+        h("button.primary", { type: "submit" }, t("common.save")),
       ),
+      languageCard(),
+      themeCard(),
+      notifyCard(),
       h(
         "div.card.stack",
         {},
-        h("a.button.secondary", { href: `#/moments/${encodeURIComponent(me.handle)}` }, "My moments"),
-        h("a.button.secondary", { href: "#/me/security" }, "Password and devices"),
-        h("button.danger", { type: "button", on: { click: signOut } }, "Log out"),
+        h("a.button.secondary", { href: `#/moments/${encodeURIComponent(me.handle)}` }, t("me.moments")),
+        h("a.button.secondary", { href: "#/me/network" }, t("me.network")),
+        h("a.button.secondary", { href: "#/me/assets" }, t("me.assets")),
+        h("a.button.secondary", { href: "#/me/security" }, t("me.security")),
+        h("button.danger", { type: "button", on: { click: signOut } }, t("me.logOut")),
       ),
     ),
   );
   return () => {};
+}
+
+/** The interface's language: each named in itself; choosing one redraws every screen. */
+function languageCard() {
+  const select = h(
+    "select",
+    { id: "me-language" },
+    LANGUAGES.map((l) => h("option", { value: l.code, selected: l.code === language(), lang: l.code }, l.name)),
+  );
+  select.addEventListener("change", () => setLanguage(select.value));
+  return h("div.card.stack", {}, h("div.field", {}, h("label", { htmlFor: "me-language" }, t("me.language")), select));
+}
+
+/** Light, dark, or as the system: kept on this device, applied at once. */
+function themeCard() {
+  const select = h(
+    "select",
+    { id: "me-theme" },
+    THEMES.map((name) => h("option", { value: name, selected: name === themeChoice() }, t(`theme.${name}`))),
+  );
+  select.addEventListener("change", () => setTheme(select.value));
+  return h("div.card.stack", {}, h("div.field", {}, h("label", { htmlFor: "me-theme" }, t("me.theme")), select));
 }

@@ -3,6 +3,7 @@
 import { mediaUrl } from "./api.js";
 import { h, icon, modal } from "./dom.js";
 import { duration, fileSize } from "./format.js";
+import { t } from "./i18n.js";
 
 /** The element showing a media reference; `cache` keeps it across re-renders of a message. */
 export function renderMedia(ref, cache) {
@@ -14,7 +15,7 @@ export function renderMedia(ref, cache) {
 }
 
 export function photo(ref, variant = "thumbnail") {
-  const img = h("img.photo", { alt: "Photo", attrs: { loading: "lazy" } });
+  const img = h("img.photo", { alt: t("media.photo"), attrs: { loading: "lazy" } });
   if (ref.width && ref.height) {
     const scale = Math.min(1, 240 / Math.max(ref.width, ref.height));
     img.width = Math.max(60, Math.round(ref.width * scale));
@@ -25,26 +26,68 @@ export function photo(ref, variant = "thumbnail") {
       img.src = url;
     },
     () => {
-      img.alt = "Photo (could not load)";
+      img.alt = t("media.photoFailed");
     },
   );
   const button = h(
     "button.photo-btn",
-    { type: "button", attrs: { "aria-label": "Open photo" }, on: { click: () => openPhoto(ref) } },
+    {
+      type: "button",
+      dataset: { media: ref.id },
+      attrs: { "aria-label": t("media.openPhoto") },
+      on: { click: () => openPhoto(ref, button) },
+    },
     img,
   );
+  button.mediaRef = ref;
   return button;
 }
 
-export function openPhoto(ref) {
-  modal("Photo", () => {
-    const img = h("img.lightbox-img", { alt: "Photo" });
-    mediaUrl(ref.id, "preview")
-      .catch(() => mediaUrl(ref.id))
-      .then((url) => {
-        img.src = url;
-      });
-    return h("div.lightbox", {}, img);
+/** The photo large, zoomed by a tap; with next and previous through the photos of the list
+ *  it was opened from (a chat's loaded messages), by buttons or the arrow keys. */
+export function openPhoto(ref, from = null) {
+  const list = from?.closest(".messages") ? [...from.closest(".messages").querySelectorAll(".photo-btn")] : [];
+  const refs = list.map((b) => b.mediaRef).filter(Boolean);
+  let at = Math.max(
+    0,
+    refs.findIndex((r) => r.id === ref.id),
+  );
+  if (!refs.length) refs.push(ref);
+  modal(t("media.photo"), () => {
+    const img = h("img.lightbox-img", { alt: t("media.photo") });
+    const frame = h("div.lightbox", {}, img);
+    const count = h("span.viewer-count");
+    const show = () => {
+      img.removeAttribute("src");
+      frame.classList.remove("zoomed");
+      count.textContent = refs.length > 1 ? `${at + 1} / ${refs.length}` : "";
+      const shown = refs[at];
+      mediaUrl(shown.id, "preview")
+        .catch(() => mediaUrl(shown.id))
+        .then((url) => {
+          if (refs[at] === shown) img.src = url;
+        });
+    };
+    const step = (by) => {
+      at = (at + by + refs.length) % refs.length;
+      show();
+    };
+    img.addEventListener("click", () => frame.classList.toggle("zoomed"));
+    const nav = (name, label, by) =>
+      h("button.secondary", { type: "button", attrs: { "aria-label": label }, on: { click: () => step(by) } }, name);
+    const controls =
+      refs.length > 1
+        ? h("div.viewer-nav", {}, nav("‹", t("media.previousPhoto"), -1), count, nav("›", t("media.nextPhoto"), 1))
+        : null;
+    const box = h("div.viewer", {}, frame, controls);
+    setTimeout(() =>
+      box.closest("dialog")?.addEventListener("keydown", (e) => {
+        if (e.key === "ArrowLeft" && refs.length > 1) step(-1);
+        if (e.key === "ArrowRight" && refs.length > 1) step(1);
+      }),
+    );
+    show();
+    return box;
   });
 }
 
@@ -54,7 +97,7 @@ function voice(ref) {
   const bar = h("span.voice-bar", {}, h("span.voice-fill"));
   const button = h(
     "button.voice-play",
-    { type: "button", attrs: { "aria-label": `Play voice message ${duration(ref.duration)}` } },
+    { type: "button", attrs: { "aria-label": t("media.playVoice", { duration: duration(ref.duration) }) } },
     icon("play"),
   );
   const ready = mediaUrl(ref.id).then((url) => {
@@ -80,7 +123,7 @@ function voice(ref) {
 }
 
 function video(ref) {
-  const el = h("video.video", { controls: true, preload: "metadata", attrs: { "aria-label": "Video" } });
+  const el = h("video.video", { controls: true, preload: "metadata", attrs: { "aria-label": t("media.video") } });
   mediaUrl(ref.id).then(
     (url) => {
       el.src = url;
@@ -95,10 +138,10 @@ function video(ref) {
 }
 
 function file(ref) {
-  const name = ref.filename || "file";
+  const name = ref.filename || t("media.file");
   const link = h(
     "a.file",
-    { href: "#", attrs: { "aria-label": `Download ${name}` } },
+    { href: "#", attrs: { "aria-label": t("media.download", { name }) } },
     icon("file"),
     h("span.file-info", {}, h("span.file-name", {}, name), h("span.file-size", {}, fileSize(ref.size))),
   );

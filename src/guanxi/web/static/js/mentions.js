@@ -3,10 +3,11 @@
 
 import { h } from "./dom.js";
 import { nameOf, state } from "./state.js";
+import { t } from "./i18n.js";
 
 /** mentionList(input, conv, picked) → {el, suggest(), key(event) → handled} */
 export function mentionList(input, conv, picked) {
-  const el = h("ul.mention-list", { hidden: true, attrs: { role: "listbox", "aria-label": "Mention someone" } });
+  const el = h("ul.mention-list", { hidden: true, attrs: { role: "listbox", "aria-label": t("mention.label") } });
 
   function suggest() {
     const before = input.value.slice(0, input.selectionStart ?? 0);

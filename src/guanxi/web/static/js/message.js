@@ -1,10 +1,15 @@
 // One message as a DOM element, and its actions (reply, react, edit, recall, copy).
 
-import { call, ApiError } from "./api.js";
+import { call } from "./api.js";
 import { avatar, h, icon, toast } from "./dom.js";
-import { clockTime, dayKey, dayLabel } from "./format.js";
+import { clockTime, dayKey, dayLabel, kindTag } from "./format.js";
 import { renderMedia } from "./media.js";
 import { handleHint, nameOf, state } from "./state.js";
+import { errorText, t } from "./i18n.js";
+import { deleteForMe, forward, forwardedMark, profileLink } from "./chatactions.js";
+import { systemText } from "./systemline.js";
+import { closeEmojiPicker, openEmojiPicker } from "./emoji.js";
+import { menuKeys } from "./roving.js";
 
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 const RECALL_MS = 2 * 60 * 1000;
@@ -43,38 +48,63 @@ export function buildRow(message, conv, ctx) {
   const row = h(`div.msg-row${mine ? ".mine" : ""}`, {
     dataset: { seq: message.seq, day: dayKey(message.created_at), sender: message.sender, time: message.created_at },
   });
+  if (message.kind === "system") {
+    // a group's line ("Mei added Lei"), or an entry an import brought: nobody's message
+    row.classList.add("system");
+    row.append(h("div.sys-line", {}, systemText(message)));
+    return row;
+  }
   if (message.recalled) {
     row.classList.add("system");
-    row.append(h("div.sys-line", {}, mine ? "You recalled a message" : `${nameOf(message.sender)} recalled a message`));
+    row.append(
+      h("div.sys-line", {}, mine ? t("message.youRecalled") : t("message.recalled", { name: nameOf(message.sender) })),
+    );
     return row;
   }
   const bubble = h(`div.bubble.kind-${message.kind}`, {
-    tabIndex: 0,
-    attrs: { "aria-label": `${nameOf(message.sender)} at ${clockTime(message.created_at)}` },
+    tabIndex: -1, // the list's roving tab index (roving.js) gives one message the tab stop
+    attrs: { "aria-label": t("message.label", { name: nameOf(message.sender), time: clockTime(message.created_at) }) },
   });
+  const mark = forwardedMark(message);
+  if (mark) bubble.append(mark);
   if (message.reply_to) bubble.append(quote(message.reply_to));
   bubble.append(content(message, ctx));
   bubble.append(
     h(
       "span.meta",
       {},
-      message.edited ? h("span.edited", {}, "edited") : null,
+      message.edited ? h("span.edited", {}, t("message.edited")) : null,
       h("time", { dateTime: message.created_at }, clockTime(message.created_at)),
       mine ? h("span.receipt", { dataset: { receipt: "" } }) : null,
     ),
   );
   bubble.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" || e.key === "ContextMenu") openMenu(more, message, conv, ctx);
+    if (e.target === bubble && (e.key === "Enter" || e.key === "ContextMenu")) {
+      e.preventDefault();
+      openMenu(bubble, message, conv, ctx); // Esc gives the focus back to the message
+    }
   });
   bubble.addEventListener("contextmenu", (e) => {
     e.preventDefault();
     openMenu(more, message, conv, ctx);
   });
+  if (ctx.selection?.has(message.seq)) row.classList.add("selected");
+  row.addEventListener(
+    "click",
+    (e) => {
+      if (!ctx.selection?.active()) return;
+      e.preventDefault();
+      e.stopPropagation();
+      ctx.selection.toggle(message.seq);
+    },
+    true,
+  );
   const more = h(
     "button.msg-more",
     {
       type: "button",
-      attrs: { "aria-label": "Message actions", "aria-haspopup": "menu" },
+      tabIndex: -1, // the keyboard opens the same menu with Enter on the message
+      attrs: { "aria-label": t("message.actions"), "aria-haspopup": "menu" },
       on: { click: () => openMenu(more, message, conv, ctx) },
     },
     icon("more"),
@@ -83,7 +113,9 @@ export function buildRow(message, conv, ctx) {
   const body = h(
     "div.msg-body",
     {},
-    showName ? h("span.sender", {}, nameOf(message.sender), handleHint(message.sender)) : null,
+    showName
+      ? h("span.sender", {}, profileLink(message.sender, nameOf(message.sender), handleHint(message.sender)))
+      : null,
     h("div.bubble-line", {}, bubble, more),
     reactions(message, conv),
   );
@@ -91,7 +123,9 @@ export function buildRow(message, conv, ctx) {
     h(
       "div.msg",
       {},
-      !mine && conv.kind === "group" ? avatar(nameOf(message.sender), message.sender, ".small") : null,
+      !mine && conv.kind === "group"
+        ? profileLink(message.sender, avatar(nameOf(message.sender), message.sender, ".small"))
+        : null,
       body,
     ),
   );
@@ -100,8 +134,8 @@ export function buildRow(message, conv, ctx) {
 
 function quote(reply) {
   const text = reply.recalled
-    ? "(recalled)"
-    : reply.text || (reply.kind === "text" ? "(not shown to you)" : `[${reply.kind}]`);
+    ? t("message.quoteRecalled")
+    : reply.text || (reply.kind === "text" ? t("message.quoteHidden") : kindTag(reply.kind));
   return h(
     "div.quote",
     { dataset: { seq: reply.seq } },
@@ -127,13 +161,17 @@ function reactions(message, conv) {
     {},
     message.reactions.map((r) => {
       const mine = r.handles.includes(state.me.handle);
-      const who = r.handles.map(nameOf).join(", ");
+      const who = r.handles.map(nameOf).join(t("common.listSeparator"));
       return h(
         `button.reaction${mine ? ".mine" : ""}`,
         {
           type: "button",
           title: who,
-          attrs: { "aria-pressed": mine ? "true" : "false", "aria-label": `${r.emoji} ${r.count}: ${who}` },
+          tabIndex: -1, // the keyboard reacts through the message's menu (Enter on the message)
+          attrs: {
+            "aria-pressed": mine ? "true" : "false",
+            "aria-label": t("message.reactionLabel", { emoji: r.emoji, count: r.count, who }),
+          },
           on: { click: () => react(conv.id, message.seq, r.emoji, !mine) },
         },
         h("span", {}, r.emoji),
@@ -150,7 +188,7 @@ export async function react(convId, seq, emoji, add) {
       `/conversations/${convId}/messages/${seq}/reactions/${encodeURIComponent(emoji)}`,
     );
   } catch (e) {
-    toast(e instanceof ApiError ? e.message : "Could not react: offline.", ".error");
+    toast(errorText(e, t("message.reactOffline")), ".error");
   }
 }
 
@@ -182,21 +220,7 @@ export function closeMenu() {
 function openMenu(anchor, message, conv, ctx) {
   closeMenu();
   const mine = message.sender === state.me.handle;
-  const item = (label, fn) =>
-    h(
-      "button.menu-item",
-      {
-        type: "button",
-        attrs: { role: "menuitem" },
-        on: {
-          click: () => {
-            closeMenu();
-            fn();
-          },
-        },
-      },
-      label,
-    );
+  const item = menuItem;
   const items = [
     h(
       "div.menu-reactions",
@@ -207,7 +231,7 @@ function openMenu(anchor, message, conv, ctx) {
           "button.menu-emoji",
           {
             type: "button",
-            attrs: { role: "menuitem", "aria-label": `React ${emoji}` },
+            attrs: { role: "menuitem", "aria-label": t("message.react", { emoji }) },
             on: {
               click: () => {
                 closeMenu();
@@ -218,21 +242,60 @@ function openMenu(anchor, message, conv, ctx) {
           emoji,
         );
       }),
+      h(
+        "button.menu-emoji.more-emoji",
+        {
+          type: "button",
+          attrs: { role: "menuitem", "aria-label": t("chatActions.moreReactions") },
+          on: {
+            click: () => {
+              closeMenu();
+              openEmojiPicker(anchor, (emoji) => {
+                closeEmojiPicker();
+                react(conv.id, message.seq, emoji, true);
+              });
+            },
+          },
+        },
+        "+",
+      ),
     ),
-    item("Reply", () => ctx.reply(message)),
-    message.text ? item("Copy text", () => navigator.clipboard?.writeText(message.text)) : null,
-    mine && message.kind === "text" ? item("Edit", () => ctx.edit(message)) : null,
+    item(t("message.reply"), () => ctx.reply(message)),
+    message.text ? item(t("message.copy"), () => navigator.clipboard?.writeText(message.text)) : null,
+    mine && message.kind === "text" ? item(t("message.edit"), () => ctx.edit(message)) : null,
     mine && Date.now() - new Date(message.created_at) < RECALL_MS
-      ? item("Recall", () => recall(conv.id, message.seq))
+      ? item(t("message.recall"), () => recall(conv.id, message.seq))
       : null,
+    item(t("chatActions.forward"), () => forward(conv, [message.seq])),
+    item(t("chatActions.deleteForMe"), () => deleteForMe(conv, [message.seq])),
+    ctx.selection ? item(t("chatActions.select"), () => ctx.selection.start(message.seq)) : null,
   ];
-  const menu = h("div.msg-menu", { attrs: { role: "menu", "aria-label": "Message actions" } }, items);
-  menu.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") {
-      closeMenu();
-      anchor.focus();
-    }
-  });
+  showMenu(anchor, items, t("message.actions"));
+}
+
+/** An entry of a menu: closes the menu, then does `fn`. */
+export function menuItem(label, fn) {
+  return h(
+    "button.menu-item",
+    {
+      type: "button",
+      attrs: { role: "menuitem" },
+      on: {
+        click: () => {
+          closeMenu();
+          fn();
+        },
+      },
+    },
+    label,
+  );
+}
+
+/** A menu of `items` beside `anchor`; Escape or a tap elsewhere closes it. */
+export function showMenu(anchor, items, label) {
+  closeMenu();
+  const menu = h("div.msg-menu", { attrs: { role: "menu", "aria-label": label } }, items);
+  menuKeys(menu, anchor, closeMenu);
   document.body.append(menu);
   const box = anchor.getBoundingClientRect();
   const left = Math.min(Math.max(8, box.left - 120), window.innerWidth - menu.offsetWidth - 8);
@@ -252,14 +315,15 @@ async function recall(convId, seq) {
   try {
     await call("POST", `/conversations/${convId}/messages/${seq}/recall`);
   } catch (e) {
-    toast(e instanceof ApiError ? e.message : "Could not recall: offline.", ".error");
+    toast(errorText(e, t("message.recallOffline")), ".error");
   }
 }
 
 export function pendingRow(item) {
-  const label = item.status === "failed" ? item.error : item.status === "waiting" ? "Waiting for network…" : "Sending…";
+  const label =
+    item.status === "failed" ? item.error : item.status === "waiting" ? t("message.waiting") : t("message.sending");
   const body = item.body;
-  const text = body.text || (body.kind ? `[${body.kind}]` : "");
+  const text = body.text || (body.kind ? kindTag(body.kind) : "");
   return h(
     `div.msg-row.mine.pending.${item.status}`,
     { dataset: { client: item.client_id } },

@@ -1,11 +1,14 @@
 // A chat's scrolled list of messages: rows keyed by seq (a message shown once is never
 // doubled, a newer version replaces its row), sends still under way below them, the read
-// ticks of a direct chat, and where the list is scrolled to.
+// receipts (readmarks.js), and where the list is scrolled to.
 
 import { h } from "./dom.js";
 import { buildRow, pendingRow, relink } from "./message.js";
+import { showReceipt } from "./readmarks.js";
 import { maxSeq, state } from "./state.js";
 import { discardPending } from "./sync.js";
+import { t } from "./i18n.js";
+import { roving } from "./roving.js";
 
 /** messageList(chat, id, {conv(), ctx, nearTop()}) → the list's elements and what it can do. */
 export function messageList(chat, id, { conv, ctx, nearTop }) {
@@ -16,15 +19,17 @@ export function messageList(chat, id, { conv, ctx, nearTop }) {
   const pendingList = h("div.rows.pending-rows");
   const scroller = h(
     "div.messages",
-    { tabIndex: 0, attrs: { role: "log", "aria-label": "Messages", "aria-live": "polite" } },
+    { tabIndex: 0, attrs: { role: "log", "aria-label": t("messages.label"), "aria-live": "polite" } },
     top,
     list,
     pendingList,
   );
+  // one tab stop for all the messages (the newest until the reader moves): arrows go through them
+  const stopRoving = roving(list, ".bubble", { last: true, key: (el) => el.closest(".msg-row")?.dataset.seq });
   const jump = h(
     "button.jump",
     { type: "button", hidden: true, on: { click: () => toBottom(true) } },
-    "New messages ↓",
+    t("messages.newBelow"),
   );
 
   function insert(message) {
@@ -44,12 +49,7 @@ export function messageList(chat, id, { conv, ctx, nearTop }) {
 
   function receipt(row, message) {
     const el = row.querySelector("[data-receipt]");
-    if (!el || conv().kind !== "direct") return;
-    const read = (state.peerRead.get(id) || 0) >= message.seq;
-    el.textContent = read ? "✓✓" : "✓";
-    el.classList.toggle("read", read);
-    el.setAttribute("aria-label", read ? "Read" : "Sent");
-    el.title = read ? "Read" : "Sent";
+    if (el && message) showReceipt(el, message, conv());
   }
 
   function nearBottom() {
@@ -71,7 +71,11 @@ export function messageList(chat, id, { conv, ctx, nearTop }) {
           row
             .querySelector(".meta")
             .append(
-              h("button.link", { type: "button", on: { click: () => discardPending(id, item.client_id) } }, "Remove"),
+              h(
+                "button.link",
+                { type: "button", on: { click: () => discardPending(id, item.client_id) } },
+                t("common.remove"),
+              ),
             );
         }
         return row;
@@ -102,12 +106,30 @@ export function messageList(chat, id, { conv, ctx, nearTop }) {
     redrawReceipts() {
       for (const [seq, row] of rows) receipt(row, chat.bySeq.get(seq));
     },
+    dispose: stopRoving,
     forget() {
       list.replaceChildren();
       rows.clear();
     },
+    /** Messages deleted for me: their rows go (`upTo`: every row up to that seq). */
+    remove(seqs, upTo) {
+      for (const [seq, row] of [...rows]) {
+        if (!(seqs ? seqs.includes(seq) : seq <= upTo)) continue;
+        const next = row.nextElementSibling;
+        row.remove();
+        rows.delete(seq);
+        relink(next);
+      }
+    },
+    /** Draw every row again (a selection changed). */
+    redraw() {
+      for (const seq of [...rows.keys()]) {
+        const message = chat.bySeq.get(seq);
+        if (message) insert(message);
+      }
+    },
     showTop(text) {
-      top.textContent = text ?? (chat.hasMoreBefore ? "" : "Beginning of the conversation");
+      top.textContent = text ?? (chat.hasMoreBefore ? "" : t("messages.beginning"));
     },
     /** Runs fn (which adds rows above) keeping the rows in view where they are. */
     keepPosition(fn) {

@@ -1,31 +1,34 @@
 // Moments: the feed (or one person's page) with photo grids, likes and comments, and posting
 // with an audience. The server already hides likes and comments the viewer may not see.
 
-import { ApiError, call, mediaUrl, upload } from "./api.js";
+import { call, mediaUrl, upload } from "./api.js";
 import { avatar, clear, h, icon, iconButton, modal, toast } from "./dom.js";
 import { agoTime } from "./format.js";
 import { openPhoto } from "./media.js";
 import { disposeAll, paneHeader } from "./pane.js";
+import { roving } from "./roving.js";
 import { PAGE, pager } from "./pager.js";
 import { nameOf, on, rememberUser, state } from "./state.js";
+import { feedNews } from "./momentsnews.js";
+import { errorText, t } from "./i18n.js";
 
-const err = (e) => (e instanceof ApiError ? e.message : "The server cannot be reached.");
-const AUDIENCES = {
-  all: "All friends",
-  only: "Only friends tagged…",
-  except: "All friends except tagged…",
-  private: "Only me",
-};
+const err = (e) => errorText(e);
+const AUDIENCES = ["all", "only", "except", "private"];
 
 export function renderMoments(pane, { handle = null }) {
   const cards = new Map();
-  const list = h("div.feed", { attrs: { "aria-label": "Moments" } });
-  const more = pager("Load more", () => page());
+  const list = h("section.feed", { attrs: { "aria-label": t("section.moments") } });
+  const more = pager(t("moments.loadMore"), () => page());
   let cursor = null;
   const mine = !handle || handle === state.me.handle;
-  const title = handle ? `${nameOf(handle)}'s moments` : "Moments";
+  const title = handle ? t("moments.of", { name: nameOf(handle) }) : t("section.moments");
   const post = mine
-    ? h("button.primary", { type: "button", on: { click: () => compose(() => reload()) } }, icon("camera"), " Post")
+    ? h(
+        "button.primary",
+        { type: "button", on: { click: () => compose(() => reload()) } },
+        icon("camera"),
+        ` ${t("moments.post")}`,
+      )
     : null;
   const who = handle || state.me.handle;
   const cover = h(
@@ -33,10 +36,11 @@ export function renderMoments(pane, { handle = null }) {
     {},
     h("div.cover-name", {}, h("strong", {}, nameOf(who)), avatar(nameOf(who), who, ".large")),
   );
+  const news = handle ? null : feedNews(() => reload()); // the feed: new posts wait for a tap
   clear(
     pane,
     paneHeader(title, handle ? `contacts/u/${encodeURIComponent(handle)}` : null, post ? [post] : []),
-    h("div.page.feed-page", {}, cover, list, more.el),
+    h("div.page.feed-page", {}, cover, news?.el, list, more.el),
   );
 
   async function page() {
@@ -46,7 +50,7 @@ export function renderMoments(pane, { handle = null }) {
       for (const m of result.moments) show(m);
       cursor = result.next_cursor;
       if (cards.size === 0)
-        list.replaceChildren(h("p.list-empty", {}, handle ? "Nothing to see here." : "No moments yet. Share one!"));
+        list.replaceChildren(h("p.list-empty", {}, handle ? t("moments.nothing") : t("moments.none")));
     } catch (e) {
       list.replaceChildren(h("p.list-empty", {}, err(e)));
     }
@@ -56,7 +60,8 @@ export function renderMoments(pane, { handle = null }) {
   function show(moment) {
     rememberUser(moment.author);
     const card = momentCard(moment, refresh);
-    if (cards.has(moment.id)) cards.get(moment.id).replaceWith(card);
+    const old = cards.get(moment.id);
+    if (old) replaceKeepingComment(old, card);
     else list.append(card);
     cards.set(moment.id, card);
   }
@@ -73,6 +78,7 @@ export function renderMoments(pane, { handle = null }) {
   }
 
   function reload() {
+    news?.shown(); // the newest posts are about to be drawn
     cursor = null;
     cards.clear();
     list.replaceChildren();
@@ -82,6 +88,7 @@ export function renderMoments(pane, { handle = null }) {
 
   more.load();
   return disposeAll([
+    roving(list, "article.moment", { key: (el) => el.dataset.id }), // ↑ ↓ from post to post
     on("moment", (id) => {
       if (cards.has(id)) refresh(id);
     }),
@@ -89,7 +96,26 @@ export function renderMoments(pane, { handle = null }) {
       if (info.reload) reload();
     }), // events were missed for good
     more.dispose,
+    news ? news.dispose : () => {},
   ]);
+}
+
+// A live like or comment redraws the card: a comment being written stays open, with its text,
+// the comment it answers and the focus.
+function replaceKeepingComment(old, card) {
+  const from = old.querySelector("form.comment-form");
+  const to = card.querySelector("form.comment-form");
+  const typing = from && !from.hidden;
+  const focused = typing && from.contains(document.activeElement);
+  if (typing) {
+    const [a, b] = [from.querySelector("input"), to.querySelector("input")];
+    b.value = a.value;
+    b.placeholder = a.placeholder;
+    to.dataset.replyTo = from.dataset.replyTo || "";
+    to.hidden = false;
+  }
+  old.replaceWith(card);
+  if (focused) to.querySelector("input").focus();
 }
 
 function momentCard(m, refresh) {
@@ -97,11 +123,10 @@ function momentCard(m, refresh) {
   const isMine = author === state.me.handle;
   const comment = h("input", {
     id: `c-${m.id}`,
-    placeholder: "Comment",
+    placeholder: t("moments.comment"),
     maxLength: 5000,
-    attrs: { "aria-label": "Comment", autocomplete: "off" },
+    attrs: { "aria-label": t("moments.comment"), autocomplete: "off" },
   });
-  let replyTo = null;
   const form = h(
     "form.comment-form",
     {
@@ -111,7 +136,10 @@ function momentCard(m, refresh) {
           const text = comment.value.trim();
           if (!text) return;
           try {
-            await call("POST", `/moments/${m.id}/comments`, { text, reply_to: replyTo ? replyTo.id : null });
+            const replyTo = form.dataset.replyTo ? Number(form.dataset.replyTo) : null;
+            await call("POST", `/moments/${m.id}/comments`, { text, reply_to: replyTo });
+            comment.value = "";
+            form.hidden = true;
             refresh(m.id);
           } catch (x) {
             toast(err(x), ".error");
@@ -120,7 +148,7 @@ function momentCard(m, refresh) {
       },
     },
     comment,
-    h("button.primary", { type: "submit" }, "Send"),
+    h("button.primary", { type: "submit" }, t("composer.send")),
   );
   form.hidden = true;
   const openComment = () => {
@@ -131,7 +159,10 @@ function momentCard(m, refresh) {
     `button.like${m.liked_by_me ? ".on" : ""}`,
     {
       type: "button",
-      attrs: { "aria-pressed": String(m.liked_by_me), "aria-label": m.liked_by_me ? "Unlike" : "Like" },
+      attrs: {
+        "aria-pressed": String(m.liked_by_me),
+        "aria-label": m.liked_by_me ? t("moments.unlike") : t("moments.like"),
+      },
       on: {
         click: async () => {
           try {
@@ -144,11 +175,11 @@ function momentCard(m, refresh) {
       },
     },
     icon("heart"),
-    m.liked_by_me ? "Liked" : "Like",
+    m.liked_by_me ? t("moments.liked") : t("moments.like"),
   );
   const replyToComment = (c) => {
-    replyTo = c;
-    comment.placeholder = `Reply to ${nameOf(c.user.handle)}`;
+    form.dataset.replyTo = String(c.id);
+    comment.placeholder = t("moments.replyTo", { name: nameOf(c.user.handle) });
     openComment();
   };
   const social =
@@ -161,7 +192,7 @@ function momentCard(m, refresh) {
                 "p.likes",
                 {},
                 icon("heart"),
-                h("span", {}, m.likes.map((l) => nameOf(rememberUser(l.user).handle)).join(", ")),
+                h("span", {}, m.likes.map((l) => nameOf(rememberUser(l.user).handle)).join(t("common.listSeparator"))),
               )
             : null,
           m.comments.length
@@ -178,7 +209,10 @@ function momentCard(m, refresh) {
     { dataset: { id: m.id } },
     h(
       "a.moment-avatar",
-      { href: `#/moments/${encodeURIComponent(author)}`, attrs: { "aria-label": `${nameOf(author)}'s moments` } },
+      {
+        href: `#/moments/${encodeURIComponent(author)}`,
+        attrs: { "aria-label": t("moments.of", { name: nameOf(author) }) },
+      },
       avatar(nameOf(author), author),
     ),
     h(
@@ -194,11 +228,15 @@ function momentCard(m, refresh) {
         h("time", { dateTime: m.created_at }, agoTime(m.created_at)),
         isMine && m.audience ? h("span.muted", {}, ` · ${audienceLabel(m.audience)}`) : null,
         isMine
-          ? h("button.link.danger-text", { type: "button", on: { click: () => remove(m.id, refresh) } }, "Delete")
+          ? h(
+              "button.link.danger-text",
+              { type: "button", on: { click: () => remove(m.id, refresh) } },
+              t("common.delete"),
+            )
           : null,
         h("span.spacer"),
         like,
-        h("button.link", { type: "button", on: { click: openComment } }, icon("comment"), "Comment"),
+        h("button.link", { type: "button", on: { click: openComment } }, icon("comment"), t("moments.comment")),
       ),
       social,
       form,
@@ -215,17 +253,17 @@ function commentItem(m, c, isMine, reply, refresh) {
     {},
     h(
       "button.comment-text",
-      { type: "button", attrs: { "aria-label": `Reply to ${who}` }, on: { click: () => reply(c) } },
+      { type: "button", attrs: { "aria-label": t("moments.replyTo", { name: who }) }, on: { click: () => reply(c) } },
       h("strong", {}, who),
-      target ? h("span.muted", {}, " replied to ") : null,
+      target ? h("span.muted", {}, t("moments.repliedTo")) : null,
       target ? h("strong", {}, target) : null,
-      ": ",
+      t("moments.colon"),
       h("span", {}, c.text),
     ),
     canDelete
       ? iconButton(
           "close",
-          "Delete comment",
+          t("moments.deleteComment"),
           async () => {
             try {
               await call("DELETE", `/moments/${m.id}/comments/${c.id}`);
@@ -241,14 +279,15 @@ function commentItem(m, c, isMine, reply, refresh) {
 }
 
 function audienceLabel(audience) {
-  if (audience.kind === "only") return `Only ${audience.tags.join(", ")}`;
-  if (audience.kind === "except") return `Except ${audience.tags.join(", ")}`;
-  return audience.kind === "private" ? "Private" : "All friends";
+  const tags = audience.tags.join(t("common.listSeparator"));
+  if (audience.kind === "only") return t("audience.onlyTags", { tags });
+  if (audience.kind === "except") return t("audience.exceptTags", { tags });
+  return audience.kind === "private" ? t("audience.privateShort") : t("audience.all");
 }
 
 function grid(refs) {
   if (refs.length === 1 && refs[0].kind === "video") {
-    const video = h("video.video", { controls: true, preload: "metadata", attrs: { "aria-label": "Video" } });
+    const video = h("video.video", { controls: true, preload: "metadata", attrs: { "aria-label": t("media.video") } });
     mediaUrl(refs[0].id).then(
       (url) => {
         video.src = url;
@@ -263,18 +302,18 @@ function grid(refs) {
     `div.photo-grid.${cls}`,
     {},
     refs.slice(0, 9).map((ref) => {
-      const img = h("img", { alt: "Photo", attrs: { loading: "lazy" } });
+      const img = h("img", { alt: t("media.photo"), attrs: { loading: "lazy" } });
       mediaUrl(ref.id, "thumbnail").then(
         (url) => {
           img.src = url;
         },
         () => {
-          img.alt = "Photo (could not load)";
+          img.alt = t("media.photoFailed");
         },
       );
       return h(
         "button.grid-cell",
-        { type: "button", attrs: { "aria-label": "Open photo" }, on: { click: () => openPhoto(ref) } },
+        { type: "button", attrs: { "aria-label": t("media.openPhoto") }, on: { click: () => openPhoto(ref) } },
         img,
       );
     }),
@@ -282,7 +321,7 @@ function grid(refs) {
 }
 
 async function remove(id, refresh) {
-  if (!confirm("Delete this moment?")) return;
+  if (!confirm(t("moments.deleteConfirm"))) return;
   try {
     await call("DELETE", `/moments/${id}`);
     refresh(id);
@@ -292,35 +331,38 @@ async function remove(id, refresh) {
 }
 
 function compose(done) {
-  modal("New moment", (close) => {
+  modal(t("moments.new"), (close) => {
     const files = [];
-    const text = h("textarea", { id: "mo-text", rows: 4, placeholder: "What's on your mind?", maxLength: 20000 });
+    const text = h("textarea", { id: "mo-text", rows: 4, placeholder: t("moments.prompt"), maxLength: 20000 });
     const previews = h("div.photo-grid.three.previews");
-    const picker = h("input", { type: "file", id: "mo-photos", accept: "image/*,video/*", multiple: true });
-    const place = h("input", { id: "mo-place", placeholder: "Where (optional)", maxLength: 100 });
+    // the native input says "No file chosen": it is hidden behind a button-like label
+    const picker = h("input.file-input", { type: "file", id: "mo-photos", accept: "image/*,video/*", multiple: true });
+    const picked = h("span.muted.file-count", { attrs: { "aria-live": "polite" } });
+    const place = h("input", { id: "mo-place", placeholder: t("moments.where"), maxLength: 100 });
     const kind = h(
       "select",
       { id: "mo-audience" },
-      Object.entries(AUDIENCES).map(([k, v]) => h("option", { value: k }, v)),
+      AUDIENCES.map((k) => h("option", { value: k }, t(`audience.${k}Choice`))),
     );
     const tags = [...new Set([...state.friends.values()].flatMap((f) => f.tags))].sort();
     const tagBoxes = tags.map((t) => h("label.check", {}, h("input", { type: "checkbox", value: t }), t));
     const tagBox = h(
       "fieldset.tag-box",
       { hidden: true },
-      h("legend", {}, "Tags"),
-      tagBoxes.length ? tagBoxes : h("p.muted", {}, "Give friends tags on their contact page first."),
+      h("legend", {}, t("moments.tags")),
+      tagBoxes.length ? tagBoxes : h("p.muted", {}, t("moments.noTags")),
     );
     const error = h("p.form-error", { attrs: { role: "alert" } });
-    const submit = h("button.primary.wide", { type: "submit" }, "Post");
+    const submit = h("button.primary.wide", { type: "submit" }, t("moments.post"));
     kind.addEventListener("change", () => {
       tagBox.hidden = kind.value !== "only" && kind.value !== "except";
     });
     picker.addEventListener("change", () => {
       for (const f of picker.files) if (files.length < 9) files.push(f);
+      picked.textContent = files.length ? t("moments.chosen", { count: files.length }) : "";
       previews.replaceChildren(
         ...files.map((f) => {
-          const img = h("img", { alt: `Preview of ${f.name}` });
+          const img = h("img", { alt: t("attach.preview", { name: f.name }) });
           img.src = URL.createObjectURL(f);
           return h("span.grid-cell", {}, img);
         }),
@@ -357,12 +399,18 @@ function compose(done) {
           },
         },
       },
-      h("label.sr-only", { htmlFor: "mo-text" }, "Text"),
+      h("label.sr-only", { htmlFor: "mo-text" }, t("kind.text")),
       text,
       previews,
-      h("div.field", {}, h("label", { htmlFor: "mo-photos" }, "Photos (up to 9) or a video"), picker),
-      h("div.field", {}, h("label", { htmlFor: "mo-place" }, "Place"), place),
-      h("div.field", {}, h("label", { htmlFor: "mo-audience" }, "Who can see it"), kind),
+      h(
+        "div.field.file-field",
+        {},
+        picker,
+        h("label.button.secondary.file-button", { htmlFor: "mo-photos" }, t("moments.addPhotos")),
+        picked,
+      ),
+      h("div.field", {}, h("label", { htmlFor: "mo-place" }, t("moments.place")), place),
+      h("div.field", {}, h("label", { htmlFor: "mo-audience" }, t("moments.audience")), kind),
       tagBox,
       error,
       submit,

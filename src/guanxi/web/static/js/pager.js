@@ -2,10 +2,11 @@
 // scrolled into view. The server answers pages of at most 100; the cursor is its business.
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
 export const PAGE = 50;
 
-/** pager("More chats", async () => hasMore) → {el, load(), show(hasMore), dispose()} */
+/** pager(t("chatlist.more"), async () => hasMore) → {el, load(), show(hasMore), dispose()} */
 export function pager(label, loadNext) {
   const button = h("button.secondary.wide.pager", { type: "button", hidden: true }, label);
   let busy = false;
@@ -21,7 +22,7 @@ export function pager(label, loadNext) {
     } catch {
       failed = true; // no more loading by scrolling: a click tries again
       button.hidden = false;
-      button.textContent = `${label} (could not load: try again)`;
+      button.textContent = t("pager.failed", { label });
     } finally {
       busy = false;
       button.disabled = false;

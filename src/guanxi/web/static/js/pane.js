@@ -1,11 +1,14 @@
-// What screens share: a pane's header with its back link, the empty detail pane, and a
-// dispose() made of several (the screen contract is in router.js).
+// What screens share: a pane's header with its back link, the empty detail pane, a card of
+// figures, and a dispose() made of several (the screen contract is in router.js).
 
 import { clear, h, icon } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** A pane header with a back link (shown on phones, and wherever `always`). */
 export function paneHeader(title, back, actions = [], subtitle = "") {
-  const backLink = back ? h("a.back", { href: `#/${back}`, attrs: { "aria-label": "Back" } }, icon("back")) : null;
+  const backLink = back
+    ? h("a.back", { href: `#/${back}`, attrs: { "aria-label": t("common.back") } }, icon("back"))
+    : null;
   return h(
     "header.pane-head",
     {},
@@ -15,12 +18,17 @@ export function paneHeader(title, back, actions = [], subtitle = "") {
   );
 }
 
-/** A screen showing only the brand mark and a hint ("Choose a chat…"). */
+/** A screen showing only the brand mark and a hint (`hint()` gives it: "Choose a chat…"). */
 export function emptyDetail(hint) {
   return (pane) => {
     clear(
       pane,
-      h("div.empty-detail", {}, h("span.brand-mark.big", { attrs: { "aria-hidden": "true" } }, "关"), h("p", {}, hint)),
+      h(
+        "div.empty-detail",
+        {},
+        h("span.brand-mark.big", { attrs: { "aria-hidden": "true" } }, "关"),
+        h("p", {}, hint()),
+      ),
     );
     return () => {};
   };
@@ -31,4 +39,19 @@ export function disposeAll(disposers) {
   return () => {
     for (const dispose of disposers) dispose();
   };
+}
+
+/** A card of figures: a title, label–value rows, and whatever goes under them. */
+export function statCard(title, rows, extra = null) {
+  return h(
+    "section.card.stat-card",
+    {},
+    h("h3", {}, title),
+    h(
+      "dl.stat-rows",
+      {},
+      rows.map(([label, value]) => h("div", {}, h("dt", {}, label), h("dd", {}, value))),
+    ),
+    extra,
+  );
 }

@@ -4,17 +4,18 @@
 import { call } from "./api.js";
 import { avatar, clear, h, toast } from "./dom.js";
 import { roleLabel } from "./format.js";
-import { err, roleSelect, tagsOf } from "./contacts.js";
+import { err, openDirect, roleSelect, tagsOf } from "./contacts.js";
 import { disposeAll, paneHeader } from "./pane.js";
 import { pager } from "./pager.js";
 import { loadConversations, loadFriends, loadMoreRequests, loadRequests, rememberUser, state, on } from "./state.js";
+import { t } from "./i18n.js";
 
-export function renderNewFriends(pane) {
+export function renderNewFriends(pane, params = {}) {
   const result = h("div.find-result", { attrs: { "aria-live": "polite" } });
   const handle = h("input", {
     id: "find-handle",
     type: "search",
-    placeholder: "their handle",
+    placeholder: t("requests.theirHandle"),
     attrs: { autocapitalize: "none", autocomplete: "off", spellcheck: "false" },
   });
   const find = h(
@@ -27,18 +28,28 @@ export function renderNewFriends(pane) {
         },
       },
     },
-    h("label", { htmlFor: "find-handle" }, "Find people by handle"),
-    h("div.inline", {}, handle, h("button.primary", { type: "submit" }, "Search")),
+    h("label", { htmlFor: "find-handle" }, t("requests.find")),
+    h("div.inline", {}, handle, h("button.primary", { type: "submit" }, t("search.placeholder"))),
   );
   const requests = h("div");
-  const more = pager("More requests", loadMoreRequests);
-  clear(pane, paneHeader("New friends", "contacts"), h("div.page", {}, find, result, requests, more.el));
+  const accepted = h("div.accepted", { attrs: { "aria-live": "polite" } });
+  const more = pager(t("requests.more"), loadMoreRequests);
+  clear(
+    pane,
+    paneHeader(t("requests.title"), "contacts"),
+    h("div.page", {}, find, result, accepted, requests, more.el),
+  );
   const draw = () => {
-    clear(requests, incoming(), outgoing());
+    clear(requests, incoming(accepted), outgoing());
     more.show(Boolean(state.requests.cursor));
   };
   draw();
   handle.focus();
+  if (params.handle) {
+    // "Add friend" on someone's profile (met in a group, say): looked up at once
+    handle.value = params.handle;
+    lookUp(params.handle, result);
+  }
   return disposeAll([on("requests", draw), more.dispose]);
 }
 
@@ -49,10 +60,7 @@ async function lookUp(handle, box) {
     rememberUser(profile.user);
     clear(box, profileCard(profile));
   } catch (e) {
-    clear(
-      box,
-      h("p.card.muted", {}, e.status === 404 || e.status === 422 ? `No one has the handle “${handle}”.` : err(e)),
-    );
+    clear(box, h("p.card.muted", {}, e.status === 404 || e.status === 422 ? t("requests.noOne", { handle }) : err(e)));
   }
 }
 
@@ -70,15 +78,24 @@ function profileCard(profile) {
       user.bio ? h("p", {}, user.bio) : null,
     ),
   );
-  if (user.handle === state.me.handle) return h("div.card", {}, head, h("p.muted", {}, "This is you."));
+  if (user.handle === state.me.handle) return h("div.card", {}, head, h("p.muted", {}, t("requests.you")));
   if (profile.is_friend)
     return h(
       "div.card",
       {},
       head,
-      h("a.primary.button", { href: `#/contacts/u/${encodeURIComponent(user.handle)}` }, "Open contact"),
+      h("a.primary.button", { href: `#/contacts/u/${encodeURIComponent(user.handle)}` }, t("requests.open")),
     );
-  const greeting = h("input", { id: "req-greeting", maxLength: 200, value: `Hi, I'm ${state.me.display_name}` });
+  return h("div.card", {}, head, requestForm(user));
+}
+
+/** A friend request to someone: a greeting and what they are to me. */
+export function requestForm(user) {
+  const greeting = h("input", {
+    id: "req-greeting",
+    maxLength: 200,
+    value: t("requests.greetingText", { name: state.me.display_name }),
+  });
   const role = roleSelect("req-role");
   const form = h(
     "form.stack",
@@ -88,8 +105,8 @@ function profileCard(profile) {
           e.preventDefault();
           try {
             await call("POST", "/friend-requests", { to: user.handle, greeting: greeting.value, role: role.value });
-            toast("Friend request sent");
-            form.replaceChildren(h("p.muted", {}, "Request sent. You can chat once they accept."));
+            toast(t("requests.sent"));
+            form.replaceChildren(h("p.muted", {}, t("requests.sentNote")));
             loadRequests();
           } catch (x) {
             toast(err(x), ".error");
@@ -97,19 +114,37 @@ function profileCard(profile) {
         },
       },
     },
-    h("div.field", {}, h("label", { htmlFor: "req-greeting" }, "Greeting"), greeting),
-    h("div.field", {}, h("label", { htmlFor: "req-role" }, "They are my"), role),
-    h("button.primary", { type: "submit" }, "Send friend request"),
+    h("div.field", {}, h("label", { htmlFor: "req-greeting" }, t("requests.greeting")), greeting),
+    h("div.field", {}, h("label", { htmlFor: "req-role" }, t("requests.theyAre")), role),
+    h("button.primary", { type: "submit" }, t("requests.send")),
   );
-  return h("div.card", {}, head, form);
+  return form;
 }
 
-function incoming() {
+/** A role to choose, none chosen yet: accepting asks for one (no silent "acquaintance"). */
+function chooseRole(id) {
+  const select = roleSelect(id, "");
+  select.required = true;
+  select.prepend(h("option", { value: "", disabled: true, selected: true }, t("requests.choose")));
+  return select;
+}
+
+/** After accepting: who is now a friend, and "Send message" to them. */
+function acceptedCard(user) {
+  return h(
+    "div.card.accepted-card",
+    {},
+    h("p", {}, t("requests.nowFriends", { name: user.display_name })),
+    h("button.primary", { type: "button", on: { click: () => openDirect(user.handle) } }, t("requests.sendMessage")),
+  );
+}
+
+function incoming(accepted) {
   const items = state.requests.incoming.map((r) => {
     const id = r.id;
-    const role = roleSelect(`acc-role-${id}`, "acquaintance");
+    const role = chooseRole(`acc-role-${id}`);
     const remark = h("input", { id: `acc-remark-${id}`, maxLength: 64, placeholder: r.from.display_name });
-    const tags = h("input", { id: `acc-tags-${id}`, placeholder: "family, badminton" });
+    const tags = h("input", { id: `acc-tags-${id}`, placeholder: t("requests.tagsExample") });
     const accept = async (e) => {
       e.preventDefault();
       try {
@@ -118,7 +153,7 @@ function incoming() {
           remark: remark.value.trim(),
           tags: tagsOf(tags.value),
         });
-        toast(`You and ${r.from.display_name} are now friends`);
+        clear(accepted, acceptedCard(r.from));
         await Promise.all([loadRequests(), loadFriends(), loadConversations()]);
       } catch (x) {
         toast(err(x), ".error");
@@ -144,21 +179,21 @@ function incoming() {
           {},
           h("strong", {}, r.from.display_name),
           h("span.muted", {}, ` @${r.from.handle}`),
-          h("p.greeting", {}, r.greeting || "(no greeting)"),
-          h("p.muted", {}, `They call you: ${roleLabel(r.role)}`),
+          h("p.greeting", {}, r.greeting || t("requests.noGreeting")),
+          h("p.muted", {}, t("requests.theyCall", { role: roleLabel(r.role) })),
         ),
       ),
       h(
         "form.grid-form",
         { on: { submit: accept } },
-        h("div.field", {}, h("label", { htmlFor: role.id }, "They are my"), role),
-        h("div.field", {}, h("label", { htmlFor: remark.id }, "Remark"), remark),
-        h("div.field", {}, h("label", { htmlFor: tags.id }, "Tags (comma separated)"), tags),
+        h("div.field", {}, h("label", { htmlFor: role.id }, t("requests.theyAre")), role),
+        h("div.field", {}, h("label", { htmlFor: remark.id }, t("contacts.remark")), remark),
+        h("div.field", {}, h("label", { htmlFor: tags.id }, t("contacts.tags")), tags),
         h(
           "div.inline",
           {},
-          h("button.primary", { type: "submit" }, "Accept"),
-          h("button.secondary", { type: "button", on: { click: decline } }, "Decline"),
+          h("button.primary", { type: "submit" }, t("common.accept")),
+          h("button.secondary", { type: "button", on: { click: decline } }, t("common.decline")),
         ),
       ),
     );
@@ -166,8 +201,8 @@ function incoming() {
   return h(
     "section",
     {},
-    h("h3.section-title", {}, "Requests to you"),
-    items.length ? h("ul.plain", {}, items) : h("p.muted", {}, "None right now."),
+    h("h3.section-title", {}, t("requests.incoming")),
+    items.length ? h("ul.plain", {}, items) : h("p.muted", {}, t("requests.none")),
   );
 }
 
@@ -180,9 +215,16 @@ function outgoing() {
         "div.profile-head",
         {},
         avatar(r.to.display_name, r.to.handle),
-        h("div", {}, h("strong", {}, r.to.display_name), h("span.muted", {}, ` @${r.to.handle} · waiting`)),
+        h(
+          "div",
+          {},
+          h("strong", {}, r.to.display_name),
+          h("span.muted", {}, ` @${r.to.handle} · ${t("requests.waiting")}`),
+        ),
       ),
     ),
   );
-  return items.length ? h("section", {}, h("h3.section-title", {}, "Sent by you"), h("ul.plain", {}, items)) : null;
+  return items.length
+    ? h("section", {}, h("h3.section-title", {}, t("requests.outgoing")), h("ul.plain", {}, items))
+    : null;
 }

@@ -60,6 +60,12 @@ function stopRouter() {
   table = null;
 }
 
+/** Renders every screen of the current route again (after a change of language). */
+export function redraw() {
+  shown.section = null;
+  refresh();
+}
+
 /** Renders the current route again (the list screen stays when the section is the same). */
 export function refresh() {
   if (!table?.mainPane.isConnected) return;

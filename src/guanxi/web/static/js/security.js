@@ -1,21 +1,22 @@
 // Password and devices: change the password (the other devices are logged out), see the
 // devices logged in and log any of them out, delete the account.
 
-import { ApiError, call } from "./api.js";
+import { call } from "./api.js";
 import { clear, h, toast } from "./dom.js";
 import { agoTime } from "./format.js";
 import { paneHeader } from "./pane.js";
+import { errorText, t } from "./i18n.js";
 
 export function renderSecurity(pane, _params, { signOut }) {
-  const list = h("ul.sessions", { attrs: { "aria-label": "Devices" } });
+  const list = h("ul.sessions", { attrs: { "aria-label": t("security.devices") } });
   clear(
     pane,
-    paneHeader("Password and devices", "me"),
+    paneHeader(t("me.security"), "me"),
     h(
       "div.page",
       {},
       passwordForm(() => loadSessions(list)),
-      h("section.card.stack", {}, h("h3", {}, "Devices logged in"), list),
+      h("section.card.stack", {}, h("h3", {}, t("security.loggedIn")), list),
       deleteForm(signOut),
     ),
   );
@@ -37,19 +38,19 @@ function passwordForm(changed) {
     try {
       await call("POST", "/me/password", { current_password: current.value, new_password: fresh.value });
       current.value = fresh.value = "";
-      toast("Password changed; your other devices are logged out");
+      toast(t("security.changed"));
       changed();
     } catch (x) {
-      toast(x instanceof ApiError ? x.message : "Offline.", ".error");
+      toast(errorText(x), ".error");
     }
   };
   return h(
     "form.card.stack",
     { on: { submit } },
-    h("h3", {}, "Change password"),
-    h("div.field", {}, h("label", { htmlFor: "pw-current" }, "Current password"), current),
-    h("div.field", {}, h("label", { htmlFor: "pw-new" }, "New password"), fresh),
-    h("button.primary", { type: "submit" }, "Change password"),
+    h("h3", {}, t("security.change")),
+    h("div.field", {}, h("label", { htmlFor: "pw-current" }, t("security.current")), current),
+    h("div.field", {}, h("label", { htmlFor: "pw-new" }, t("security.new")), fresh),
+    h("button.primary", { type: "submit" }, t("security.change")),
   );
 }
 
@@ -58,32 +59,37 @@ async function loadSessions(list) {
     const { sessions } = await call("GET", "/sessions");
     clear(list, ...sessions.map((s) => sessionRow(s, () => loadSessions(list))));
   } catch (x) {
-    toast(x instanceof ApiError ? x.message : "Offline.", ".error");
+    toast(errorText(x), ".error");
   }
 }
 
 function sessionRow(s, ended) {
-  const name = s.device || "Unnamed device";
+  const name = s.device || t("security.unnamed");
   const logOut = async () => {
     try {
       await call("DELETE", `/sessions/${s.id}`);
-      toast(`${name} is logged out`);
+      toast(t("security.loggedOut", { name }));
       ended();
     } catch (x) {
-      toast(x instanceof ApiError ? x.message : "Offline.", ".error");
+      toast(errorText(x), ".error");
     }
   };
   const action = s.current
-    ? h("span.muted", {}, "This device")
+    ? h("span.muted", {}, t("security.thisDevice"))
     : h(
         "button.secondary",
-        { type: "button", attrs: { "aria-label": `Log out ${name}` }, on: { click: logOut } },
-        "Log out",
+        { type: "button", attrs: { "aria-label": t("security.logOutDevice", { name }) }, on: { click: logOut } },
+        t("me.logOut"),
       );
   return h(
     "li.session-row",
     { dataset: { session: String(s.id) } },
-    h("div", {}, h("strong", {}, name), h("p.muted", {}, `${s.address} · active ${agoTime(s.last_used_at)}`)),
+    h(
+      "div",
+      {},
+      h("strong", {}, name),
+      h("p.muted", {}, t("security.active", { address: s.address, time: agoTime(s.last_used_at) })),
+    ),
     action,
   );
 }
@@ -97,21 +103,20 @@ function deleteForm(signOut) {
   });
   const submit = async (e) => {
     e.preventDefault();
-    if (!window.confirm("Delete your account for good? Your messages stay in others' chats, from a deleted account."))
-      return;
+    if (!window.confirm(t("security.deleteConfirm"))) return;
     try {
       await call("DELETE", "/me", { password: password.value });
       signOut(false);
     } catch (x) {
-      toast(x instanceof ApiError ? x.message : "Offline.", ".error");
+      toast(errorText(x), ".error");
     }
   };
   return h(
     "form.card.stack",
     { on: { submit } },
-    h("h3", {}, "Delete account"),
-    h("p.muted", {}, "Your profile, friends, groups and moments go. Messages you sent stay in the others' chats."),
-    h("div.field", {}, h("label", { htmlFor: "delete-password" }, "Password to confirm"), password),
-    h("button.danger", { type: "submit" }, "Delete my account"),
+    h("h3", {}, t("security.delete")),
+    h("p.muted", {}, t("security.deleteNote")),
+    h("div.field", {}, h("label", { htmlFor: "delete-password" }, t("security.confirmPassword")), password),
+    h("button.danger", { type: "submit" }, t("security.deleteButton")),
   );
 }

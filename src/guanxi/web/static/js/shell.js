@@ -3,39 +3,60 @@
 // fills the panes. On a phone one pane shows at a time (`body.has-detail` says which).
 
 import { clear, h, icon } from "./dom.js";
-import { onRoute, startRouter } from "./router.js";
+import { onRoute, redraw, startRouter } from "./router.js";
 import { on, state } from "./state.js";
 import { disposeAll } from "./pane.js";
+import { searchShortcut } from "./search.js";
+import { startMomentsNews, unseenNotices } from "./momentsnews.js";
+import { onLanguage, t } from "./i18n.js";
+import { chatShortcuts, skipLinks } from "./shortcuts.js";
 
 /** showShell(root, {sections, routes, app}) → dispose() */
 export function showShell(root, { sections, routes, app }) {
   const tabs = sections.map((s) =>
     h(
       "a.tab",
-      { href: `#/${s.id}`, dataset: { section: s.id }, attrs: { "aria-label": s.label } },
+      { href: `#/${s.id}`, dataset: { section: s.id } },
       icon(s.icon),
-      h("span.tab-label", {}, s.label),
-      h("span.badge", { hidden: true }),
+      h("span.tab-label"),
+      " ", // the label and the count read as two words (the link's name holds both)
+      h("span.badge", { hidden: true, attrs: { "aria-hidden": "true" } }),
     ),
   );
   const status = h("div.conn-status", { attrs: { role: "status", "aria-live": "polite" } });
-  const listPane = h("section.list-pane", { attrs: { "aria-label": "List" } });
+  const listPane = h("section.list-pane");
   const mainPane = h("main.main-pane");
-  const rail = h(
-    "nav.rail",
-    { attrs: { "aria-label": "Sections" } },
-    h("span.brand-mark.rail-brand", { attrs: { "aria-hidden": "true" } }, "关"),
-    tabs,
-  );
-  clear(root, h("div.shell", {}, rail, listPane, mainPane), status);
+  const rail = h("nav.rail", {}, h("span.brand-mark.rail-brand", { attrs: { "aria-hidden": "true" } }, "关"), tabs);
+  const skips = skipLinks();
+  clear(root, skips.el, h("div.shell", {}, rail, listPane, mainPane), status);
+  const label = () => {
+    skips.label();
+    listPane.setAttribute("aria-label", t("shell.list"));
+    rail.setAttribute("aria-label", t("shell.sections"));
+    tabs.forEach((tab, i) => {
+      tab.querySelector(".tab-label").textContent = sections[i].label();
+    });
+    updateBadges(tabs);
+    showStatus(status, state.online);
+  };
+  label();
   const offs = [
     on("status", (s) => showStatus(status, s)),
     on("requests", () => updateBadges(tabs)),
     on("convs", () => updateBadges(tabs)),
+    searchShortcut(),
+    chatShortcuts(),
+    on("momentsNews", () => updateBadges(tabs)),
+    onLanguage(() => {
+      label();
+      redraw(); // every screen again, in the new language
+    }),
+    startMomentsNews(),
     onRoute(({ section, parts }) => {
       for (const tab of tabs) tab.toggleAttribute("aria-current", tab.dataset.section === section);
       document.body.classList.toggle("wide", Boolean(sections.find((s) => s.id === section).wide));
       document.body.classList.toggle("has-detail", parts.length > 0);
+      skips.show(section, parts);
     }),
   ];
   offs.push(startRouter({ sections, routes, listPane, mainPane, app }));
@@ -43,18 +64,19 @@ export function showShell(root, { sections, routes, app }) {
 }
 
 function showStatus(el, s) {
-  el.textContent = s === "online" ? "" : s === "offline" ? "Offline — reconnecting…" : "Connecting…";
+  el.textContent = s === "online" ? "" : s === "offline" ? t("shell.offline") : t("shell.connecting");
   el.classList.toggle("visible", s !== "online" && state.me !== null);
 }
 
 function updateBadges(tabs) {
-  const unread = [...state.convs.values()].reduce((n, c) => n + (c.unread || 0), 0);
-  const counts = { chats: unread, contacts: state.requests.incoming.length };
+  const unread = [...state.convs.values()].reduce((n, c) => n + (c.muted ? 0 : c.unread || 0), 0); // muted: grey badges only
+  const counts = { chats: unread, contacts: state.requests.incoming.length, moments: unseenNotices() };
   for (const tab of tabs) {
     const badge = tab.querySelector(".badge");
     const n = counts[tab.dataset.section] || 0;
     badge.hidden = n === 0;
     badge.textContent = n > 99 ? "99+" : String(n);
-    tab.setAttribute("aria-label", `${tab.querySelector(".tab-label").textContent}${n ? `, ${n} new` : ""}`);
+    const label = tab.querySelector(".tab-label").textContent;
+    tab.setAttribute("aria-label", n ? t("shell.tabNew", { label, count: n }) : label);
   }
 }

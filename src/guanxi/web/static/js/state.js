@@ -2,8 +2,9 @@
 // Messages are keyed by conversation and seq, so whatever arrives twice is kept once.
 
 import { call } from "./api.js";
-import { h } from "./dom.js";
+import { h, setPictureLookup } from "./dom.js";
 import { PAGE } from "./pager.js";
+import { t } from "./i18n.js";
 
 const listeners = new Map();
 
@@ -30,6 +31,11 @@ export const state = {
   peerRead: new Map(),
   online: "connecting",
 };
+
+// the picture version of a handle, for dom.js's avatar(): mine, or a user the client has met
+setPictureLookup((handle) =>
+  state.me?.handle === handle ? state.me.avatar || null : state.users.get(handle)?.avatar || null,
+);
 
 export function reset() {
   state.me = null;
@@ -61,8 +67,8 @@ export function handleHint(handle) {
 }
 
 export function convTitle(conv) {
-  if (conv.kind === "group") return conv.name || "Group";
-  return conv.peer ? nameOf(conv.peer.handle) : "Chat";
+  if (conv.kind === "group") return conv.name || t("group.label");
+  return conv.peer ? nameOf(conv.peer.handle) : t("chat.label");
 }
 
 export function chatOf(id) {
@@ -87,7 +93,10 @@ export function minSeq(chat) {
 /** Keeps a message (a newer version replaces an older one); returns true when it is new. */
 export function putMessage(message) {
   const chat = chatOf(message.conversation_id);
-  const isNew = !chat.bySeq.has(message.seq);
+  const old = chat.bySeq.get(message.seq);
+  const isNew = !old;
+  // an event's message has no read count (only a history page has): keep the one shown
+  if (message.read_count == null && old?.read_count != null) message.read_count = old.read_count;
   chat.bySeq.set(message.seq, message);
   const wasPending = message.client_id && chat.pending.delete(message.client_id);
   emit("message", { message, isNew });
@@ -123,9 +132,16 @@ export function bumpConversation(message, fromOthers) {
   emit("convs");
 }
 
+/** A direct chat's read receipt as the server gives it (`peer_last_read_seq`; null: none). */
+function rememberPeerRead(conv) {
+  const seq = conv.peer_last_read_seq;
+  if (typeof seq === "number") state.peerRead.set(conv.id, Math.max(seq, state.peerRead.get(conv.id) || 0));
+}
+
 function rememberConversation(conv) {
   for (const member of conv.members || []) rememberUser(member.user);
   rememberUser(conv.peer);
+  rememberPeerRead(conv);
   const old = state.convs.get(conv.id);
   if (old?.last_message && (!conv.last_message || conv.last_message.seq < old.last_message.seq)) {
     conv.last_message = old.last_message;
@@ -177,7 +193,8 @@ export async function loadMoreConversations() {
 }
 
 function listedBefore(a, b) {
-  // the server's order: latest activity, then id, first
+  // the server's order: pinned, then latest activity, then id, first
+  if (Boolean(a.pinned) !== Boolean(b.pinned)) return Boolean(a.pinned);
   return a.updated_at > b.updated_at || (a.updated_at === b.updated_at && a.id > b.id);
 }
 
@@ -256,6 +273,7 @@ export async function loadBlocks() {
 
 export function sortedConversations() {
   return [...state.convs.values()].sort((a, b) => {
+    if (Boolean(a.pinned) !== Boolean(b.pinned)) return a.pinned ? -1 : 1; // pinned first
     const ta = a.last_message?.created_at || a.updated_at || a.created_at;
     const tb = b.last_message?.created_at || b.updated_at || b.created_at;
     return tb.localeCompare(ta);

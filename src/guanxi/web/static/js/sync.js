@@ -17,11 +17,18 @@ import {
   state,
 } from "./state.js";
 import { toast } from "./dom.js";
+import { applyMuted } from "./notify-chat.js";
+import { applyOwn, cleared, hidden } from "./chatactions.js";
+import { errorText, t } from "./i18n.js";
 
 const handlers = {
   "message.created": (e) => {
     const mine = e.message.sender === state.me.handle;
-    if (putMessage(e.message)) bumpConversation(e.message, !mine);
+    const line = e.message.kind === "system"; // a group's line is nobody's unread message
+    if (putMessage(e.message)) {
+      bumpConversation(e.message, !mine && !line);
+      if (!mine) emit("arrived", e.message); // notify.js
+    }
     if (!state.convs.has(e.message.conversation_id)) loadConversation(e.message.conversation_id).catch(() => {});
   },
   "message.edited": (e) => changed(e.message),
@@ -29,37 +36,64 @@ const handlers = {
   "reaction.added": (e) => reacted(e, true),
   "reaction.removed": (e) => reacted(e, false),
   "conversation.read": (e) => read(e),
+  "conversation.muted": (e) => applyMuted(e.conversation_id, true),
+  "conversation.unmuted": (e) => applyMuted(e.conversation_id, false),
+  "conversation.pinned": (e) => applyOwn(e.conversation_id, "pinned", true),
+  "conversation.unpinned": (e) => applyOwn(e.conversation_id, "pinned", false),
+  "conversation.archived": (e) => applyOwn(e.conversation_id, "archived", true),
+  "conversation.unarchived": (e) => applyOwn(e.conversation_id, "archived", false),
+  "conversation.cleared": (e) => cleared(e.conversation_id, e.seq),
+  "message.hidden": (e) => hidden(e.conversation_id, e.seqs),
   "conversation.created": (e) => loadConversation(e.conversation.id).catch(() => {}),
   "conversation.updated": (e) => updated(e.conversation),
   "member.joined": (e) => joined(e),
   "member.left": (e) => left(e),
   "friend_request.received": (e) => {
     rememberUser(e.request.from);
-    toast(`${e.request.from.display_name} wants to be your friend`);
+    toast(t("toast.request", { name: e.request.from.display_name }));
     loadRequests();
   },
-  "friend_request.accepted": () => {
+  "friend_request.accepted": (e) => {
+    if (e.request.from?.handle === state.me?.handle) toast(t("toast.accepted", { name: e.request.to.display_name }));
     loadFriends();
     loadRequests();
     loadConversations();
   },
   "friend.removed": () => loadFriends(),
+  "typing.started": (e) => emit("typing", e), // live only: no cursor, never replayed
   "group_invitation.received": (e) => {
-    toast(`${e.invitation.inviter.display_name} invites you to ${e.invitation.conversation.name}`);
+    toast(t("toast.invited", { name: e.invitation.inviter.display_name, group: e.invitation.conversation.name }));
     loadInvitations().catch(() => {});
   },
   "group_invitation.accepted": () => loadInvitations().catch(() => {}),
   "group_invitation.declined": () => loadInvitations().catch(() => {}),
-  // a moment on screen is loaded again: the server decides what of it the viewer may see
-  "moment.liked": (e) => emit("moment", e.moment_id),
-  "moment.unliked": (e) => emit("moment", e.moment_id),
-  "moment.commented": (e) => emit("moment", e.moment_id),
-  "moment.comment_deleted": (e) => emit("moment", e.moment_id),
-  "moment.deleted": (e) => emit("moment", e.moment_id),
+  // a moment on screen is loaded again: the server decides what of it the viewer may see;
+  // momentsnews.js counts new posts and the likes and comments on mine
+  "moment.posted": (e) => emit("momentEvent", e),
+  "moment.liked": momentChanged,
+  "moment.unliked": momentChanged,
+  "moment.commented": momentChanged,
+  "moment.comment_deleted": momentChanged,
+  "moment.deleted": momentChanged,
+  "placeholder.linked": (e) => emit("assets", e.placeholder),
+  "export.progress": (e) => emit("export", e.export),
+  "export.done": (e) => emit("export", e.export),
+  // an import is written whole, with no event per message: the chat list is loaded again
+  "import.done": (e) => {
+    if (e.import.state === "done") {
+      toast(t("toast.importDone"));
+      loadConversations().catch(() => {});
+    } else toast(t("toast.importFailed", { reason: e.import.error?.message || t("error.unknown") }));
+  },
 };
 
 /** Every event type the client acts on has its line in `handlers`; screens listen to the
  * state topics the handlers emit, never to the socket. Other types are ignored. */
+function momentChanged(e) {
+  emit("moment", e.moment_id);
+  emit("momentEvent", e);
+}
+
 export function applyEvent(frame) {
   const handler = handlers[frame.type];
   if (handler) handler(frame);
@@ -176,7 +210,7 @@ async function deliver(item) {
     if (putMessage(message)) bumpConversation(message, false);
   } catch (error) {
     item.status = error instanceof ApiError ? "failed" : "waiting";
-    item.error = error instanceof ApiError ? error.message : "Waiting for the network…";
+    item.error = errorText(error, t("message.waiting"));
     emit("pending", item.conversation_id);
   }
 }

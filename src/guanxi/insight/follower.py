@@ -1,0 +1,167 @@
+"""The insight follower: applies the event log's new messages, reactions, likes and comments
+to the pair statistics, a bounded batch per write unit, and moves its checkpoint in the same
+transaction, so a crash loses nothing and applies nothing twice.
+
+It reads after commit (woken by every commit, and every `insight_follow_interval_seconds`).
+The checkpoint holds the last event applied and a generation (+1 at each rebuild); a write
+unit applies its batch only if the checkpoint is still the one it read (another follower, or
+`guanxi insight rebuild` from the command line, may have moved it). It rebuilds from history
+instead of following when the state was never built (a fresh migration) and when the log was
+pruned past its checkpoint (the server was down longer than the retention). A take-back, and
+history that arrived without events (`import.done`, `placeholder.linked`), make it recount the
+pairs concerned from their own history in the same write unit (recount.py), never everything.
+One follower per process; with several workers each would run one and the checkpoint test
+keeps them from applying a batch twice (issue 12 makes one worker the follower).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.db.database import Database, Tx
+from guanxi.insight import store, store_sources
+from guanxi.insight.follower_apply import HOUR_MS, Tally, Tuning, weeks_of
+from guanxi.insight.models import Fact, Position
+from guanxi.insight.rebuild import compute, replace_everything
+from guanxi.insight.recount import Recount, recount_of
+from guanxi.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def tuning_of(settings: Settings) -> Tuning:
+    return Tuning(
+        window_ms=round(settings.insight_feedback_window_hours * HOUR_MS),
+        default_half_life_days=settings.insight_half_life_days,
+        pending_max=settings.insight_pending_max,
+        start_gap_ms=round(settings.insight_start_gap_hours * HOUR_MS),
+    )
+
+
+class InsightFollower:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.tuning = tuning_of(settings)
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def poke(self) -> None:
+        """Something was committed: look for new events soon."""
+        self._wake.set()
+
+    def start(self) -> None:
+        if self.settings.insight_follow_interval_seconds > 0:
+            self._stopping = False
+            self._wake.set()
+            self._task = asyncio.create_task(self._forever(), name="guanxi-insight-follower")
+
+    async def stop(self) -> None:
+        """Stop between write units (a unit under way commits or not as a whole)."""
+        task, self._task = self._task, None
+        if task is not None:
+            self._stopping = True  # Python 3.11's wait_for may swallow a cancel: the flag holds
+            self._wake.set()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _forever(self) -> None:
+        interval = self.settings.insight_follow_interval_seconds
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), interval)
+            self._wake.clear()
+            if self._stopping:
+                return
+            try:
+                await self.catch_up()
+            except Exception:  # e.g. a full disk: the next wake tries again; the server goes on
+                log.exception("the insight follower failed")
+
+    async def catch_up(self) -> int:
+        """Apply every event committed so far (rebuilding first if needed); how many facts."""
+        applied = 0
+        async with self._lock:
+            while True:
+                done, count = await self._step()
+                applied += count
+                if done:
+                    return applied
+
+    async def rebuild(self) -> int:
+        """Recompute everything from history; how many facts it applied."""
+        async with self._lock:
+            return await self._rebuild()
+
+    async def _step(self) -> tuple[bool, int]:
+        """One batch: (whether the log is drained, how many facts were applied)."""
+        batch = self.settings.insight_follow_batch
+        async with self.db.read() as conn:
+            if not self.db.is_sqlite:  # one snapshot: a recount reads history through `head`
+                await conn.execution_options(isolation_level="REPEATABLE READ")
+            at = await store.get_checkpoint(conn)
+            head, horizon = await store_sources.get_heads(conn)
+            rows = await store_sources.list_followed_events(conn, at.event_id, head, batch)
+            stale = at.generation == 0 or at.event_id < horizon
+            if not stale:
+                facts = await store_sources.facts_of_events(conn, rows)
+                again = await recount_of(conn, self.tuning, rows, head)
+                sides = {(f.actor, f.target) for _, f in facts}
+                ahead = await store.list_recounts(conn, sides)
+        if stale:
+            return False, await self._rebuild()
+        drained = len(rows) < batch
+        through = head if drained else rows[-1].id
+        if through == at.event_id:
+            return True, 0
+        if again is not None:  # counted by the recount: its pairs' facts through `head`
+            ahead |= dict.fromkeys(again.keys, head)
+        kept = [f for event_id, f in facts if event_id > ahead.get((f.actor, f.target), 0)]
+        moved = Position(event_id=through, generation=at.generation)
+        if not await self.db.write(lambda tx: self._apply(tx, at, moved, kept, again)):
+            return False, 0  # someone else moved the checkpoint: read again
+        return drained, len(kept) + (0 if again is None else len(again.keys))
+
+    async def _apply(
+        self,
+        tx: Tx,
+        expected: Position,
+        moved: Position,
+        facts: list[Fact],
+        again: Recount | None,
+    ) -> bool:
+        if await store.get_checkpoint(tx.conn, for_update=True) != expected:
+            return False
+        if again is not None:
+            await again.save(tx.conn)
+        tally = Tally(self.tuning)
+        await _load(tx.conn, tally, facts)
+        existing = set(tally.pairs)
+        tally.apply_all(facts)
+        await store.save_pairs(tx.conn, list(tally.pairs.values()), existing)
+        await store.insert_weeks(tx.conn, tally.new_weeks)
+        await store.add_months(tx.conn, tally.months)
+        await store.save_marks(tx.conn, tally.marks)
+        await store.drop_recounts(tx.conn, moved.event_id)
+        await store.update_checkpoint(tx.conn, moved)
+        return True
+
+    async def _rebuild(self) -> int:
+        result = await compute(self.db, self.tuning)
+        await self.db.write(lambda tx: replace_everything(tx, result))
+        return len(result.facts)
+
+
+async def _load(conn: AsyncConnection, tally: Tally, facts: list[Fact]) -> None:
+    """The stored states and weeks the facts may touch."""
+    keys = {(f.actor, f.target) for f in facts} | {(f.target, f.actor) for f in facts}
+    tally.pairs.update(await store.list_pairs(conn, keys))
+    weeks = weeks_of(tally.pairs.values(), facts)
+    tally.weeks |= await store.list_known_weeks(conn, (u for u, _ in keys), weeks)

@@ -1,0 +1,255 @@
+"""SQL for insight's own tables: pair states, weeks, months and the checkpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from guanxi.insight.models import PAIR_COLUMNS, PairState, Position
+from guanxi.insight.rows import pair_from_row, position_from_row
+from guanxi.insight.tables import (
+    insight_checkpoint,
+    insight_marks,
+    insight_months,
+    insight_pairs,
+    insight_recounts,
+    insight_weeks,
+)
+
+ALL_TABLES = (insight_pairs, insight_weeks, insight_months, insight_marks, insight_recounts)
+Mark = tuple[str, int, int, int, int]  # parent, parent id, item id, actor, target
+_KEY = ("user_id", "alter_id")
+
+
+async def get_checkpoint(conn: AsyncConnection, *, for_update: bool = False) -> Position:
+    query = sa.select(insight_checkpoint).where(insight_checkpoint.c.id == 1)
+    if for_update:
+        query = query.with_for_update()  # PostgreSQL: a second follower waits here
+    return position_from_row((await conn.execute(query)).one())
+
+
+async def update_checkpoint(conn: AsyncConnection, position: Position) -> None:
+    await conn.execute(
+        sa.update(insight_checkpoint)
+        .where(insight_checkpoint.c.id == 1)
+        .values(event_id=position.event_id, generation=position.generation)
+    )
+
+
+async def list_pairs(
+    conn: AsyncConnection, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], PairState]:
+    keys = list(keys)
+    if not keys:
+        return {}
+    p = insight_pairs.c
+    query = sa.select(insight_pairs).where(sa.tuple_(p.user_id, p.alter_id).in_(keys))
+    return {(r.user_id, r.alter_id): pair_from_row(r) for r in await conn.execute(query)}
+
+
+async def list_pairs_of(conn: AsyncConnection, user_id: int, limit: int) -> list[PairState]:
+    """A user's side of their pairs, most recently active first, at most `limit`."""
+    p = insight_pairs.c
+    query = (
+        sa.select(insight_pairs).where(p.user_id == user_id).order_by(p.last_at.desc()).limit(limit)
+    )
+    return [pair_from_row(r) for r in await conn.execute(query)]
+
+
+async def get_pair(conn: AsyncConnection, user_id: int, alter_id: int) -> PairState | None:
+    found = await list_pairs(conn, [(user_id, alter_id)])
+    return found.get((user_id, alter_id))
+
+
+async def save_pairs(
+    conn: AsyncConnection, states: Sequence[PairState], existing: set[tuple[int, int]]
+) -> None:
+    """Update the states in `existing`, insert the others."""
+    old = [s.columns() for s in states if s.key in existing]
+    new = [s.columns() for s in states if s.key not in existing]
+    if old:
+        p = insight_pairs.c
+        values: dict[str, Any] = {n: sa.bindparam(f"v_{n}") for n in PAIR_COLUMNS if n not in _KEY}
+        query = (
+            sa.update(insight_pairs)
+            .where(p.user_id == sa.bindparam("v_user_id"), p.alter_id == sa.bindparam("v_alter_id"))
+            .values(values)
+        )
+        await conn.execute(query, [{f"v_{k}": v for k, v in row.items()} for row in old])
+    if new:
+        await conn.execute(sa.insert(insight_pairs), new)
+
+
+async def list_known_weeks(
+    conn: AsyncConnection, user_ids: Iterable[int], weeks: Iterable[int]
+) -> set[tuple[int, int, int]]:
+    """The (owner, alter, week) triples stored among these owners and weeks."""
+    user_ids, weeks = list(set(user_ids)), list(set(weeks))
+    if not user_ids or not weeks:
+        return set()
+    w = insight_weeks.c
+    query = sa.select(w.user_id, w.alter_id, w.week).where(
+        w.user_id.in_(user_ids), w.week.in_(weeks)
+    )
+    return {(r.user_id, r.alter_id, r.week) for r in await conn.execute(query)}
+
+
+async def insert_weeks(conn: AsyncConnection, triples: Sequence[tuple[int, int, int]]) -> None:
+    if triples:
+        rows = [{"user_id": u, "alter_id": a, "week": w} for u, a, w in triples]
+        await conn.execute(sa.insert(insight_weeks), rows)
+
+
+async def add_months(
+    conn: AsyncConnection, counts: dict[tuple[int, int, int], list[int]], *, fresh: bool = False
+) -> None:
+    """Add message counts to (owner, alter, month) rows, creating the missing ones (`fresh`:
+    the table is empty)."""
+    if not counts:
+        return
+    m = insight_months.c
+    stored: dict[tuple[int, int, int], tuple[int, int]] = {}
+    if not fresh:
+        query = sa.select(m.user_id, m.alter_id, m.month, m.sent, m.received).where(
+            sa.tuple_(m.user_id, m.alter_id, m.month).in_(list(counts))
+        )
+        for r in await conn.execute(query):
+            stored[(r.user_id, r.alter_id, r.month)] = (r.sent, r.received)
+    rows = [
+        {"k_user": u, "k_alter": a, "k_month": mo, "sent": s + stored[(u, a, mo)][0],
+         "received": r + stored[(u, a, mo)][1]}
+        for (u, a, mo), (s, r) in counts.items() if (u, a, mo) in stored
+    ]  # fmt: skip
+    if rows:
+        update = (
+            sa.update(insight_months)
+            .where(
+                m.user_id == sa.bindparam("k_user"),
+                m.alter_id == sa.bindparam("k_alter"),
+                m.month == sa.bindparam("k_month"),
+            )
+            .values(sent=sa.bindparam("sent"), received=sa.bindparam("received"))
+        )
+        await conn.execute(update, rows)
+    new = [
+        {"user_id": u, "alter_id": a, "month": mo, "sent": s, "received": r}
+        for (u, a, mo), (s, r) in counts.items() if (u, a, mo) not in stored
+    ]  # fmt: skip
+    if new:
+        await conn.execute(sa.insert(insight_months), new)
+
+
+async def list_months(conn: AsyncConnection, user_id: int, alter_id: int) -> list[Any]:
+    m = insight_months.c
+    query = (
+        sa.select(m.month, m.sent, m.received)
+        .where(m.user_id == user_id, m.alter_id == alter_id)
+        .order_by(m.month)
+    )
+    return list((await conn.execute(query)).all())
+
+
+async def list_active_alters(
+    conn: AsyncConnection, user_id: int, since_week: int
+) -> list[tuple[int, int]]:
+    """(week, alter) of the user's weeks with interaction from `since_week` on."""
+    w = insight_weeks.c
+    query = sa.select(w.week, w.alter_id).where(w.user_id == user_id, w.week >= since_week)
+    return [(r.week, r.alter_id) for r in await conn.execute(query)]
+
+
+async def list_alters(conn: AsyncConnection, user_id: int) -> list[int]:
+    """Everyone the user has a pair with (every pair is stored from both sides)."""
+    p = insight_pairs.c
+    return list((await conn.scalars(sa.select(p.alter_id).where(p.user_id == user_id))).all())
+
+
+async def list_marked_pairs(
+    conn: AsyncConnection,
+    parent: str,
+    parent_id: int,
+    *,
+    item_id: int | None = None,
+    actor_id: int | None = None,
+) -> set[tuple[int, int]]:
+    """The (actor, target) pairs of the counted feedback on one object (or one item of it)."""
+    k = insight_marks.c
+    query = sa.select(k.actor_id, k.target_id).where(k.parent == parent, k.parent_id == parent_id)
+    if item_id is not None:
+        query = query.where(k.item_id == item_id)
+    if actor_id is not None:
+        query = query.where(k.actor_id == actor_id)
+    return {(r.actor_id, r.target_id) for r in await conn.execute(query)}
+
+
+async def save_marks(conn: AsyncConnection, marks: set[Mark], *, fresh: bool = False) -> None:
+    """Store the marks not stored yet (`fresh`: none is)."""
+    if not marks:
+        return
+    k = insight_marks.c
+    columns = (k.parent, k.parent_id, k.item_id, k.actor_id, k.target_id)
+    if not fresh:
+        query = sa.select(*columns).where(sa.tuple_(*columns).in_(list(marks)))
+        marks = marks - {tuple(row) for row in await conn.execute(query)}
+    names = ("parent", "parent_id", "item_id", "actor_id", "target_id")
+    rows = [dict(zip(names, mark, strict=True)) for mark in sorted(marks)]
+    if rows:
+        await conn.execute(sa.insert(insight_marks), rows)
+
+
+async def delete_pairs(conn: AsyncConnection, keys: Iterable[tuple[int, int]]) -> None:
+    """Every row of these (owner, alter) sides: states, weeks, months, marks, recounts."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    for table in (insight_pairs, insight_weeks, insight_months, insight_recounts):
+        await conn.execute(
+            sa.delete(table).where(sa.tuple_(table.c.user_id, table.c.alter_id).in_(keys))
+        )
+    k = insight_marks.c
+    await conn.execute(sa.delete(insight_marks).where(sa.tuple_(k.actor_id, k.target_id).in_(keys)))
+
+
+async def list_recounts(
+    conn: AsyncConnection, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """Of these sides, those recounted ahead of the checkpoint: the event read through."""
+    keys = list(set(keys))
+    if not keys:
+        return {}
+    c = insight_recounts.c
+    query = sa.select(c.user_id, c.alter_id, c.event_id).where(
+        sa.tuple_(c.user_id, c.alter_id).in_(keys)
+    )
+    return {(r.user_id, r.alter_id): r.event_id for r in await conn.execute(query)}
+
+
+async def save_recounts(
+    conn: AsyncConnection, keys: Iterable[tuple[int, int]], event_id: int
+) -> None:
+    """These sides were recounted from history read at `event_id` (their rows were deleted)."""
+    rows = [{"user_id": u, "alter_id": a, "event_id": event_id} for u, a in sorted(set(keys))]
+    if rows:
+        await conn.execute(sa.insert(insight_recounts), rows)
+
+
+async def drop_recounts(conn: AsyncConnection, through: int) -> None:
+    """Recounts the checkpoint has passed: every event they covered is behind it."""
+    await conn.execute(sa.delete(insight_recounts).where(insight_recounts.c.event_id <= through))
+
+
+async def delete_everything(conn: AsyncConnection) -> None:
+    for table in ALL_TABLES:
+        await conn.execute(sa.delete(table))
+
+
+async def dump(conn: AsyncConnection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of insight's tables in key order (tests and `rebuild --check` compare these)."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for table in ALL_TABLES:
+        query = sa.select(table).order_by(*table.primary_key.columns)
+        found[table.name] = [tuple(row) for row in await conn.execute(query)]
+    return found

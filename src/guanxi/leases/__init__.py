@@ -1,0 +1,1 @@
+"""Leases: work that must run in one process at a time across every worker of a community."""

@@ -1,0 +1,151 @@
+"""The "My network" screen in headless Chromium for the demo community's 林美: her circles as
+rings with the people in them, a fading relationship with how long it has been silent, the
+contacts strongest first, and one relationship's history. Screenshots at desktop and phone
+width go to docs/screenshots/network-*.png when GUANXI_WRITE_SCREENSHOTS=1 (else to a
+temporary folder)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+from guanxi.cli.demo import PASSWORD, seed_if_empty
+from guanxi.client import GuanxiClient
+from guanxi.clock import Clock
+from guanxi.settings import Settings
+from tests.conftest import RunningServer, UserFactory
+from tests.test_ledger_web import shoot
+from tests.test_web_client import Person, browser  # noqa: F401 (the fixture)
+
+
+async def caught_up(mei: GuanxiClient) -> dict[str, Any]:
+    """Insight follows the event log after commit: wait until it has read the demo's half
+    year (the circles are drawn and a relationship is fading)."""
+    for _ in range(300):
+        insight: dict[str, Any] = await mei.call("GET", "/me/insight")
+        if insight["counts"]["fading"] and any(c["size"] for c in insight["circles"]):
+            return insight
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"insight never caught up with the demo: {insight}")
+
+
+async def log_in(browser: Any, server: RunningServer, handle: str, phone: bool = False) -> Person:  # noqa: F811
+    person = await Person.open(browser, server, phone=phone)
+    await person.page.get_by_label("Handle").fill(handle)
+    await person.page.get_by_label("Password").fill(PASSWORD)
+    await person.page.get_by_role("button", name="Log in").click()
+    await person.page.locator(".rail").wait_for()
+    return person
+
+
+async def open_network(browser: Any, server: RunningServer, phone: bool) -> Person:  # noqa: F811
+    person = await log_in(browser, server, "mei", phone)
+    page = person.page
+    await page.goto(server.url + "/#/me")
+    await page.get_by_role("link", name="My network").click()
+    await page.locator(".network-rings").wait_for()
+    return person
+
+
+async def test_my_network_shows_the_demo_users_circles_and_fading_ties(
+    settings: Settings,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    assert await seed_if_empty(settings, Clock().now_ms())
+    async with GuanxiClient(server.url) as mei:
+        await mei.login("mei", PASSWORD)
+        insight = await caught_up(mei)
+        contacts = (await mei.call("GET", "/me/insight/contacts", limit=100))["contacts"]
+
+    desk = await open_network(browser, server, phone=False)
+    page = desk.page
+    # the rings: one per circle, each person in the ring of the innermost circle holding them
+    circles = [c for c in insight["circles"] if c["size"]]
+    assert await page.locator(".network-rings .ring").count() == len(circles)
+    drawn = page.locator(".network-rings .ring-person")
+    handles = {await drawn.nth(i).get_attribute("data-handle") for i in range(await drawn.count())}
+    assert handles == {h for c in circles for h in c["handles"]}
+    assert "mama" in circles[0]["handles"] or "mama" in circles[1]["handles"]
+    names = await page.locator(".network-rings .ring-name").all_text_contents()
+    assert "妈妈" in names and "磊磊" in names  # the remarks 林美 gave them
+    # the fading classmates, in words: 王磊 (remark 磊磊) has been silent for about four months
+    fading = {c["handle"] for c in contacts if c["fading"]}
+    assert {"lei", "yun"} <= fading and not {"mama", "baba", "xiaodi"} & fading
+    rows = page.locator(".fading-row")
+    assert await rows.count() == len(fading)
+    lei = await page.locator('.fading-row[data-handle="lei"]').inner_text()
+    assert re.search(r"You have not talked with 磊磊 for [45] months", lei), lei
+    # every contact, strongest first, as the API orders them
+    table = page.locator(".network-table tbody tr")
+    shown = [await table.nth(i).get_attribute("data-handle") for i in range(await table.count())]
+    assert shown == [c["handle"] for c in contacts][: len(shown)]
+    fan = page.locator('.network-table tr[data-handle="fan"]')
+    assert await fan.locator("td .stage-contact").count() == 1  # met in a group, never more
+    share = insight["feedback_share"]["24h"]
+    feedback = page.locator(".network-feedback .share-row", has_text="Within a day")
+    assert f"{round(share * 100)}%" in await feedback.inner_text()
+    await shoot(page, "network-desktop", tmp_path, 1700)
+    phone = await open_network(browser, server, phone=True)
+    await shoot(phone.page, "network-phone", tmp_path, 2650)
+    await phone.close()
+
+    # one relationship: since when, how much, of which kinds, who starts
+    await page.locator('.network-table tr[data-handle="mama"] a').click()
+    await page.locator(".month-bars").wait_for()
+    detail = await mei_detail(server)
+    assert await page.locator(".month").count() == min(12, len(detail["months"]))
+    starts = page.locator(".stat-card", has_text="Who starts")
+    assert f"{detail['starts']['me']} (" in await starts.inner_text()
+    total = sum(m["sent"] + m["received"] for m in detail["months"])
+    together = page.locator(".stat-card", has_text="Together")
+    assert f"{total:,}" in await together.inner_text()
+    await desk.close()
+
+    async with GuanxiClient(server.url) as fan:  # markup in a name is shown as text
+        await fan.login("fan", PASSWORD)
+        await fan.call("PATCH", "/me", {"display_name": "<b>樊宇</b>"})
+    phone = await open_network(browser, server, phone=True)
+    ring = phone.page.locator('.network-rings .ring-person[data-handle="fan"] title')
+    assert await ring.text_content() == "<b>樊宇</b>"
+    row = phone.page.locator('.network-table tr[data-handle="fan"]')
+    assert "<b>樊宇</b>" in await row.inner_text()
+    assert await phone.page.locator(".network-page b").count() == 0
+    await phone.close()
+
+    # 林美's mother sees her own network: 林美's colleague is nobody there
+    mama = await log_in(browser, server, "mama")
+    await mama.page.goto(server.url + "/#/me/network")
+    await mama.page.locator(".network-table").wait_for()
+    assert await mama.page.locator('.network-table tr[data-handle="anna"]').count() == 0
+    assert await mama.page.locator('.network-table tr[data-handle="mei"]').count() == 1
+    await mama.page.goto(server.url + "/#/me/network/anna")
+    await mama.page.locator(".form-error").wait_for()
+    assert await mama.page.locator(".month-bars").count() == 0
+    await mama.close()
+
+
+async def mei_detail(server: RunningServer) -> dict[str, Any]:
+    async with GuanxiClient(server.url) as mei:
+        await mei.login("mei", PASSWORD)
+        detail: dict[str, Any] = await mei.call("GET", "/me/insight/contacts/mama")
+        return detail
+
+
+async def test_a_new_users_network_says_what_will_come(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    await make_user("xin", "Xin")
+    person = await Person.open(browser, server)
+    await person.log_in("xin")
+    await person.page.goto(server.url + "/#/me/network")
+    await person.page.get_by_text("No one yet").wait_for()
+    assert await person.page.locator(".network-rings").count() == 0
+    assert await person.page.get_by_text("Your circles form as you keep talking").count() == 1
+    assert await person.page.locator(".network-hero").get_by_text("0 relationships").count() == 1
+    await person.close()
