@@ -148,49 +148,19 @@ async def conversation_read(people: People) -> Case:
     return Case(lambda: lei.mark_read(chat, 1), [lei, laptop], [mei, tao, yun])
 
 
-async def conversation_muted(people: People) -> Case:
-    """A mute is the member's own: their devices hear of it, nobody else."""
-    (mei, lei, tao), yun, chat = await group(people)
-    laptop = await people.device(lei)
-    return Case(lambda: lei.update_conversation(chat, muted=True), [lei, laptop], [mei, tao, yun])
+def own_switch(field: str, on: bool) -> Scenario:
+    """A mute, pin or archive (`field`) set (`on`) or taken back: the member's own, so their
+    devices hear of it and nobody else does."""
 
+    async def scenario(people: People) -> Case:
+        (mei, lei, tao), yun, chat = await group(people)
+        if not on:
+            await lei.update_conversation(chat, **{field: True})
+        laptop = await people.device(lei)
+        change = {field: on}
+        return Case(lambda: lei.update_conversation(chat, **change), [lei, laptop], [mei, tao, yun])
 
-async def conversation_unmuted(people: People) -> Case:
-    (mei, lei, tao), yun, chat = await group(people)
-    await lei.update_conversation(chat, muted=True)
-    laptop = await people.device(lei)
-    return Case(lambda: lei.update_conversation(chat, muted=False), [lei, laptop], [mei, tao, yun])
-
-
-async def conversation_pinned(people: People) -> Case:
-    """Pins, archives and deletions for oneself are the member's own, as a mute is."""
-    (mei, lei, tao), yun, chat = await group(people)
-    laptop = await people.device(lei)
-    return Case(lambda: lei.update_conversation(chat, pinned=True), [lei, laptop], [mei, tao, yun])
-
-
-async def conversation_unpinned(people: People) -> Case:
-    (mei, lei, tao), yun, chat = await group(people)
-    await lei.update_conversation(chat, pinned=True)
-    laptop = await people.device(lei)
-    return Case(lambda: lei.update_conversation(chat, pinned=False), [lei, laptop], [mei, tao, yun])
-
-
-async def conversation_archived(people: People) -> Case:
-    (mei, lei, tao), yun, chat = await group(people)
-    laptop = await people.device(lei)
-    return Case(
-        lambda: lei.update_conversation(chat, archived=True), [lei, laptop], [mei, tao, yun]
-    )
-
-
-async def conversation_unarchived(people: People) -> Case:
-    (mei, lei, tao), yun, chat = await group(people)
-    await lei.update_conversation(chat, archived=True)
-    laptop = await people.device(lei)
-    return Case(
-        lambda: lei.update_conversation(chat, archived=False), [lei, laptop], [mei, tao, yun]
-    )
+    return scenario
 
 
 async def conversation_cleared(people: People) -> Case:
@@ -360,12 +330,12 @@ SCENARIOS: dict[str, Scenario] = {
     "reaction.removed": reaction_removed,
     "conversation.read": conversation_read,
     "typing.started": typing_started,
-    "conversation.muted": conversation_muted,
-    "conversation.unmuted": conversation_unmuted,
-    "conversation.pinned": conversation_pinned,
-    "conversation.unpinned": conversation_unpinned,
-    "conversation.archived": conversation_archived,
-    "conversation.unarchived": conversation_unarchived,
+    "conversation.muted": own_switch("muted", True),
+    "conversation.unmuted": own_switch("muted", False),
+    "conversation.pinned": own_switch("pinned", True),
+    "conversation.unpinned": own_switch("pinned", False),
+    "conversation.archived": own_switch("archived", True),
+    "conversation.unarchived": own_switch("archived", False),
     "conversation.cleared": conversation_cleared,
     "message.hidden": message_hidden,
     "conversation.created": conversation_created,
