@@ -31,7 +31,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from guanxi.db.dialects import create_engine, is_sqlite, take_writer_lock, unreachable
-from guanxi.errors import Unavailable
+from guanxi.errors import TryLater, Unavailable
 
 T = TypeVar("T")
 TRUNCATE_DELAY_SECONDS = 1.0  # at most one WAL truncation a second, however much is erased
@@ -40,13 +40,16 @@ READ_WAIT_SECONDS = 10.0
 BUSY_RETRY_AFTER = 2  # seconds a refused caller is told to wait
 
 
-class ReadsBusy(Exception):
-    """No read connection came free in time: the server is overloaded, not broken."""
+class ReadsBusy(TryLater):
+    """No read connection came free in time: the server is overloaded, not broken (503
+    `busy`, as every `TryLater` is answered; the WebSocket closes with 1013)."""
 
-    retry_after = BUSY_RETRY_AFTER
+    code = "busy"
 
     def __init__(self) -> None:
-        super().__init__("The server is busy: try again in a few seconds.")
+        super().__init__(
+            "The server is busy: try again in a few seconds.", retry_after=BUSY_RETRY_AFTER
+        )
 
 
 UNREACHABLE = "The database cannot be reached just now; try again in a moment."

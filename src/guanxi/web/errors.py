@@ -12,7 +12,6 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from guanxi import errors
-from guanxi.db.database import ReadsBusy
 from guanxi.web.responses import JSONOut
 
 log = logging.getLogger(__name__)
@@ -26,7 +25,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.Conflict: 409,
     errors.RateLimited: 429,
     errors.TooLarge: 413,
-    errors.Unavailable: 503,
+    errors.TryLater: 503,  # out of reach (Unavailable) or overloaded (ReadsBusy)
 }
 
 
@@ -97,15 +96,6 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted({m for pattern, methods in table if pattern.fullmatch(path) for m in methods})
 
 
-async def _reads_busy(_: Request, exc: Exception) -> JSONOut:
-    """Overloaded (no database read came free in time): 503 and when to try again, never a
-    500 — the request changed nothing."""
-    assert isinstance(exc, ReadsBusy)
-    answer = error_response(503, "busy", str(exc))
-    answer.headers["Retry-After"] = str(exc.retry_after)
-    return answer
-
-
 async def _unexpected(_: Request, exc: Exception) -> JSONOut:
     log.exception("unexpected error", exc_info=exc)
     return error_response(500, "internal", "Something went wrong on the server.")
@@ -115,5 +105,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(ReadsBusy, _reads_busy)
     app.add_exception_handler(Exception, _unexpected)

@@ -17,7 +17,6 @@ import re
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from guanxi.db.database import ReadsBusy
 from guanxi.errors import RateLimited, TryLater, Unauthorized
 from guanxi.ratelimit.limiter import Limiter
 from guanxi.ratelimit.rates import KIND
@@ -123,10 +122,7 @@ class RateLimitMiddleware:
                 except RateLimited as exc:
                     await refuse_rate_limited(send, exc)
                     return
-                except ReadsBusy as exc:  # the token check found no read free: 503, not 500
-                    await refuse(send, 503, error_body("busy", str(exc)), exc.retry_after)
-                    return
-                except TryLater as exc:  # the database out of reach (Unavailable): 503 too
+                except TryLater as exc:  # the database out of reach or no read free: 503
                     await refuse(send, 503, error_body(exc.code, exc.message), exc.retry_after)
                     return
         await self.app(scope, receive, send)

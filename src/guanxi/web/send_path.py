@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
 from guanxi import errors
-from guanxi.db.database import ReadsBusy
 from guanxi.services import Services
 from guanxi.web.auth import authenticate, bearer_token
 from guanxi.web.errors import domain_status, error_body, validation_message
@@ -74,9 +73,6 @@ class SendPath:
         except ValidationError as exc:
             message = validation_message(exc.errors(include_url=False))
             status, answer = 422, error_body("invalid_input", message)
-        except ReadsBusy as exc:  # overloaded: try again, with the same client_id (web/errors.py)
-            status, answer = 503, error_body("busy", str(exc))
-            headers = [(b"retry-after", str(exc.retry_after).encode())]
         except Exception:
             log.exception("unexpected error")
             status = 500
