@@ -106,14 +106,9 @@ export function renderChat(pane, params) {
       return;
     }
     const fresh = createComposer(conv);
-    carryOverText(composer.el, fresh.el); // typed while the chat was loading
-    const waiting = composer.takeFiles(); // and files chosen meanwhile
-    if (waiting.length) fresh.addFiles(waiting);
+    composer.handOver(fresh); // what was typed and chosen while the chat loaded, and the focus
     keepDraft(fresh.el, id);
-    const focused = composer.el.contains(document.activeElement);
-    composer.el.replaceWith(fresh.el);
     composer = fresh;
-    if (focused) fresh.el.querySelector(".composer-input")?.focus(); // typing goes on in it
     drawHead();
     for (const m of chat.bySeq.values()) view.insert(m);
     try {
@@ -174,13 +169,4 @@ export function renderChat(pane, params) {
   ]);
   open();
   return dispose;
-}
-
-function carryOverText(from, to) {
-  const old = from.querySelector(".composer-input");
-  const box = to.querySelector(".composer-input");
-  if (!old?.value || !box) return;
-  box.value = old.value;
-  box.setSelectionRange(old.selectionStart, old.selectionEnd); // the caret where it was
-  box.dispatchEvent(new Event("input"));
 }

@@ -11,7 +11,7 @@ import { sendMessage } from "./sync.js";
 import { kindTag } from "./format.js";
 import { errorText, t } from "./i18n.js";
 
-/** createComposer(conv) → {el, addFiles(files), takeFiles(), focus(), reply(message), edit(message)} */
+/** createComposer(conv) → {el, addFiles(files), handOver(fresh), focus(), reply(message), edit(message)} */
 export function createComposer(conv) {
   const quote = { replyTo: null, editing: null };
   const input = h("textarea.composer-input", {
@@ -145,7 +145,21 @@ export function createComposer(conv) {
   return {
     el,
     addFiles,
-    takeFiles: () => tray.take(), // the files waiting, handed to the box that replaces this one
+    /** `fresh` takes this composer's place (a chat's, once the chat has loaded) with what was
+     * typed here (the caret where it was), the files chosen and the focus: nothing is lost. */
+    handOver(fresh) {
+      const box = fresh.el.querySelector(".composer-input");
+      if (input.value && box) {
+        box.value = input.value;
+        box.setSelectionRange(input.selectionStart, input.selectionEnd);
+        box.dispatchEvent(new Event("input"));
+      }
+      const waiting = tray.take();
+      if (waiting.length) fresh.addFiles(waiting);
+      const focused = el.contains(document.activeElement);
+      el.replaceWith(fresh.el);
+      if (focused) box?.focus(); // typing goes on in it
+    },
     focus: () => input.focus(),
     reply(message) {
       quote.editing = null;
