@@ -92,13 +92,17 @@ class ExportReader:
 
     async def count_messages(self) -> tuple[int, int]:
         """(conversations, messages) an export of the user writes, from one row per
-        membership: seqs are gap-free, so a window's size is arithmetic."""
+        membership: seqs are gap-free, so a window's size is arithmetic (less the messages
+        the user deleted for themselves)."""
         async with self.db.read() as conn:
             rows = await store_export.list_window_sizes(conn, self.user.id)
             hidden = await self._blocked_chats(conn, rows)
         kept = [r for r in rows if r.id not in hidden]
         windows = [MembershipWindow(r.joined_seq, r.left_seq).last(r.last_seq) for r in kept]
-        sizes = (max(0, last - r.joined_seq) for r, last in zip(kept, windows, strict=True))
+        sizes = (
+            max(0, last - max(r.joined_seq, r.cleared_seq) - r.hidden)
+            for r, last in zip(kept, windows, strict=True)
+        )
         return len(kept), sum(sizes)
 
     async def conversation(self, walk: Membership) -> Record:
@@ -152,13 +156,21 @@ class ExportReader:
         return lines
 
     async def messages(self, walk: Membership) -> AsyncIterator[list[Record]]:
-        """The messages of the user's window, in seq order, a page at a time."""
+        """The messages of the user's window, in seq order, a page at a time, without those
+        they deleted for themselves (a chat deleted for oneself starts where it was deleted:
+        the window does)."""
         low, through = walk.window.joined, walk.window.left
         assert through is not None  # narrowed to the history at the start
         while low < through:
             async with self.db.read() as conn:
                 rows = await store_messages.list_messages(
-                    conn, walk.row.id, low=low, high=through + 1, limit=PAGE, oldest_first=True
+                    conn,
+                    walk.row.id,
+                    low=low,
+                    high=through + 1,
+                    limit=PAGE,
+                    oldest_first=True,
+                    viewer_id=self.user.id,
                 )
                 reactions = await store_export.list_reactions_at(
                     conn, [r.id for r in rows], walk.member.left_at
@@ -318,7 +330,7 @@ class ExportReader:
 
 def _membership(row: Any) -> Membership:
     member = member_from_row(row)
-    window = MembershipWindow(member.joined_seq, member.window.last(row.last_seq))
+    window = MembershipWindow(member.window.joined, member.window.last(row.last_seq))
     view = row.left_view
     seen = past.frozen(row, view) if view is not None else SimpleNamespace(**row._mapping)
     return Membership(row=seen, member=member, window=window)

@@ -13,7 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.tables import users
-from guanxi.conversations.tables import conversation_members, conversations, reactions
+from guanxi.conversations.tables import (
+    conversation_members,
+    conversations,
+    hidden_messages,
+    reactions,
+)
 from guanxi.moments.tables import moment_comments, moment_likes, moments
 from guanxi.relationships.tables import blocks, friendships
 
@@ -25,8 +30,8 @@ async def list_memberships_page(
     conn: AsyncConnection, user_id: int, after_id: int, limit: int
 ) -> list[sa.Row[Any]]:
     """The conversations the user is or was a member of, by id after `after_id`, each with the
-    user's membership (`role`, `joined_at`, `joined_seq`, `left_seq`, `left_at`,
-    `last_read_seq`, `left_view`)."""
+    user's membership (`role`, `joined_at`, `joined_seq`, `cleared_seq`, `left_seq`,
+    `left_at`, `last_read_seq`, `left_view`)."""
     query = (
         sa.select(
             conversations,
@@ -34,6 +39,7 @@ async def list_memberships_page(
             m.joined_at,
             m.joined_seq,
             m.joined_event,
+            m.cleared_seq,
             m.left_seq,
             m.left_event,
             m.left_at,
@@ -51,12 +57,32 @@ async def list_memberships_page(
 
 
 async def list_window_sizes(conn: AsyncConnection, user_id: int) -> list[Any]:
-    """(id, kind, direct_key, last_seq, joined_seq, left_seq) of every membership of the user:
-    what an export counts its messages from (seqs are gap-free, so a window's size is
-    arithmetic). One row per membership, however long the history."""
-    query = sa.select(c.id, c.kind, c.direct_key, c.last_seq, m.joined_seq, m.left_seq).join(
-        conversation_members, m.conversation_id == c.id
+    """(id, kind, direct_key, last_seq, joined_seq, cleared_seq, left_seq, hidden) of every
+    membership of the user: what an export counts its messages from (seqs are gap-free, so a
+    window's size is arithmetic, less the messages the user deleted for themselves in it,
+    `hidden`). One row per membership, however long the history."""
+    h = hidden_messages.c
+    start = sa.case((m.cleared_seq > m.joined_seq, m.cleared_seq), else_=m.joined_seq)
+    hidden = (
+        sa.select(sa.func.count())
+        .where(
+            h.user_id == user_id,
+            h.conversation_id == c.id,
+            h.seq > start,
+            h.seq <= sa.func.coalesce(m.left_seq, c.last_seq),
+        )
+        .scalar_subquery()
     )
+    query = sa.select(
+        c.id,
+        c.kind,
+        c.direct_key,
+        c.last_seq,
+        m.joined_seq,
+        m.cleared_seq,
+        m.left_seq,
+        hidden.label("hidden"),
+    ).join(conversation_members, m.conversation_id == c.id)
     return list((await conn.execute(query.where(m.user_id == user_id))).all())
 
 

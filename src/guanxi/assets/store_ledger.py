@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from guanxi.accounts.tables import users
 from guanxi.assets.tables import placeholders
 from guanxi.conversations.store_held import held_query
+from guanxi.conversations.store_messages import not_hidden
 from guanxi.conversations.tables import messages
 from guanxi.conversations.window import window_clause
 from guanxi.media.tables import media
@@ -46,7 +47,8 @@ def _as_counterpart(user_id: int, who: ColumnElement[Any]) -> tuple[Any, ColumnE
 async def list_message_tallies(conn: AsyncConnection, user_id: int) -> list[Any]:
     """Per (direct counterpart or None, sent?, message kind, media kind): messages,
     media items and bytes, first and last time — of the messages the user holds: inside their
-    window of each conversation, not recalled, not a system line."""
+    window of each conversation, not recalled, not deleted for themselves, not a system
+    line."""
     return list(await conn.execute(message_tallies_query(user_id)))
 
 
@@ -77,7 +79,7 @@ def message_tallies_query(user_id: int) -> sa.Select[Any]:
             sa.func.max(m.created_at).label("last_at"),
         )
         .select_from(joined)
-        .where(m.recalled_at.is_(None), m.kind != SYSTEM)
+        .where(m.recalled_at.is_(None), m.kind != SYSTEM, not_hidden(held.c.user_id))
         .group_by(held.c.counterpart, sent, m.kind, md.kind)
     )
 

@@ -1,9 +1,11 @@
 """The conversations whose history a user holds, as one statement every reader of "what I
 hold" builds on (the ledger, "my year" and "us").
 
-A user holds their window of each conversation they are or were in (window.py), except a direct
-chat with someone who blocked them: that person does not exist for them, as in the chat list
-and the export.
+A user holds their window of each conversation they are or were in (window.py) — from where
+they deleted the chat for themselves (`cleared_seq`), if they did — except a direct chat with
+someone who blocked them: that person does not exist for them, as in the chat list and the
+export. Messages they deleted for themselves one by one are left out by the reader
+(`store_messages.not_hidden`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from guanxi.relationships.tables import blocks
 
 def held_query(user_id: int) -> sa.Select[Any]:
     """(conversation_id, user_id, kind, peer_id, joined_seq, left_seq) per conversation the
-    user holds: `peer_id` is a direct chat's other member (NULL in a group)."""
+    user holds: `peer_id` is a direct chat's other member (NULL in a group); `joined_seq` is
+    where the window starts (after a delete-for-me of the whole chat, its `cleared_seq`)."""
     mine = conversation_members.alias("mine")
     peer = conversation_members.alias("peer")
     c = conversations.c
@@ -40,7 +43,10 @@ def held_query(user_id: int) -> sa.Select[Any]:
             mine.c.user_id,
             c.kind,
             peer.c.user_id.label("peer_id"),
-            mine.c.joined_seq,
+            sa.case(
+                (mine.c.cleared_seq > mine.c.joined_seq, mine.c.cleared_seq),
+                else_=mine.c.joined_seq,
+            ).label("joined_seq"),
             mine.c.left_seq,
         )
         .select_from(joined)

@@ -1,9 +1,9 @@
 """The SQL of a user's own reports ("my year", "us"): only what the user holds.
 
 A user holds the messages inside their window of each conversation they are or were in,
-except a direct chat with someone who blocked them (conversations/store_held.py, the ledger's
-rule too). Messages are read a page at a time by `(conversation_id, seq)`; moments, likes and
-comments as aggregates.
+except a direct chat with someone who blocked them and the messages they deleted for themselves
+(conversations/store_held.py, the ledger's rule too). Messages are read a page at a time by
+`(conversation_id, seq)`; moments, likes and comments as aggregates.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.accounts.tables import users
 from guanxi.conversations.models import GROUP
 from guanxi.conversations.store_held import held_query
+from guanxi.conversations.store_messages import not_hidden
 from guanxi.conversations.tables import conversation_members, conversations, messages
 from guanxi.conversations.window import window_clause
 from guanxi.insight.operator_rows import SYSTEM, after_message
@@ -56,6 +57,7 @@ async def list_held_messages(
         .where(
             m.recalled_at.is_(None),
             m.kind != SYSTEM,
+            not_hidden(held.c.user_id),
             m.created_at >= span[0],
             m.created_at < span[1],
             after_message(after),
