@@ -198,3 +198,36 @@ async def test_a_photo_with_a_caption_and_the_photo_viewer(
     await page.locator(".lightbox-img").click()
     await page.locator(".lightbox.zoomed").wait_for()
     await a.close()
+
+
+async def test_the_chat_list_never_previews_a_message_deleted_for_me(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, wei, _ = await three_friends(make_user)
+    chat = (await mei.open_direct("wei"))["id"]
+    sent = [await wei.send(chat, text) for text in ("one", "two", "three")]
+    a = await Person.open(browser, server)
+    a.confirm = True
+    await a.log_in("mei")
+    page = a.page
+    item = page.locator(".conv-item", has_text="Wei Zhang")
+    await item.locator(".conv-preview", has_text="three").wait_for()
+    await item.locator(".unread", has_text="3").wait_for()
+    # deleted for me on another device, with the chat not loaded here: the preview is the
+    # newest message left, the count drops
+    await mei.hide(chat, [sent[2]["seq"]])
+    await item.locator(".conv-preview", has_text="two").wait_for()
+    await item.locator(".unread", has_text="2").wait_for()
+    # deleted here from the message's menu
+    await a.open_chat("Wei Zhang")
+    await a.bubbles("two").click(button="right")
+    await page.get_by_role("menuitem", name="Delete for me").click()
+    await a.bubbles("two").wait_for(state="detached")
+    await item.locator(".conv-preview", has_text="one").wait_for()
+    # and so after a reload
+    await page.reload()
+    await item.locator(".conv-preview", has_text="one").wait_for()
+    assert await item.locator(".conv-preview").inner_text() == "one"
+    await a.close()

@@ -4,7 +4,16 @@
 
 import { call } from "./api.js";
 import { avatar, h, modal, toast } from "./dom.js";
-import { chatOf, convTitle, emit, forgetConversation, nameOf, sortedConversations, state } from "./state.js";
+import {
+  chatOf,
+  convTitle,
+  emit,
+  forgetConversation,
+  loadConversation,
+  nameOf,
+  sortedConversations,
+  state,
+} from "./state.js";
 import { errorText, t } from "./i18n.js";
 
 const FORWARD_TARGETS_MAX = 10;
@@ -50,15 +59,17 @@ export function cleared(id, seq) {
   emit("convs");
 }
 
-/** Messages deleted for me (here or on another device). */
+/** Messages deleted for me (here or on another device). The chat list shows the newest
+ * message left here at once, then the server's answer: the newest one left for me (maybe
+ * older than any loaded here), and the unread count without the ones deleted. */
 export function hidden(id, seqs) {
   const chat = chatOf(id);
   for (const seq of seqs) chat.bySeq.delete(seq);
   const conv = state.convs.get(id);
-  if (conv?.last_message && seqs.includes(conv.last_message.seq)) {
-    const left = [...chat.bySeq.values()].sort((a, b) => b.seq - a.seq)[0];
-    conv.last_message = left || { ...conv.last_message, kind: "text", text: "", media: null, system: null };
-  }
+  const last = conv?.last_message && seqs.includes(conv.last_message.seq);
+  if (last) conv.last_message = [...chat.bySeq.values()].sort((a, b) => b.seq - a.seq)[0] || null;
+  if (conv && (last || (conv.unread && seqs.some((seq) => seq > (conv.last_read_seq || 0)))))
+    loadConversation(id).catch(() => {});
   emit("hidden", { conversation_id: id, seqs });
   emit("convs");
 }
