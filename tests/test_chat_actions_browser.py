@@ -19,6 +19,18 @@ async def three_friends(make_user: UserFactory) -> tuple[GuanxiClient, ...]:
     return mei, wei, tao
 
 
+async def two_chats(
+    make_user: UserFactory, from_wei: str, from_tao: str
+) -> tuple[GuanxiClient, GuanxiClient, GuanxiClient, int, int]:
+    """mei's chats with wei and then tao, each with a message from them."""
+    mei, wei, tao = await three_friends(make_user)
+    with_wei = (await mei.open_direct("wei"))["id"]
+    await wei.send(with_wei, from_wei)
+    with_tao = (await mei.open_direct("tao"))["id"]
+    await tao.send(with_tao, from_tao)
+    return mei, wei, tao, with_wei, with_tao
+
+
 async def test_a_groups_lines_announcement_and_admins(
     server: RunningServer,
     browser: Any,  # noqa: F811
@@ -77,11 +89,7 @@ async def test_pin_archive_and_delete_a_chat_for_me(
     browser: Any,  # noqa: F811
     make_user: UserFactory,
 ) -> None:
-    mei, wei, tao = await three_friends(make_user)
-    with_wei = (await mei.open_direct("wei"))["id"]
-    await wei.send(with_wei, "older chat")
-    with_tao = (await mei.open_direct("tao"))["id"]
-    await tao.send(with_tao, "newer chat")
+    mei, wei, _, with_wei, _ = await two_chats(make_user, "older chat", "newer chat")
     a = await Person.open(browser, server)
     a.confirm = True
     await a.log_in("mei")
@@ -230,4 +238,36 @@ async def test_the_chat_list_never_previews_a_message_deleted_for_me(
     await page.reload()
     await item.locator(".conv-preview", has_text="one").wait_for()
     assert await item.locator(".conv-preview").inner_text() == "one"
+    await a.close()
+
+
+async def test_an_archived_chat_comes_back_with_a_new_message_unless_muted(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, wei, tao, with_wei, with_tao = await two_chats(make_user, "hello", "hi")
+    await mei.update_conversation(with_wei, archived=True)
+    await mei.update_conversation(with_tao, archived=True, muted=True)
+    a = await Person.open(browser, server)
+    await a.log_in("mei")
+    page = a.page
+    titles = page.locator(".conv-item .conv-title")
+    entry = page.locator(".archive-entry")
+    await entry.filter(has_text="Archived chats (2)").wait_for()
+    assert await titles.count() == 0
+    # wei writes: his chat is back in the list; tao's, muted, stays archived
+    await wei.send(with_wei, "back again")
+    item = page.locator(".conv-item", has_text="Wei Zhang")
+    await item.locator(".conv-preview", has_text="back again").wait_for()
+    await entry.filter(has_text="Archived chats (1)").wait_for()
+    await tao.send(with_tao, "psst")
+    assert await titles.all_inner_texts() == ["Wei Zhang"]
+    await entry.click()
+    await (
+        page.locator(".conv-item", has_text="Tao Wu")
+        .locator(".conv-preview", has_text="psst")
+        .wait_for()
+    )
+    assert await titles.all_inner_texts() == ["Tao Wu"]
     await a.close()

@@ -37,6 +37,7 @@ from guanxi.conversations.events import (
 )
 from guanxi.conversations.hydrate import hydrate
 from guanxi.conversations.models import DIRECT, FORWARD_TARGETS_MAX, SYSTEM, Member, Message
+from guanxi.conversations.own_state import unarchive_on_message
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Conflict, InvalidInput, NotFound
 from guanxi.eventlog.service import EventLog, Ref
@@ -64,6 +65,7 @@ class MessageActions:
             for target, members in recipients.items():
                 for source in sources:
                     sent.append(await self._copy(tx, me, target, members, source))
+                await unarchive_on_message(tx, self.events, target)
             return sent
 
         return await self.db.write(unit)
