@@ -271,3 +271,48 @@ async def test_an_archived_chat_comes_back_with_a_new_message_unless_muted(
     )
     assert await titles.all_inner_texts() == ["Tao Wu"]
     await a.close()
+
+
+async def test_forwarding_again_after_a_lost_answer_forwards_once(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    _, wei, tao, with_wei, with_tao = await two_chats(make_user, "worth sharing", "hi")
+    a = await Person.open(browser, server)
+    await a.log_in("mei")
+    page = a.page
+    bodies: list[dict[str, Any]] = []
+
+    async def lose_the_first_answer(route: Any) -> None:
+        bodies.append(route.request.post_data_json)
+        if len(bodies) > 1:
+            return await route.continue_()
+        await route.fetch()  # the server forwards; the answer never reaches the client
+        await route.abort("timedout")
+
+    await page.route("**/forward", lose_the_first_answer)
+    await a.open_chat("Wei Zhang")
+    await a.bubbles("worth sharing").click(button="right")
+    await page.get_by_role("menuitem", name="Forward").click()
+    await page.locator("label.pick", has_text="Tao Wu").click()
+    send = page.get_by_role("button", name="Send")
+    await send.click()
+    await page.locator(".toast.error").first.wait_for()
+    assert said(await tao.history(with_tao)) == ["worth sharing", "hi"]  # it did go out
+    await send.click()  # the user tries again
+    await page.get_by_text("Forwarded to 1 chat").wait_for()
+    assert said(await tao.history(with_tao)) == ["worth sharing", "hi"]  # not twice
+    [first, second] = bodies
+    assert first == second and first["client_id"].startswith("web-")
+    assert said(await wei.history(with_wei)) == ["worth sharing"]
+    # another forward is another client_id
+    await a.bubbles("worth sharing").click(button="right")
+    await page.get_by_role("menuitem", name="Forward").click()
+    await page.locator("label.pick", has_text="Tao Wu").click()
+    async with page.expect_response("**/forward") as answer:
+        await send.click()
+    assert (await answer.value).status == 201
+    assert len(bodies) == 3 and bodies[2]["client_id"] != first["client_id"]
+    assert said(await tao.history(with_tao)) == ["worth sharing", "worth sharing", "hi"]
+    await a.close()

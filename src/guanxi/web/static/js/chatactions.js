@@ -2,7 +2,7 @@
 // messages (forward, delete for me, several at once); the server keeps each per member and
 // tells only their own devices.
 
-import { call } from "./api.js";
+import { call, newClientId } from "./api.js";
 import { avatar, h, modal, toast } from "./dom.js";
 import {
   chatOf,
@@ -87,8 +87,11 @@ export async function deleteForMe(conv, seqs) {
   }
 }
 
-/** Choose up to 10 chats and forward the messages to each. */
+/** Choose up to 10 chats and forward the messages to each. One client_id for this forward,
+ * sent again when Send is pressed again after a failure: what the server did already is not
+ * done twice. */
 export function forward(conv, seqs) {
+  const clientId = newClientId();
   return modal(t("chatActions.forwardTitle"), (close) => {
     const chats = sortedConversations().filter((c) => c.kind === "group" || c.peer);
     const boxes = chats.map((c) => {
@@ -124,7 +127,7 @@ export function forward(conv, seqs) {
             const to = boxes.filter((b) => b.checked).map((b) => Number(b.value));
             if (!to.length) return close(null);
             try {
-              await call("POST", `/conversations/${conv.id}/forward`, { seqs, to });
+              await call("POST", `/conversations/${conv.id}/forward`, { seqs, to, client_id: clientId });
               close(true);
               toast(t("chatActions.forwarded", { count: to.length }));
             } catch (err) {
