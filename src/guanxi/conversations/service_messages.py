@@ -315,7 +315,7 @@ class MessageService:
             tx,
             type,
             MessagePayload(message=message.to_wire()),
-            recipients=await store_members.list_active_member_ids(tx.conn, conversation_id),
+            recipients=await store_messages.list_members_seeing(tx.conn, conversation_id, seq),
             conversation_id=conversation_id,
             ref=Ref("message", message.id),
         )
@@ -379,7 +379,9 @@ class MessageService:
                 emoji=emoji,
                 handle=me.user.handle,
             ),
-            recipients=await store_members.list_active_member_ids(tx.conn, message.conversation_id),
+            recipients=await store_messages.list_members_seeing(
+                tx.conn, message.conversation_id, message.seq
+            ),
             conversation_id=message.conversation_id,
         )
 

@@ -343,6 +343,23 @@ async def insert_hidden(
     return new
 
 
+async def list_members_seeing(conn: AsyncConnection, conversation_id: int, seq: int) -> list[int]:
+    """The current members who may see the message at `seq` — in their window (joined
+    before it, not deleted with the chat) and not deleted for them: whom a change to it is
+    told."""
+    m, h = conversation_members.c, hidden_messages.c
+    hidden = sa.exists().where(
+        h.user_id == m.user_id, h.conversation_id == conversation_id, h.seq == seq
+    )
+    query = sa.select(m.user_id).where(
+        m.conversation_id == conversation_id,
+        window_clause(sa.literal(seq), _greater(m.joined_seq, m.cleared_seq), None),
+        m.left_seq.is_(None),
+        ~hidden,
+    )
+    return [int(user_id) for user_id in (await conn.execute(query)).scalars()]
+
+
 async def list_hidden_among(
     conn: AsyncConnection, user_id: int, keys: Iterable[tuple[int, int]]
 ) -> set[tuple[int, int]]:
