@@ -19,6 +19,18 @@ async def three_friends(make_user: UserFactory) -> tuple[GuanxiClient, ...]:
     return mei, wei, tao
 
 
+async def two_chats(
+    make_user: UserFactory, from_wei: str, from_tao: str
+) -> tuple[GuanxiClient, GuanxiClient, GuanxiClient, int, int]:
+    """mei's chats with wei and then tao, each with a message from them."""
+    mei, wei, tao = await three_friends(make_user)
+    with_wei = (await mei.open_direct("wei"))["id"]
+    await wei.send(with_wei, from_wei)
+    with_tao = (await mei.open_direct("tao"))["id"]
+    await tao.send(with_tao, from_tao)
+    return mei, wei, tao, with_wei, with_tao
+
+
 async def test_a_groups_lines_announcement_and_admins(
     server: RunningServer,
     browser: Any,  # noqa: F811
@@ -77,11 +89,7 @@ async def test_pin_archive_and_delete_a_chat_for_me(
     browser: Any,  # noqa: F811
     make_user: UserFactory,
 ) -> None:
-    mei, wei, tao = await three_friends(make_user)
-    with_wei = (await mei.open_direct("wei"))["id"]
-    await wei.send(with_wei, "older chat")
-    with_tao = (await mei.open_direct("tao"))["id"]
-    await tao.send(with_tao, "newer chat")
+    mei, wei, _, with_wei, _ = await two_chats(make_user, "older chat", "newer chat")
     a = await Person.open(browser, server)
     a.confirm = True
     await a.log_in("mei")
@@ -197,4 +205,114 @@ async def test_a_photo_with_a_caption_and_the_photo_viewer(
     await page.locator(".viewer-count", has_text="1 / 2").wait_for()
     await page.locator(".lightbox-img").click()
     await page.locator(".lightbox.zoomed").wait_for()
+    await a.close()
+
+
+async def test_the_chat_list_never_previews_a_message_deleted_for_me(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, wei, _ = await three_friends(make_user)
+    chat = (await mei.open_direct("wei"))["id"]
+    sent = [await wei.send(chat, text) for text in ("one", "two", "three")]
+    a = await Person.open(browser, server)
+    a.confirm = True
+    await a.log_in("mei")
+    page = a.page
+    item = page.locator(".conv-item", has_text="Wei Zhang")
+    await item.locator(".conv-preview", has_text="three").wait_for()
+    await item.locator(".unread", has_text="3").wait_for()
+    # deleted for me on another device, with the chat not loaded here: the preview is the
+    # newest message left, the count drops
+    await mei.hide(chat, [sent[2]["seq"]])
+    await item.locator(".conv-preview", has_text="two").wait_for()
+    await item.locator(".unread", has_text="2").wait_for()
+    # deleted here from the message's menu
+    await a.open_chat("Wei Zhang")
+    await a.bubbles("two").click(button="right")
+    await page.get_by_role("menuitem", name="Delete for me").click()
+    await a.bubbles("two").wait_for(state="detached")
+    await item.locator(".conv-preview", has_text="one").wait_for()
+    # and so after a reload
+    await page.reload()
+    await item.locator(".conv-preview", has_text="one").wait_for()
+    assert await item.locator(".conv-preview").inner_text() == "one"
+    await a.close()
+
+
+async def test_an_archived_chat_comes_back_with_a_new_message_unless_muted(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, wei, tao, with_wei, with_tao = await two_chats(make_user, "hello", "hi")
+    await mei.update_conversation(with_wei, archived=True)
+    await mei.update_conversation(with_tao, archived=True, muted=True)
+    a = await Person.open(browser, server)
+    await a.log_in("mei")
+    page = a.page
+    titles = page.locator(".conv-item .conv-title")
+    entry = page.locator(".archive-entry")
+    await entry.filter(has_text="Archived chats (2)").wait_for()
+    assert await titles.count() == 0
+    # wei writes: his chat is back in the list; tao's, muted, stays archived
+    await wei.send(with_wei, "back again")
+    item = page.locator(".conv-item", has_text="Wei Zhang")
+    await item.locator(".conv-preview", has_text="back again").wait_for()
+    await entry.filter(has_text="Archived chats (1)").wait_for()
+    await tao.send(with_tao, "psst")
+    assert await titles.all_inner_texts() == ["Wei Zhang"]
+    await entry.click()
+    await (
+        page.locator(".conv-item", has_text="Tao Wu")
+        .locator(".conv-preview", has_text="psst")
+        .wait_for()
+    )
+    assert await titles.all_inner_texts() == ["Tao Wu"]
+    await a.close()
+
+
+async def test_forwarding_again_after_a_lost_answer_forwards_once(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    _, wei, tao, with_wei, with_tao = await two_chats(make_user, "worth sharing", "hi")
+    a = await Person.open(browser, server)
+    await a.log_in("mei")
+    page = a.page
+    bodies: list[dict[str, Any]] = []
+
+    async def lose_the_first_answer(route: Any) -> None:
+        bodies.append(route.request.post_data_json)
+        if len(bodies) > 1:
+            return await route.continue_()
+        await route.fetch()  # the server forwards; the answer never reaches the client
+        await route.abort("timedout")
+
+    await page.route("**/forward", lose_the_first_answer)
+    await a.open_chat("Wei Zhang")
+    await a.bubbles("worth sharing").click(button="right")
+    await page.get_by_role("menuitem", name="Forward").click()
+    await page.locator("label.pick", has_text="Tao Wu").click()
+    send = page.get_by_role("button", name="Send")
+    await send.click()
+    await page.locator(".toast.error").first.wait_for()
+    assert said(await tao.history(with_tao)) == ["worth sharing", "hi"]  # it did go out
+    await send.click()  # the user tries again
+    await page.get_by_text("Forwarded to 1 chat").wait_for()
+    assert said(await tao.history(with_tao)) == ["worth sharing", "hi"]  # not twice
+    [first, second] = bodies
+    assert first == second and first["client_id"].startswith("web-")
+    assert said(await wei.history(with_wei)) == ["worth sharing"]
+    # another forward is another client_id
+    await a.bubbles("worth sharing").click(button="right")
+    await page.get_by_role("menuitem", name="Forward").click()
+    await page.locator("label.pick", has_text="Tao Wu").click()
+    async with page.expect_response("**/forward") as answer:
+        await send.click()
+    assert (await answer.value).status == 201
+    assert len(bodies) == 3 and bodies[2]["client_id"] != first["client_id"]
+    assert said(await tao.history(with_tao)) == ["worth sharing", "worth sharing", "hi"]
     await a.close()

@@ -379,10 +379,13 @@ class GuanxiClient:
         return result
 
     async def forward(
-        self, conversation_id: int, seqs: list[int], to: list[int]
+        self, conversation_id: int, seqs: list[int], to: list[int], client_id: str | None = None
     ) -> list[dict[str, Any]]:
-        """Forward messages of one chat to others; the messages created."""
-        body = {"seqs": seqs, "to": to}
+        """Forward messages of one chat to others; the messages created (the same ones again
+        for a retry with the same `client_id`)."""
+        body: dict[str, Any] = {"seqs": seqs, "to": to}
+        if client_id is not None:
+            body["client_id"] = client_id
         result = await self.call("POST", f"/conversations/{conversation_id}/forward", body)
         messages: list[dict[str, Any]] = result["messages"]
         return messages

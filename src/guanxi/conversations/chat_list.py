@@ -54,7 +54,7 @@ async def chat_list_page(
     users = await accounts_store.list_users(conn, [*owners, *peers.values()])
     receipts = await peer_reads(conn, user_id, list(peers))
     await let_others_run()
-    last = await _last_messages(conn, page.items)
+    last = await _last_messages(conn, user_id, page.items)
     await let_others_run()
     views = [
         conversation_from_row(
@@ -77,11 +77,14 @@ async def chat_list_page(
     return Page(views, page.next_cursor)
 
 
-async def _last_messages(conn: AsyncConnection, rows: list[Any]) -> dict[int, Message]:
-    """Each conversation's last message the member may see (none before they joined)."""
+async def _last_messages(
+    conn: AsyncConnection, user_id: int, rows: list[Any]
+) -> dict[int, Message]:
+    """Each conversation's last message the member may see (none before they joined, none
+    they deleted for themselves)."""
     # active memberships; history starts after a delete-for-me
     windows = {r.id: MembershipWindow(max(r.joined_seq, r.cleared_seq)) for r in rows}
     ids = [r.id for r in rows if windows[r.id].covers(r.last_seq)]
-    last = await store_messages.list_last_messages(conn, ids)
+    last = await store_messages.list_last_visible(conn, user_id, ids)
     found = await hydrate_across(conn, last, windows)
     return {m.conversation_id: m for m in found}

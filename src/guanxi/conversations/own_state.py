@@ -1,6 +1,9 @@
 """A member's own state of a chat — muted, pinned, archived, deleted for them — stored on
 their membership so that every device of theirs honours it, and told to those devices only:
-nobody else learns that a chat was pinned, archived or deleted by someone."""
+nobody else learns that a chat was pinned, archived or deleted by someone.
+
+A new message brings an archived chat back to the main list, as Telegram does, for each
+member who has not muted it (the sender too); a muted chat stays in the archive."""
 
 from __future__ import annotations
 
@@ -118,3 +121,13 @@ class OwnState:
 
     async def _tell(self, tx: Tx, me: Principal, type: EventType[Any], payload: Any) -> None:
         await self.events.record(tx, type, payload, recipients=[me.user.id], user_id=me.user.id)
+
+
+async def unarchive_on_message(tx: Tx, events: EventLog, conversation_id: int) -> None:
+    """In a new message's transaction: the chat leaves the archive of every current member
+    who has not muted it, each told as by `{"archived": false}`."""
+    payload = ConversationArchive(conversation_id=conversation_id, archived=False)
+    for user_id in await store_members.unarchive_unmuted(tx.conn, conversation_id):
+        await events.record(
+            tx, CONVERSATION_UNARCHIVED, payload, recipients=[user_id], user_id=user_id
+        )

@@ -35,8 +35,9 @@ async def load_messages(
 async def _still_in_view(
     conn: AsyncConnection, rows: list[Any], viewers: Mapping[int, Member]
 ) -> list[Any]:
-    """The rows the viewer has not deleted for themselves — one by one, or the chat's
-    history up to `cleared_seq`: an event naming one of those is not replayed."""
+    """The rows in the viewer's window (not from before they joined, nor in the history
+    they deleted up to `cleared_seq`) that they have not deleted one by one: an event
+    naming another (an edit of a message from before they joined) is not replayed."""
     user_ids = {member.user_id for member in viewers.values()}
     if len(user_ids) != 1:
         return rows
@@ -46,5 +47,5 @@ async def _still_in_view(
         r
         for r in rows
         if (r.conversation_id, r.seq) not in hidden
-        and (r.conversation_id not in viewers or r.seq > viewers[r.conversation_id].cleared_seq)
+        and (r.conversation_id not in viewers or viewers[r.conversation_id].sees(r.seq))
     ]

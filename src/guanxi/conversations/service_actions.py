@@ -16,13 +16,14 @@ device of theirs (`message.hidden` to their own devices); it changes nothing for
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.accounts.models import Principal
 from guanxi.clock import Clock
-from guanxi.conversations import store_conversations, store_members, store_messages
+from guanxi.conversations import rules, store_conversations, store_members, store_messages
 from guanxi.conversations.access import (
     access_active,
     access_member,
@@ -35,8 +36,9 @@ from guanxi.conversations.events import (
     MessagePayload,
     MessagesHidden,
 )
-from guanxi.conversations.hydrate import hydrate
+from guanxi.conversations.hydrate import hydrate, load_message
 from guanxi.conversations.models import DIRECT, FORWARD_TARGETS_MAX, SYSTEM, Member, Message
+from guanxi.conversations.own_state import unarchive_on_message
 from guanxi.db.database import Database, Tx
 from guanxi.errors import Conflict, InvalidInput, NotFound
 from guanxi.eventlog.service import EventLog, Ref
@@ -52,21 +54,53 @@ class MessageActions:
         self.events = events
 
     async def forward(
-        self, me: Principal, conversation_id: int, seqs: list[int], targets: list[int]
-    ) -> list[Message]:
-        """Forward these messages (oldest first) to each target chat; the new messages."""
+        self,
+        me: Principal,
+        conversation_id: int,
+        seqs: list[int],
+        targets: list[int],
+        client_id: str | None = None,
+    ) -> tuple[list[Message], bool]:
+        """Forward these messages (oldest first) to each target chat; the messages, and
+        False when every one of them was forwarded before under this `client_id` (a retry:
+        nothing is created again)."""
         seqs, targets = _check_forward(seqs, targets)
+        if client_id is not None:
+            rules.check_client_id(client_id)
 
-        async def unit(tx: Tx) -> list[Message]:
+        async def unit(tx: Tx) -> tuple[list[Message], bool]:
             sources = await self._sources(tx.conn, me, conversation_id, seqs)
             recipients = {t: await self._target(tx.conn, me, t) for t in targets}
-            sent = []
+            sent, created = [], False
             for target, members in recipients.items():
-                for source in sources:
-                    sent.append(await self._copy(tx, me, target, members, source))
-            return sent
+                copies, fresh = await self._forward_to(tx, me, target, members, sources, client_id)
+                sent += copies
+                created = created or fresh
+            return sent, created
 
         return await self.db.write(unit)
+
+    async def _forward_to(
+        self,
+        tx: Tx,
+        me: Principal,
+        target: int,
+        members: list[int],
+        sources: list[Message],
+        client_id: str | None,
+    ) -> tuple[list[Message], bool]:
+        """The copies of the sources in one target, and whether any of them is new (one a
+        forward under this client_id made before is not made again)."""
+        copies, fresh = [], False
+        for source in sources:
+            derived = forward_client_id(client_id, source) if client_id is not None else None
+            copy = await self._earlier_copy(tx.conn, me, target, derived)
+            if copy is None:
+                copy, fresh = await self._copy(tx, me, target, members, source, derived), True
+            copies.append(copy)
+        if fresh:
+            await unarchive_on_message(tx, self.events, target)
+        return copies, fresh
 
     async def _sources(
         self, conn: AsyncConnection, me: Principal, conversation_id: int, seqs: list[int]
@@ -96,8 +130,23 @@ class MessageActions:
             await check_may_message(conn, me.user.id, peer)
         return members
 
+    async def _earlier_copy(
+        self, conn: AsyncConnection, me: Principal, target: int, client_id: str | None
+    ) -> Message | None:
+        """The copy a forward under this (derived) client_id made in `target` before."""
+        if client_id is None:
+            return None
+        seq = await store_messages.get_seq_by_client_id(conn, target, me.user.id, client_id)
+        return await load_message(conn, target, seq) if seq is not None else None
+
     async def _copy(
-        self, tx: Tx, me: Principal, target: int, members: list[int], source: Message
+        self,
+        tx: Tx,
+        me: Principal,
+        target: int,
+        members: list[int],
+        source: Message,
+        client_id: str | None,
     ) -> Message:
         now = self.clock.now_ms()
         seq = await store_conversations.next_seq(tx.conn, target, now)
@@ -107,7 +156,7 @@ class MessageActions:
             conversation_id=target,
             seq=seq,
             sender_id=me.user.id,
-            client_id=None,
+            client_id=client_id,
             kind=source.kind,
             text=source.text,
             reply_to_seq=None,
@@ -153,6 +202,13 @@ class MessageActions:
             return new
 
         return await self.db.write(unit)
+
+
+def forward_client_id(client_id: str, source: Message) -> str:
+    """The client_id of the copy of `source` that a forward under `client_id` makes in each
+    target: the same for a retry, another for another source message (or another key)."""
+    key = f"{client_id}\n{source.conversation_id}\n{source.seq}".encode()
+    return "fwd:" + hashlib.sha256(key).hexdigest()[:40]
 
 
 def _check_forward(seqs: list[int], targets: list[int]) -> tuple[list[int], list[int]]:

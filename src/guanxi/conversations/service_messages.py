@@ -38,6 +38,7 @@ from guanxi.conversations.events import (
 )
 from guanxi.conversations.hydrate import hydrate, load_message
 from guanxi.conversations.models import DIRECT, GROUP, SYSTEM, Member, Message, Quote
+from guanxi.conversations.own_state import unarchive_on_message
 from guanxi.conversations.rows import quote_from_row
 from guanxi.conversations.typing_signal import announce_typing
 from guanxi.db.database import Database, Tx
@@ -109,6 +110,7 @@ class MessageService:
                 conversation_id=conversation_id,
                 ref=Ref("message", message.id),
             )
+            await unarchive_on_message(tx, self.events, conversation_id)
             return message, True
 
         return await self.db.write(unit)
@@ -313,7 +315,7 @@ class MessageService:
             tx,
             type,
             MessagePayload(message=message.to_wire()),
-            recipients=await store_members.list_active_member_ids(tx.conn, conversation_id),
+            recipients=await store_messages.list_members_seeing(tx.conn, conversation_id, seq),
             conversation_id=conversation_id,
             ref=Ref("message", message.id),
         )
@@ -377,7 +379,9 @@ class MessageService:
                 emoji=emoji,
                 handle=me.user.handle,
             ),
-            recipients=await store_members.list_active_member_ids(tx.conn, message.conversation_id),
+            recipients=await store_messages.list_members_seeing(
+                tx.conn, message.conversation_id, message.seq
+            ),
             conversation_id=message.conversation_id,
         )
 

@@ -248,3 +248,23 @@ async def exists_placeholder_member(conn: AsyncConnection, conversation_id: int)
         .limit(1)
     )
     return (await conn.execute(query)).first() is not None
+
+
+_UNARCHIVE_UNMUTED = Prepared(
+    sa.update(conversation_members)
+    .where(
+        m.conversation_id == sa.bindparam("cid"),
+        m.left_seq.is_(None),
+        m.is_archived.is_(True),
+        m.is_muted.is_(False),
+    )
+    .values(is_archived=False)
+    .returning(m.user_id)
+)
+
+
+async def unarchive_unmuted(conn: AsyncConnection, conversation_id: int) -> list[int]:
+    """Take the chat out of the archive of each current member who has not muted it; the
+    user ids whose archive changed."""
+    rows = await _UNARCHIVE_UNMUTED.rows(conn, {"cid": conversation_id})
+    return sorted(int(row.user_id) for row in rows)

@@ -160,14 +160,15 @@ async def count_unread(
     reader_id: int,
     until_seq: int | None = None,
 ) -> int:
-    """Others' messages after the read marker (and, for a past member, up to leaving),
-    counted up to UNREAD_COUNT_MAX."""
+    """Others' messages after the read marker (and, for a past member, up to leaving), none
+    the reader deleted for themselves, counted up to UNREAD_COUNT_MAX."""
     query = sa.select(sa.literal(1)).where(
         msg.conversation_id == conversation_id,
         window_clause(msg.seq, after_seq, until_seq),
         msg.sender_id != reader_id,
         msg.recalled_at.is_(None),
         msg.kind != SYSTEM,
+        not_hidden(reader_id),
     )
     counted = sa.select(sa.func.count()).select_from(query.limit(UNREAD_COUNT_MAX).subquery())
     return int((await conn.execute(counted)).scalar_one())
@@ -188,6 +189,7 @@ async def count_unread_of(
             msg.sender_id != reader_id,
             msg.recalled_at.is_(None),
             msg.kind != SYSTEM,
+            not_hidden(reader_id),
         )
         .limit(UNREAD_COUNT_MAX)
         .correlate(conversation_members)
@@ -200,17 +202,54 @@ async def count_unread_of(
     return {int(cid): int(n) for cid, n in (await conn.execute(query)).all()}
 
 
-async def list_last_messages(
-    conn: AsyncConnection, conversation_ids: list[int]
+PREVIEW_LOOKBACK = 1000  # how far a chat's last message is looked for past deleted ones
+
+
+async def list_last_visible(
+    conn: AsyncConnection, viewer_id: int, conversation_ids: list[int]
 ) -> list[sa.Row[Any]]:
-    """Each conversation's last message (at its `last_seq`), in one statement."""
+    """Each conversation's newest message the viewer may see: in their window, after the
+    history they deleted (`cleared_seq`) and not deleted for them one by one. Two statements
+    however many conversations; each walks back from the newest message on the
+    (conversation_id, seq) index and stops at the first one not deleted for the viewer,
+    looking at most PREVIEW_LOOKBACK messages back (a chat whose last 1,000 messages the
+    viewer all deleted shows none)."""
     if not conversation_ids:
         return []
-    c = conversations.c
-    query = WITH_SENDER.join(
-        conversations, sa.and_(c.id == msg.conversation_id, c.last_seq == msg.seq)
-    ).where(c.id.in_(conversation_ids))
-    return list((await conn.execute(query)).all())
+    m, c = conversation_members.c, conversations.c
+    newest = (
+        sa.select(_newest_visible_id())
+        .join(conversations, c.id == m.conversation_id)
+        .where(m.user_id == viewer_id, m.conversation_id.in_(conversation_ids))
+    )
+    ids = [i for i in (await conn.execute(newest)).scalars() if i is not None]
+    return await list_messages_by_id(conn, ids)
+
+
+def _newest_visible_id() -> sa.ScalarSelect[Any]:
+    """SQL, per membership row (with its conversation): the id of list_last_visible's
+    message (by id, which the (conversation_id, seq) index holds too on SQLite)."""
+    m, c = conversation_members.c, conversations.c
+    top = sa.func.coalesce(m.left_seq, c.last_seq)
+    # one lower and one upper end: the index walk starts at the top and stops at the bottom
+    low = _greater(_greater(m.joined_seq, m.cleared_seq), top - PREVIEW_LOOKBACK)
+    query = (
+        sa.select(msg.id)
+        .where(
+            msg.conversation_id == m.conversation_id,
+            window_clause(msg.seq, low, m.left_seq),
+            msg.seq <= top,
+            not_hidden(m.user_id),
+        )
+        .order_by(msg.seq.desc())
+        .limit(1)
+    )
+    return query.correlate(conversation_members, conversations).scalar_subquery()
+
+
+def _greater(a: Any, b: Any) -> sa.ColumnElement[Any]:
+    """SQL: the greater of two values (GREATEST, which SQLite spells max)."""
+    return sa.case((a > b, a), else_=b)
 
 
 async def list_quoted(conn: AsyncConnection, message_ids: list[int]) -> list[sa.Row[Any]]:
@@ -302,6 +341,23 @@ async def insert_hidden(
         ]
         await conn.execute(sa.insert(hidden_messages), rows)
     return new
+
+
+async def list_members_seeing(conn: AsyncConnection, conversation_id: int, seq: int) -> list[int]:
+    """The current members who may see the message at `seq` — in their window (joined
+    before it, not deleted with the chat) and not deleted for them: whom a change to it is
+    told."""
+    m, h = conversation_members.c, hidden_messages.c
+    hidden = sa.exists().where(
+        h.user_id == m.user_id, h.conversation_id == conversation_id, h.seq == seq
+    )
+    query = sa.select(m.user_id).where(
+        m.conversation_id == conversation_id,
+        window_clause(sa.literal(seq), _greater(m.joined_seq, m.cleared_seq), None),
+        m.left_seq.is_(None),
+        ~hidden,
+    )
+    return [int(user_id) for user_id in (await conn.execute(query)).scalars()]
 
 
 async def list_hidden_among(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import User
 from guanxi.conversations import past, store_conversations, store_members, store_messages
-from guanxi.conversations.hydrate import load_message
+from guanxi.conversations.hydrate import hydrate
 from guanxi.conversations.models import DIRECT, Conversation, Member, Message
 from guanxi.conversations.receipts import peer_reads
 from guanxi.conversations.rows import conversation_from_row
@@ -76,7 +76,8 @@ def _peer(row: Any, members: list[User], viewer_id: int | None) -> User | None:
 
 
 async def _last_visible(conn: AsyncConnection, row: Any, member: Member) -> Message | None:
-    last = member.window.last(row.last_seq)
-    if not member.window.covers(last):
+    """The newest message of the member's window not deleted for them (the chat list's)."""
+    if not member.window.covers(member.window.last(row.last_seq)):
         return None
-    return await load_message(conn, row.id, last, member)
+    rows = await store_messages.list_last_visible(conn, member.user_id, [row.id])
+    return (await hydrate(conn, row.id, rows, member))[0] if rows else None

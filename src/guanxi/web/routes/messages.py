@@ -47,15 +47,22 @@ async def send_message(conversation_id: IdPath, body: SendMessageIn, me: Me, svc
 
 
 @router.post(
-    "/conversations/{conversation_id}/forward", status_code=201, response_model=MessageList
+    "/conversations/{conversation_id}/forward",
+    status_code=201,
+    response_model=MessageList,
+    responses={200: {"model": MessageList, "description": "Forwarded before with this client_id."}},
 )
 async def forward(conversation_id: IdPath, body: ForwardIn, me: Me, svc: Svc) -> JSONOut:
     """Forward messages of this chat to up to 10 chats: a new message in each, sent by you
-    and marked `forwarded`. Each message created spends a send (`messages` rate)."""
+    and marked `forwarded`. Each message created spends a send (`messages` rate). A retry
+    with the same `client_id` creates nothing again and answers the same messages."""
     for _ in range(len(set(body.seqs)) * len(set(body.to)) - 1):  # the route took one
         await svc.limiter.take("messages", me.user.id)
-    sent = await svc.message_actions.forward(me, conversation_id, body.seqs, body.to)
-    return JSONOut({"messages": [m.to_wire() for m in sent]}, status_code=201)
+    sent, created = await svc.message_actions.forward(
+        me, conversation_id, body.seqs, body.to, body.client_id
+    )
+    wire = {"messages": [m.to_wire() for m in sent]}
+    return JSONOut(wire, status_code=201 if created else 200)
 
 
 @router.post(BASE + "/hide", response_model=HiddenOut)

@@ -71,6 +71,12 @@ class EditMessageIn(In):
 class ForwardIn(In):
     seqs: list[int] = Field(min_length=1, max_length=20, description="Messages of this chat.")
     to: list[int] = Field(min_length=1, max_length=10, description="Chats to forward them to.")
+    client_id: Text | None = Field(
+        None,
+        max_length=64,
+        description="Makes a retry safe: the same forward again creates nothing and answers "
+        "the same messages.",
+    )
 
 
 class HideIn(In):

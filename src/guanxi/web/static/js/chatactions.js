@@ -2,9 +2,18 @@
 // messages (forward, delete for me, several at once); the server keeps each per member and
 // tells only their own devices.
 
-import { call } from "./api.js";
+import { call, newClientId } from "./api.js";
 import { avatar, h, modal, toast } from "./dom.js";
-import { chatOf, convTitle, emit, forgetConversation, nameOf, sortedConversations, state } from "./state.js";
+import {
+  chatOf,
+  convTitle,
+  emit,
+  forgetConversation,
+  loadConversation,
+  nameOf,
+  sortedConversations,
+  state,
+} from "./state.js";
 import { errorText, t } from "./i18n.js";
 
 const FORWARD_TARGETS_MAX = 10;
@@ -50,15 +59,17 @@ export function cleared(id, seq) {
   emit("convs");
 }
 
-/** Messages deleted for me (here or on another device). */
+/** Messages deleted for me (here or on another device). The chat list shows the newest
+ * message left here at once, then the server's answer: the newest one left for me (maybe
+ * older than any loaded here), and the unread count without the ones deleted. */
 export function hidden(id, seqs) {
   const chat = chatOf(id);
   for (const seq of seqs) chat.bySeq.delete(seq);
   const conv = state.convs.get(id);
-  if (conv?.last_message && seqs.includes(conv.last_message.seq)) {
-    const left = [...chat.bySeq.values()].sort((a, b) => b.seq - a.seq)[0];
-    conv.last_message = left || { ...conv.last_message, kind: "text", text: "", media: null, system: null };
-  }
+  const last = conv?.last_message && seqs.includes(conv.last_message.seq);
+  if (last) conv.last_message = [...chat.bySeq.values()].sort((a, b) => b.seq - a.seq)[0] || null;
+  if (conv && (last || (conv.unread && seqs.some((seq) => seq > (conv.last_read_seq || 0)))))
+    loadConversation(id).catch(() => {});
   emit("hidden", { conversation_id: id, seqs });
   emit("convs");
 }
@@ -76,8 +87,11 @@ export async function deleteForMe(conv, seqs) {
   }
 }
 
-/** Choose up to 10 chats and forward the messages to each. */
+/** Choose up to 10 chats and forward the messages to each. One client_id for this forward,
+ * sent again when Send is pressed again after a failure: what the server did already is not
+ * done twice. */
 export function forward(conv, seqs) {
+  const clientId = newClientId();
   return modal(t("chatActions.forwardTitle"), (close) => {
     const chats = sortedConversations().filter((c) => c.kind === "group" || c.peer);
     const boxes = chats.map((c) => {
@@ -113,7 +127,7 @@ export function forward(conv, seqs) {
             const to = boxes.filter((b) => b.checked).map((b) => Number(b.value));
             if (!to.length) return close(null);
             try {
-              await call("POST", `/conversations/${conv.id}/forward`, { seqs, to });
+              await call("POST", `/conversations/${conv.id}/forward`, { seqs, to, client_id: clientId });
               close(true);
               toast(t("chatActions.forwarded", { count: to.length }));
             } catch (err) {
