@@ -29,6 +29,9 @@ from guanxi.errors import NotFound
 from guanxi.relationships import store as relationships_store
 
 LIST = "readers"
+# A read passing more messages than this is told to every active member (at most the group's
+# size) instead of reading each message's sender: the work stays bounded either way.
+SENDERS_SCAN_MAX = 1000
 
 
 async def peer_reads(
@@ -52,9 +55,13 @@ async def told_of_read(
         if not await may_reach_peer(conn, conversation, reader_id):
             return None
         return await store_members.list_active_member_ids(conn, conversation.id)
-    senders = await store_messages.list_senders_between(conn, conversation.id, after, upto)
-    active = await store_members.list_members_among(conn, conversation.id, list(senders))
-    others = {uid for uid, member in active.items() if member.active} - {reader_id}
+    if upto - after > SENDERS_SCAN_MAX:  # a long catch-up: the members are fewer to read
+        others = set(await store_members.list_active_member_ids(conn, conversation.id))
+    else:
+        senders = await store_messages.list_senders_between(conn, conversation.id, after, upto)
+        active = await store_members.list_members_among(conn, conversation.id, list(senders))
+        others = {uid for uid, member in active.items() if member.active}
+    others.discard(reader_id)
     blocked = await relationships_store.list_blocked_either_way(conn, reader_id, others)
     return [reader_id, *sorted(others - blocked)]
 
