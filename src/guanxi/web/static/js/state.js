@@ -60,12 +60,18 @@ export function updateUser(user) {
   state.users.set(user.handle, merge(state.users.get(user.handle)));
   const friend = state.friends.get(user.handle);
   if (friend) friend.user = merge(friend.user);
+  const touched = [];
   for (const conv of state.convs.values()) {
     if (conv.peer?.handle === user.handle) conv.peer = merge(conv.peer);
-    for (const member of conv.members || []) if (member.user?.handle === user.handle) member.user = merge(member.user);
+    for (const member of conv.members || []) {
+      if (member.user?.handle !== user.handle) continue;
+      member.user = merge(member.user);
+      touched.push(conv);
+    }
   }
   emit("convs");
   emit("friends");
+  for (const conv of touched) emit("conv", conv); // a group's info lists its members
   emit("users", user.handle);
 }
 

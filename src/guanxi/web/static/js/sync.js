@@ -144,9 +144,12 @@ function read(e) {
  * never across a block; a page loaded later brings its own counts). */
 function countReader(e) {
   if (typeof e.from_seq !== "number") return;
+  // never more than the other members (a page read just before the event came counts it too)
+  const most = Math.max(0, (state.convs.get(e.conversation_id)?.member_count || Infinity) - 1);
   for (const message of chatOf(e.conversation_id).bySeq.values()) {
     const mine = message.sender === state.me.handle && message.kind !== "system";
-    if (mine && message.seq > e.from_seq && message.seq <= e.seq) message.read_count = (message.read_count || 0) + 1;
+    if (mine && message.seq > e.from_seq && message.seq <= e.seq)
+      message.read_count = Math.min(most, (message.read_count || 0) + 1);
   }
 }
 
