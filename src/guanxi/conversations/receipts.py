@@ -3,9 +3,11 @@
 In a direct chat the other person's marker (`peer_last_read_seq`) while the two may reach each
 other — friends, and no block either way — which is the rule the live `conversation.read`
 receipt follows too. In a group, each message of a history page carries how many members
-other than its sender have read it, and `readers_page` lists them. Both only for an active
-member, only for messages inside their window, and never naming someone across a block with
-the viewer: a blocked side's read position is not revealed, nor is the blocker's.
+other than its sender have read it, and `readers_page` lists them; live, a read marker reaches
+the senders of what it passed (`told_of_read`), whose devices count one reader more. All only
+for an active member, only for messages inside their window, and never naming someone across
+a block with the viewer: a blocked side's read position is not revealed, nor is the
+blocker's.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """What a device missed since its cursor, in order, and the live feed after it.
 
-Events that name an object (a message, a comment, a new moment, a profile) are stored without it; a
-replay reads each object as it is now, so an edit, a recall or a deletion shows in every event
-about it, and an event whose object is gone is not replayed at all.
+Events that name an object (a message, a comment, a new moment, a profile) are stored without
+it; a replay reads each object as it is now, so an edit, a recall or a deletion shows in every
+event about it, and an event whose object is gone is not replayed at all. Another member's read
+marker across a block with the viewer is not replayed (conversations/receipts.py).
 """
 
 from __future__ import annotations
