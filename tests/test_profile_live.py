@@ -61,6 +61,22 @@ async def test_a_new_picture_and_its_removal_are_live(
         assert (await about(friend))["avatar"] is None
 
 
+async def test_a_past_member_of_a_group_no_longer_hears_of_it(
+    server: RunningServer, make_user: UserFactory
+) -> None:
+    mei, lei, ann = await make_user("mei"), await make_user("lei"), await make_user("ann")
+    await befriend_all(lei, mei, ann)
+    chat = int((await lei.create_group("g", ["mei", "ann"]))["id"])
+    await ann.leave(chat)
+    async with ann.events() as past, lei.events() as friend:
+        await ready(past)
+        await ready(friend)
+        await mei.update_me(display_name="梅梅")
+        assert (await about(friend))["display_name"] == "梅梅"
+        await ann.update_me(bio="mine")
+        assert (await about(past))["handle"] == "ann"
+
+
 async def test_nothing_others_see_changed_is_no_event(
     server: RunningServer, make_user: UserFactory
 ) -> None:
