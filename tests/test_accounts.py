@@ -194,6 +194,7 @@ async def test_logout_closes_only_that_devices_event_stream(
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await desk.next()
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
-            await phone.update_me(bio="still here")
+            await phone.update_me(bio="still here")  # its own devices hear of it
+            assert (await pocket.next())["user"]["bio"] == "still here"
             await pocket.socket.send('{"type": "ping"}')
             assert (await pocket.next())["type"] == "pong"

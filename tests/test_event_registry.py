@@ -66,6 +66,18 @@ async def session_ended(people: People) -> Case:
     return Case(phone.logout, receivers=[phone], others=[laptop])
 
 
+async def user_updated(people: People) -> Case:
+    """A friend and a group's member see the new name; a stranger and a blocked friend do
+    not (tests/test_profile_live.py has the rest)."""
+    mei, lei, tao, yun, kai = await people("mei", "lei", "tao", "yun", "kai")
+    await befriend_all(mei, lei, kai)
+    await befriend(lei, tao)
+    await lei.create_group("g", ["mei", "tao"])
+    await mei.block("kai")
+    laptop = await people.device(mei)
+    return Case(lambda: mei.update_me(display_name="梅梅"), [mei, laptop, lei, tao], [yun, kai])
+
+
 # -- relationships --------------------------------------------------------------------------
 
 
@@ -141,11 +153,12 @@ async def reaction_removed(people: People) -> Case:
 
 
 async def conversation_read(people: People) -> Case:
-    """In a group only the reader's own devices hear of it."""
+    """In a group the reader's own devices and the senders of what was read hear of it (their
+    read counts change); the rest of the group does not."""
     (mei, lei, tao), yun, chat = await group(people)
-    await mei.send(chat, "大家好")
+    sent = await mei.send(chat, "大家好")
     laptop = await people.device(lei)
-    return Case(lambda: lei.mark_read(chat, 1), [lei, laptop], [mei, tao, yun])
+    return Case(lambda: lei.mark_read(chat, sent["seq"]), [lei, laptop, mei], [tao, yun])
 
 
 def own_switch(field: str, on: bool) -> Scenario:
@@ -320,6 +333,7 @@ async def import_started(people: People) -> Case:
 
 SCENARIOS: dict[str, Scenario] = {
     "session.ended": session_ended,
+    "user.updated": user_updated,
     "friend_request.received": friend_request_received,
     "friend_request.accepted": friend_request_accepted,
     "friend.removed": friend_removed,

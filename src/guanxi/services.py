@@ -15,6 +15,7 @@ from guanxi.assets.service_imports import ImportService
 from guanxi.assets.service_placeholders import PlaceholderService
 from guanxi.clock import Clock
 from guanxi.conversations.media_refs import MessageMediaReferrer
+from guanxi.conversations.profiles import ProfileEvents
 from guanxi.conversations.service import ConversationService
 from guanxi.conversations.service_actions import MessageActions
 from guanxi.conversations.service_invitations import InvitationService
@@ -177,6 +178,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     conversations = ConversationService(db, clock, settings, events)
     relationships = RelationshipService(db, clock, settings, events)
     accounts.on_rename(relationships.display_name_changed)
+    accounts.on_profile_change(ProfileEvents(events).profile_changed)
     hub.on_session_ended(accounts.sessions.forget_session)
     imports = ImportService(db, clock, settings, events, media, indexer)
     exports = ExportService(db, clock, settings, events, media.storage, files)

@@ -22,6 +22,7 @@ from guanxi.settings import Settings
 
 log = logging.getLogger(__name__)
 RenameHook = Callable[[AsyncConnection, User], Awaitable[None]]
+ProfileHook = Callable[[Tx, User], Awaitable[None]]
 
 
 class AccountService:
@@ -33,11 +34,23 @@ class AccountService:
         self.limiter = LoginLimiter(clock, settings)
         self.sessions = Sessions(db, clock, settings, broker)
         self._rename_hooks: list[RenameHook] = []
+        self._profile_hooks: list[ProfileHook] = []
 
     def on_rename(self, hook: RenameHook) -> None:
         """Run `hook` inside the unit that changes a display name (domains above accounts keep
         copies of it, such as where a friend sorts in a friend list)."""
         self._rename_hooks.append(hook)
+
+    def on_profile_change(self, hook: ProfileHook) -> None:
+        """Run `hook` inside the unit that changes what others see of a profile (its name, bio
+        or picture): the domains above accounts know who sees it, and tell them."""
+        self._profile_hooks.append(hook)
+
+    async def profile_changed(self, tx: Tx, before: User, after: User) -> None:
+        """Called in the unit that changed `before` into `after` (here and avatars.py)."""
+        if before.to_wire() != after.to_wire():
+            for hook in self._profile_hooks:
+                await hook(tx, after)
 
     async def register(
         self,
@@ -170,14 +183,15 @@ class AccountService:
             values["moments_visible"] = rules.check_moments_visible(moments_visible)
 
         async def unit(tx: Tx) -> User:
+            before = await store.get_user(tx.conn, principal.user.id)
+            assert before is not None
             if not values:
-                user = await store.get_user(tx.conn, principal.user.id)
-                assert user is not None
-                return user
+                return before
             user = await store.update_user(tx.conn, principal.user.id, **values)
             if "display_name" in values:
                 for hook in self._rename_hooks:
                     await hook(tx.conn, user)
+            await self.profile_changed(tx, before, user)
             return user
 
         user = await self.db.write(unit)

@@ -29,6 +29,8 @@ class ConversationRead(TypedDict):
     conversation_id: int
     handle: str
     seq: int
+    from_seq: int  # the marker before (at least where the reader joined): in a group each
+    # message in (from_seq, seq] that the reader did not send has one reader more
 
 
 class ConversationMute(TypedDict):
@@ -100,7 +102,9 @@ CONVERSATION_READ = EventType(
     "conversation.read",
     ConversationRead,
     to="in a direct chat both people while they may reach each other (a read receipt), "
-    "else only the reader's own devices",
+    "else only the reader's own devices; in a group the reader's devices and, live, the "
+    "senders of the messages it passes (their read counts change), none across a block with "
+    "the reader; a group's members replay it, less those across a block",
 )
 CONVERSATION_MUTED = EventType(
     "conversation.muted", ConversationMute, to="the member's own devices only"

@@ -3,9 +3,11 @@
 In a direct chat the other person's marker (`peer_last_read_seq`) while the two may reach each
 other — friends, and no block either way — which is the rule the live `conversation.read`
 receipt follows too. In a group, each message of a history page carries how many members
-other than its sender have read it, and `readers_page` lists them. Both only for an active
-member, only for messages inside their window, and never naming someone across a block with
-the viewer: a blocked side's read position is not revealed, nor is the blocker's.
+other than its sender have read it, and `readers_page` lists them; live, a read marker reaches
+the senders of what it passed (`told_of_read`), whose devices count one reader more. All only
+for an active member, only for messages inside their window, and never naming someone across
+a block with the viewer: a blocked side's read position is not revealed, nor is the
+blocker's.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.accounts import store as accounts_store
 from guanxi.accounts.models import User
 from guanxi.conversations import store_members, store_messages, store_reads
+from guanxi.conversations.access import may_reach_peer
+from guanxi.conversations.events import CONVERSATION_READ
 from guanxi.conversations.models import DIRECT, GROUP, SYSTEM, Member, Message
 from guanxi.db import keyset
 from guanxi.db.keyset import Page
@@ -27,6 +31,9 @@ from guanxi.errors import NotFound
 from guanxi.relationships import store as relationships_store
 
 LIST = "readers"
+# A read passing more messages than this is told to every active member (at most the group's
+# size) instead of reading each message's sender: the work stays bounded either way.
+SENDERS_SCAN_MAX = 1000
 
 
 async def peer_reads(
@@ -36,6 +43,42 @@ async def peer_reads(
     found = await store_reads.list_peer_reads(conn, conversation_ids, user_id)
     reachable = await _reachable_among(conn, user_id, [uid for uid, _ in found.values()])
     return {cid: seq for cid, (uid, seq) in found.items() if uid in reachable}
+
+
+async def told_of_read(
+    conn: AsyncConnection, conversation: Any, reader_id: int, after: int, upto: int
+) -> list[int] | None:
+    """Whom a read marker moving from `after` to `upto` tells live, when it is addressed to the
+    conversation; None: to the reader's own devices only. A direct chat: both people, while
+    they may reach each other. A group: the reader, and the senders of the messages it passes
+    (their read counts change; the rest of a large group is not woken), none across a block
+    with the reader."""
+    if conversation.kind == DIRECT:
+        if not await may_reach_peer(conn, conversation, reader_id):
+            return None
+        return await store_members.list_active_member_ids(conn, conversation.id)
+    if upto - after > SENDERS_SCAN_MAX:  # a long catch-up: the members are fewer to read
+        others = set(await store_members.list_active_member_ids(conn, conversation.id))
+    else:
+        senders = await store_messages.list_senders_between(conn, conversation.id, after, upto)
+        active = await store_members.list_members_among(conn, conversation.id, list(senders))
+        others = {uid for uid, member in active.items() if member.active}
+    others.discard(reader_id)
+    blocked = await relationships_store.list_blocked_either_way(conn, reader_id, others)
+    return [reader_id, *sorted(others - blocked)]
+
+
+async def hidden_receipts(conn: AsyncConnection, viewer_id: int, rows: list[Any]) -> set[int]:
+    """The ids of the `conversation.read` events among these (addressed to a conversation) that
+    a replay does not show the viewer: another's marker across a block with the viewer."""
+    reads = [r for r in rows if r.type == CONVERSATION_READ.name and r.conversation_id]
+    if not reads:
+        return set()
+    people = await accounts_store.list_users_by_handle(conn, {r.payload["handle"] for r in reads})
+    ids = {user.id for user in people.values()} - {viewer_id}
+    blocked = await relationships_store.list_blocked_either_way(conn, viewer_id, ids)
+    hidden = {user.handle for user in people.values() if user.id in blocked}
+    return {r.id for r in reads if r.payload["handle"] in hidden}
 
 
 async def _reachable_among(conn: AsyncConnection, user_id: int, others: list[int]) -> set[int]:

@@ -23,7 +23,6 @@ from guanxi.conversations.access import (
     check_direct_ties,
     check_may_message,
     check_peer_not_blocking,
-    may_reach_peer,
 )
 from guanxi.conversations.events import (
     CONVERSATION_READ,
@@ -397,20 +396,20 @@ class MessageService:
             await store_members.update_member(
                 tx.conn, conversation_id, me.user.id, {"last_read_seq": seq}
             )
-            receipt = conversation.kind == DIRECT and await may_reach_peer(
-                tx.conn, conversation, me.user.id
-            )
+            from_seq = max(member.last_read_seq, member.joined_seq)
+            told = await receipts.told_of_read(tx.conn, conversation, me.user.id, from_seq, seq)
             await self.events.record(
                 tx,
                 CONVERSATION_READ,
-                ConversationRead(conversation_id=conversation_id, handle=me.user.handle, seq=seq),
-                recipients=(
-                    await store_members.list_active_member_ids(tx.conn, conversation_id)
-                    if receipt
-                    else [me.user.id]
+                ConversationRead(
+                    conversation_id=conversation_id,
+                    handle=me.user.handle,
+                    seq=seq,
+                    from_seq=from_seq,
                 ),
-                conversation_id=conversation_id if receipt else None,
-                user_id=None if receipt else me.user.id,
+                recipients=[me.user.id] if told is None else told,
+                conversation_id=None if told is None else conversation_id,
+                user_id=me.user.id if told is None else None,
             )
             return seq
 

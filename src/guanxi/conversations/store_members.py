@@ -103,6 +103,13 @@ async def list_active_member_ids(conn: AsyncConnection, conversation_id: int) ->
     return [int(row[0]) for row in rows]
 
 
+async def list_co_member_ids(conn: AsyncConnection, user_id: int) -> set[int]:
+    """The active members of every chat the user is an active member of, the user too."""
+    mine = sa.select(m.conversation_id).where(m.user_id == user_id, m.left_seq.is_(None))
+    query = sa.select(m.user_id).where(m.conversation_id.in_(mine), m.left_seq.is_(None))
+    return {int(x) for x in (await conn.execute(query.distinct())).scalars()}
+
+
 async def list_active_members(conn: AsyncConnection, conversation_id: int) -> list[Any]:
     query = (
         sa.select(m.user_id, m.role, m.joined_at)

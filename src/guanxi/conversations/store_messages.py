@@ -117,6 +117,23 @@ async def list_messages_by_seq(
     return list((await conn.execute(query)).all())
 
 
+async def list_senders_between(
+    conn: AsyncConnection, conversation_id: int, after: int, upto: int
+) -> set[int]:
+    """Who sent the messages (not system lines) with seqs in (after, upto]."""
+    query = (
+        sa.select(msg.sender_id)
+        .where(
+            msg.conversation_id == conversation_id,
+            msg.seq > after,
+            msg.seq <= upto,
+            msg.kind != SYSTEM,
+        )
+        .distinct()
+    )
+    return {int(x) for x in (await conn.execute(query)).scalars()}
+
+
 async def list_messages_by_id(conn: AsyncConnection, ids: Iterable[int]) -> list[sa.Row[Any]]:
     wanted = list(set(ids))
     if not wanted:

@@ -65,6 +65,7 @@ class AvatarService:
             before = await accounts_store.get_user(tx.conn, me.user.id)
             assert before is not None
             after = await accounts_store.update_user(tx.conn, me.user.id, avatar_media_id=media_id)
+            await self.accounts.profile_changed(tx, before, after)  # user.updated
             return after, before.avatar_media_id
 
         user, old = await self.db.write(unit)

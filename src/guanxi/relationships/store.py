@@ -119,6 +119,12 @@ async def get_friendship(conn: AsyncConnection, user_id: int, friend_id: int) ->
     return (await conn.execute(query)).first()
 
 
+async def list_holders_of(conn: AsyncConnection, friend_id: int) -> set[int]:
+    """Who keeps `friend_id` in their friend list (their side of a friendship)."""
+    query = sa.select(friendships.c.user_id).where(friendships.c.friend_id == friend_id)
+    return {int(x) for x in (await conn.execute(query)).scalars()}
+
+
 async def list_friendships(conn: AsyncConnection, user_id: int) -> list[sa.Row[Any]]:
     query = sa.select(friendships).where(friendships.c.user_id == user_id)
     return list((await conn.execute(query)).all())
@@ -220,6 +226,12 @@ async def list_blocked(
         query = query.where(sa.tuple_(b.created_at, b.blocked_id) < sa.tuple_(*before))
     query = query.order_by(b.created_at.desc(), b.blocked_id.desc()).limit(limit)
     return list((await conn.execute(query)).all())
+
+
+async def list_blocked_ids(conn: AsyncConnection, blocker: int) -> set[int]:
+    """Everyone the blocker blocked."""
+    query = sa.select(blocks.c.blocked_id).where(blocks.c.user_id == blocker)
+    return {int(x) for x in (await conn.execute(query)).scalars()}
 
 
 async def list_blockers_among(

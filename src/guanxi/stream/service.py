@@ -1,8 +1,9 @@
 """What a device missed since its cursor, in order, and the live feed after it.
 
-Events that name an object (a message, a comment, a new moment) are stored without it; a
-replay reads each object as it is now, so an edit, a recall or a deletion shows in every event
-about it, and an event whose object is gone is not replayed at all.
+Events that name an object (a message, a comment, a new moment, a profile) are stored without
+it; a replay reads each object as it is now, so an edit, a recall or a deletion shows in every
+event about it, and an event whose object is gone is not replayed at all. Another member's read
+marker across a block with the viewer is not replayed (conversations/receipts.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.accounts.replay import load_users
 from guanxi.conversations import store_members
 from guanxi.conversations.models import Member
+from guanxi.conversations.receipts import hidden_receipts
 from guanxi.conversations.replay import load_messages
 from guanxi.db.database import Database
 from guanxi.eventlog import store as eventlog_store
@@ -37,6 +40,7 @@ LOADERS: dict[str, Loader] = {
     "message": load_messages,
     "comment": load_comments,
     "moment": load_moments,
+    "user": load_users,
 }
 
 
@@ -105,6 +109,8 @@ class StreamService:
                 limit=REPLAY_PAGE,
             )
             visible = [r for r in rows if r.user_id is not None or _within(windows, r)]
+            hidden = await hidden_receipts(conn, user_id, visible)
+            visible = [r for r in visible if r.id not in hidden]
             as_seen: Loader = partial(load_messages, viewers=windows)
             loaders = {**LOADERS, "message": as_seen}
             objects = await _load_objects(conn, visible, loaders)

@@ -147,8 +147,16 @@ export function renderChat(pane, params) {
       }
     }),
     on("friends", drawHead),
+    on("users", () => {
+      drawHead(); // a name or picture changed (user.updated): the header and every row with it
+      view.redraw();
+    }),
     on("resumed", ({ reload }) => {
       if (reload) view.forget();
+      // names and pictures changed while away (user.updated is not replayed to others)
+      loadConversation(id)
+        .then(() => view.redraw())
+        .catch(() => {});
       history
         .catchUp()
         .then(reads.mark)

@@ -51,6 +51,30 @@ export function rememberUser(user) {
   return user;
 }
 
+/** Someone's profile changed (`user.updated`: name, bio, picture): every copy kept of it takes
+ * the change — me, the users met, a friend, a chat's peer and members — and the screens that
+ * show names and pictures (chat list, open chat, contacts) draw again. */
+export function updateUser(user) {
+  const merge = (old) => ({ ...old, ...user });
+  if (state.me?.handle === user.handle) state.me = merge(state.me);
+  state.users.set(user.handle, merge(state.users.get(user.handle)));
+  const friend = state.friends.get(user.handle);
+  if (friend) friend.user = merge(friend.user);
+  const touched = [];
+  for (const conv of state.convs.values()) {
+    if (conv.peer?.handle === user.handle) conv.peer = merge(conv.peer);
+    for (const member of conv.members || []) {
+      if (member.user?.handle !== user.handle) continue;
+      member.user = merge(member.user);
+      touched.push(conv);
+    }
+  }
+  emit("convs");
+  emit("friends");
+  for (const conv of touched) emit("conv", conv); // a group's info lists its members
+  emit("users", user.handle);
+}
+
 /** The name I see someone by: my remark, else their display name, else the handle. */
 export function nameOf(handle) {
   if (state.me && handle === state.me.handle) return state.me.display_name;

@@ -15,6 +15,7 @@ import {
   putMessage,
   rememberUser,
   state,
+  updateUser,
 } from "./state.js";
 import { toast } from "./dom.js";
 import { applyMuted } from "./notify-chat.js";
@@ -60,6 +61,7 @@ const handlers = {
     loadConversations();
   },
   "friend.removed": () => loadFriends(),
+  "user.updated": (e) => updateUser(e.user),
   "typing.started": (e) => emit("typing", e), // live only: no cursor, never replayed
   "group_invitation.received": (e) => {
     toast(t("toast.invited", { name: e.invitation.inviter.display_name, group: e.invitation.conversation.name }));
@@ -125,7 +127,8 @@ function reacted(e, added) {
 function read(e) {
   const conv = state.convs.get(e.conversation_id);
   if (e.handle !== state.me.handle) {
-    state.peerRead.set(e.conversation_id, Math.max(e.seq, state.peerRead.get(e.conversation_id) || 0));
+    if (conv?.kind === "group") countReader(e);
+    else state.peerRead.set(e.conversation_id, Math.max(e.seq, state.peerRead.get(e.conversation_id) || 0));
     emit("read", e.conversation_id);
     return;
   }
@@ -134,6 +137,20 @@ function read(e) {
   if (conv.last_read_seq >= (conv.last_seq || 0)) conv.unread = 0;
   else loadConversation(conv.id).catch(() => {});
   emit("convs");
+}
+
+/** Another member read a group up to `seq` from `from_seq`: each of my messages in between
+ * that is loaded has one reader more (the server sends it only to senders of what it passed,
+ * never across a block; a page loaded later brings its own counts). */
+function countReader(e) {
+  if (typeof e.from_seq !== "number") return;
+  // never more than the other members (a page read just before the event came counts it too)
+  const most = Math.max(0, (state.convs.get(e.conversation_id)?.member_count || Infinity) - 1);
+  for (const message of chatOf(e.conversation_id).bySeq.values()) {
+    const mine = message.sender === state.me.handle && message.kind !== "system";
+    if (mine && message.seq > e.from_seq && message.seq <= e.seq)
+      message.read_count = Math.min(most, (message.read_count || 0) + 1);
+  }
 }
 
 function updated(conversation) {
