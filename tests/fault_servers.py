@@ -35,9 +35,10 @@ needs_postgres = pytest.mark.skipif(
 
 
 def worker(settings: Settings, redis_url: str | None = None) -> ServeProcess:
-    """A `guanxi serve` process on the test's database and data folder (leases of 3 s: a
-    killed worker's work is taken over within ~4 s) and fan-out through the suite's Redis, or
-    through `redis_url` (a Redis of the test's own), on the test's channel."""
+    """A `guanxi serve` process on the test's database and data folder (leases of 6 s: a
+    killed worker's work is taken over within ~8 s; shorter ones lapsed when a loaded machine
+    held up a renewal) and fan-out through the suite's Redis, or through `redis_url` (a Redis
+    of the test's own), on the test's channel."""
     env = {"GUANXI_REDIS_URL": redis_url} if redis_url else {}
     return ServeProcess(settings, **env)
 

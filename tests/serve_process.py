@@ -40,7 +40,7 @@ class ServeProcess:
             **os.environ,
             "GUANXI_DATA_DIR": str(self.settings.data_dir),
             **{("GUANXI_" + setting_name(kind.name)).upper(): "off" for kind in KINDS},
-            "GUANXI_LEASE_SECONDS": "3",  # a restart takes over a killed one's work within ~4 s
+            "GUANXI_LEASE_SECONDS": "6",  # a restart takes over a killed one's work within ~8 s
         }
         if self.settings.database_url:
             env["GUANXI_DATABASE_URL"] = self.settings.database_url

@@ -79,7 +79,7 @@ async def test_an_import_killed_mid_write_is_taken_out_at_the_next_start(
     async with GuanxiClient(process.url, timeout=10) as again:
         await again.login("mei", PASSWORD)
         # on PostgreSQL the killed server's lease on the import runner must run out first
-        # (3 s for test servers): the restarted one fails the job once it holds the lease
+        # (6 s for test servers): the restarted one fails the job once it holds the lease
         job = await again.wait_import(started["id"])
         assert job["state"] == "failed" and job["error"]["code"] == "interrupted", job
         assert await again.conversations() == chats
