@@ -26,7 +26,6 @@ from typing import Any
 import httpx
 import orjson
 import websockets
-
 from bench.msgbench import BENCH_RATE_LIMITS, free_port
 from bench.msgbench_v2.server import rss_mb
 
@@ -90,7 +89,6 @@ def snapshot(proc: subprocess.Popen[bytes], data_dir: Path, n: int) -> tracemall
     proc.send_signal(signal.SIGUSR1)
     for _ in range(600):
         if path.exists():
-            time.sleep(1.0)  # written in full
             return tracemalloc.Snapshot.load(str(path))
         time.sleep(0.2)
     raise SystemExit("no snapshot from the server")
@@ -100,8 +98,9 @@ def report_growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, n: 
     stats = after.compare_to(before, "traceback")
     total = sum(s.size_diff for s in stats)
     print(f"traced growth: {total / n:.0f} B per socket")
-    for s in stats[:40]:
-        where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in s.traceback[:4])
+    for s in stats[:30]:
+        frames = list(reversed(list(s.traceback)))  # the allocating line first
+        where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in frames)
         print(f"{s.size_diff / n:8.0f} B {s.count_diff / n:6.1f} blocks  {where}")
 
 

@@ -8,6 +8,7 @@ PYTHONTRACEMALLOC is set: SIGUSR1 writes a snapshot to `<data dir>/snapshot-<n>.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import tracemalloc
 from pathlib import Path
@@ -34,7 +35,8 @@ def main() -> None:
     def dump(_sig: int, _frame: FrameType | None) -> None:
         if tracemalloc.is_tracing():
             path = args.data_dir / f"snapshot-{next(snapshots)}.tracemalloc"
-            tracemalloc.take_snapshot().dump(str(path))
+            tracemalloc.take_snapshot().dump(f"{path}.part")
+            os.replace(f"{path}.part", path)  # the probe sees it whole
 
     signal.signal(signal.SIGUSR1, dump)
     listening = listen(settings.host, settings.port)
