@@ -117,11 +117,14 @@ async def list_messages_by_seq(
     return list((await conn.execute(query)).all())
 
 
+_BY_ID = WITH_SENDER.where(msg.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 async def list_messages_by_id(conn: AsyncConnection, ids: Iterable[int]) -> list[sa.Row[Any]]:
     wanted = list(set(ids))
     if not wanted:
         return []
-    return list((await conn.execute(WITH_SENDER.where(msg.id.in_(wanted)))).all())
+    return list((await conn.execute(_BY_ID, {"ids": wanted})).all())
 
 
 async def exists_visible_media(conn: AsyncConnection, user_id: int, media_id: str) -> bool:
@@ -273,16 +276,20 @@ async def list_reactions(
     ids = list(message_ids)
     if not ids:
         return []
-    r = reactions.c
-    query = (
-        sa.select(r.message_id, r.emoji, users.c.handle)
-        .join(users, users.c.id == r.user_id)
-        .where(r.message_id.in_(ids))
-        .order_by(r.created_at, users.c.handle)
-    )
-    if until is not None:
-        query = query.where(r.created_at <= until)
-    return [(int(a), b, c) for a, b, c in (await conn.execute(query)).all()]
+    if until is None:
+        rows = await conn.execute(_REACTIONS, {"ids": ids})
+    else:
+        rows = await conn.execute(_REACTIONS_UNTIL, {"ids": ids, "until": until})
+    return [(int(a), b, c) for a, b, c in rows.all()]
+
+
+_REACTIONS = (
+    sa.select(reactions.c.message_id, reactions.c.emoji, users.c.handle)
+    .join(users, users.c.id == reactions.c.user_id)
+    .where(reactions.c.message_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(reactions.c.created_at, users.c.handle)
+)
+_REACTIONS_UNTIL = _REACTIONS.where(reactions.c.created_at <= sa.bindparam("until"))
 
 
 async def insert_hidden(
