@@ -137,7 +137,7 @@ def storm(bench: Bench) -> Json:
             "devices": part,
             "lo": lo,
             "hi": hi,
-            "concurrency": len(devices),
+            "concurrency": max(1, (args.storm_concurrency or len(devices)) // n),
             "timeout": args.storm_timeout,
             "senders": array("q", (s.sender for s in sends)),
             "expected": sum(1 for s in sends for d in s.recipients if d % n == i),
