@@ -117,11 +117,11 @@ async def _serve(
 async def _replay(ws: WebSocket, services: Services, user_id: int, cursor: int) -> int:
     """Send what came after `cursor`; the cursor reached. A cursor the log cannot serve (older
     than its horizon, newer than its head, or too far behind) gets `resync` instead."""
-    if not (await services.stream.position()).replayable(cursor):
-        return await _resync(ws, services)
     last, budget = cursor, services.settings.event_replay_max
     while True:
-        page = await services.stream.replay(user_id, last)
+        page = await services.stream.replay(user_id, last, first=last == cursor)
+        if page is None:
+            return await _resync(ws, services)
         if not page:
             return last
         budget -= len(page)
