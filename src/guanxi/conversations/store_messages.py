@@ -315,11 +315,21 @@ async def list_hidden_among(
     conn: AsyncConnection, user_id: int, keys: Iterable[tuple[int, int]]
 ) -> set[tuple[int, int]]:
     """Which of these (conversation_id, seq) the user deleted for themselves."""
-    wanted = list(set(keys))
+    wanted = set(keys)
     if not wanted:
         return set()
-    h = hidden_messages.c
-    query = sa.select(h.conversation_id, h.seq).where(
-        h.user_id == user_id, sa.tuple_(h.conversation_id, h.seq).in_(wanted)
-    )
-    return {(int(c), int(s)) for c, s in (await conn.execute(query)).all()}
+    params = {
+        "uid": user_id,
+        "cids": list({c for c, _ in wanted}),
+        "seqs": list({s for _, s in wanted}),
+    }
+    found = {(int(c), int(s)) for c, s in (await conn.execute(_HIDDEN_AMONG, params)).all()}
+    return found & wanted  # the statement asks for every (conversation, seq) pair of the two
+
+
+# Built once (a replay runs it per page); a pair-wise IN built its bind parameters per key.
+_HIDDEN_AMONG = sa.select(hidden_messages.c.conversation_id, hidden_messages.c.seq).where(
+    hidden_messages.c.user_id == sa.bindparam("uid"),
+    hidden_messages.c.conversation_id.in_(sa.bindparam("cids", expanding=True)),
+    hidden_messages.c.seq.in_(sa.bindparam("seqs", expanding=True)),
+)
