@@ -21,8 +21,8 @@ def _feed(gap_seconds: float = 3600) -> tuple[Sequencer, Subscription]:
 
 def _queued(subscription: Subscription) -> list[int]:
     taken = []
-    while not subscription.queue.empty():
-        envelope = subscription.queue.get_nowait()
+    while len(subscription):
+        envelope = subscription.take()
         assert envelope is not None
         taken.append(-1 if envelope is GAP else envelope.cursor)
     return taken
@@ -53,7 +53,7 @@ async def test_a_hole_that_does_not_fill_is_given_up_with_a_gap_mark() -> None:
     sequencer.take(_envelope(2))
     sequencer.take(_envelope(3))
     assert _queued(feed) == []
-    marks = [await feed.queue.get() for _ in range(3)]
+    marks = [await feed.get() for _ in range(3)]
     assert [m is GAP or (m is not None and m.cursor) for m in marks] == [True, 2, 3]
     sequencer.take(_envelope(1))  # too late: the sockets read it from the log
     sequencer.take(_envelope(4))
@@ -67,5 +67,5 @@ async def test_control_envelopes_pass_at_once() -> None:
     sequencer.take(_envelope(2))
     typing = Envelope(0, "typing.started", {}, (USER,))
     sequencer.take(typing)
-    assert feed.queue.get_nowait() is typing
+    assert feed.take() is typing
     sequencer.stop()

@@ -79,6 +79,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     probes.add_argument("--soak-seconds", type=float, default=1_800.0)
     probes.add_argument("--soak-window", type=float, default=60.0)
     probes.add_argument("--storm-devices", type=int, default=None, help="(--devices)")
+    probes.add_argument(
+        "--storm-concurrency",
+        type=int,
+        default=None,
+        help="devices reconnecting at once (all of them): fewer measure the replay's CPU"
+        " without handshakes timing out on a loaded machine",
+    )
     probes.add_argument("--storm-messages", type=int, default=2_000)
     probes.add_argument("--storm-rate", type=float, default=500.0)
     probes.add_argument("--storm-timeout", type=float, default=120.0)

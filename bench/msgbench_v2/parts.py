@@ -13,7 +13,7 @@ import httpx
 from bench.msgbench_v2.report import held, lat_summary
 from bench.msgbench_v2.run import Bench
 from bench.msgbench_v2.schedule import Chooser, Send, poisson_phase
-from bench.msgbench_v2.server import rss_mb
+from bench.msgbench_v2.server import cpu_s, rss_mb
 
 Json = dict[str, Any]
 
@@ -137,18 +137,24 @@ def storm(bench: Bench) -> Json:
             "devices": part,
             "lo": lo,
             "hi": hi,
-            "concurrency": len(devices),
+            "concurrency": max(1, (args.storm_concurrency or len(devices)) // n),
             "timeout": args.storm_timeout,
             "senders": array("q", (s.sender for s in sends)),
             "expected": sum(1 for s in sends for d in s.recipients if d % n == i),
         }
         for i, part in enumerate(bench.pool.split(devices))
     ]
+    cpu0 = cpu_s(bench.server.pids())
     answers = bench.pool.ask(commands)
+    server_cpu = cpu_s(bench.server.pids()) - cpu0  # the replays' cost, the least load-bound
     bench.connected.update(devices)
     for answer in answers:
         bench.ledger.add(answer["seen"], bench.conversation_of)
-    return storm_report(bench, sends, answers, offline, restart_s, len(devices))
+    res = storm_report(bench, sends, answers, offline, restart_s, len(devices))
+    res["server_cpu_s"] = round(server_cpu, 2)
+    res["server_cpu_ms_per_device"] = round(server_cpu * 1000 / max(1, len(devices)), 2)
+    print(f"[storm] server CPU {res['server_cpu_s']} s", flush=True)
+    return res
 
 
 def storm_report(

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -40,27 +41,66 @@ class ApiError(Exception):
         self.retry_after = retry_after
 
 
+Opener = Callable[[int | None], Awaitable[Any]]  # a socket, hello sent with this cursor
+FINAL_CLOSE_CODES = {4400, 4401}  # a bad hello, a token refused: trying again cannot help
+FIRST_BACKOFF = 0.25
+
+
 class EventStream:
     """One WebSocket carrying every event of the user; remembers the last cursor.
 
     `resync` becomes True when the server answered the cursor with a `resync` frame: it could
     not replay what was missed (the cursor was older than the log keeps, or too far behind),
     so whatever the caller built from earlier events must be loaded again over HTTP. Live
-    events follow from the resync's cursor."""
+    events follow from the resync's cursor.
 
-    def __init__(self, socket: Any) -> None:
+    With `reconnect` (`GuanxiClient.events(reconnect=True)`), a socket that closes — a server
+    restarting, overloaded (1013) or the network — is opened again with the last cursor,
+    after a pause that doubles from 0.25 s up to `backoff_max` (with jitter), until it works:
+    what was missed is replayed, then a new `ready` frame comes. A close that trying again
+    cannot help (4400 bad hello, 4401 the token refused) still raises `ConnectionClosed`.
+    `reconnects` counts the sockets opened again."""
+
+    def __init__(
+        self, socket: Any, reconnect: Opener | None = None, backoff_max: float = 30.0
+    ) -> None:
         self.socket = socket
         self.cursor: int | None = None
         self.resync = False
+        self.reconnects = 0
+        self._open = reconnect
+        self._backoff_max = backoff_max
 
     async def next(self, timeout: float | None = 10.0) -> dict[str, Any]:
-        raw = await asyncio.wait_for(self.socket.recv(), timeout)
+        """The next frame; `TimeoutError` after `timeout` seconds (reconnecting included)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                try:
+                    raw = await self.socket.recv()
+                    break
+                except websockets.ConnectionClosed as closed:
+                    if self._open is None or _final(closed):
+                        raise
+                    await self._reopen()
         event: dict[str, Any] = orjson.loads(raw)
         if isinstance(event.get("cursor"), int):
             self.cursor = event["cursor"]
         if event.get("type") == "resync":
             self.resync = True
         return event
+
+    async def _reopen(self) -> None:
+        assert self._open is not None
+        pause = FIRST_BACKOFF
+        while True:
+            await asyncio.sleep(pause * random.uniform(0.5, 1.0))
+            try:
+                self.socket = await self._open(self.cursor)
+            except (OSError, TimeoutError, websockets.InvalidHandshake):
+                pause = min(pause * 2, self._backoff_max)
+                continue
+            self.reconnects += 1
+            return
 
     async def next_of(self, type: str, timeout: float = 10.0) -> dict[str, Any]:
         """The next event of this type, skipping others."""
@@ -78,6 +118,10 @@ class EventStream:
                 yield await self.next(timeout=None)
             except websockets.ConnectionClosed:
                 return
+
+
+def _final(closed: websockets.ConnectionClosed) -> bool:
+    return closed.rcvd is not None and closed.rcvd.code in FINAL_CLOSE_CODES
 
 
 class GuanxiClient:
@@ -703,20 +747,38 @@ class GuanxiClient:
     # -- events -------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def events(self, cursor: int | None = None) -> AsyncIterator[EventStream]:
+    async def events(
+        self, cursor: int | None = None, reconnect: bool = False, backoff_max: float = 30.0
+    ) -> AsyncIterator[EventStream]:
         """The event stream; with a cursor, what came after it is replayed first.
 
         The first frame received is `ready` (after any replay), carrying the cursor; a
         `resync` frame before it (and `stream.resync`) says the replay was not possible and
-        the state must be loaded again over HTTP.
+        the state must be loaded again over HTTP. With `reconnect`, a closed socket is opened
+        again from the last cursor, with backoff (`EventStream`).
         """
+        stream = EventStream(
+            await self._open_events(cursor),
+            self._open_events if reconnect else None,
+            backoff_max,
+        )
+        try:
+            yield stream
+        finally:
+            await stream.socket.close()
+
+    async def _open_events(self, cursor: int | None) -> Any:
         url = "ws" + self.base_url.removeprefix("http") + API + "/events"
-        async with websockets.connect(url, max_size=None) as socket:
-            hello: dict[str, Any] = {"type": "hello", "token": self.token}
-            if cursor is not None:
-                hello["cursor"] = cursor
+        socket = await websockets.connect(url, max_size=None)
+        hello: dict[str, Any] = {"type": "hello", "token": self.token}
+        if cursor is not None:
+            hello["cursor"] = cursor
+        try:
             await socket.send(orjson.dumps(hello).decode())
-            yield EventStream(socket)
+        except websockets.ConnectionClosed:
+            await socket.close()
+            raise OSError("the events socket closed before the hello") from None
+        return socket
 
 
 def _error(response: httpx.Response) -> ApiError:

@@ -34,15 +34,17 @@ async def insert_session(
     return int(result.scalar_one())
 
 
+# Built once: every token check that misses the session cache runs it (a reconnect storm, one
+# per device), and labelling every column cost more than running it.
+_SESSION_USER = (
+    sa.select(*(c.label(f"session_{c.name}") for c in sessions.c if c.name != "token_hash"), users)
+    .join(users, users.c.id == sessions.c.user_id)
+    .where(sessions.c.token_hash == sa.bindparam("token_hash"))
+)
+
+
 async def get_session_user(conn: AsyncConnection, token_hash: str) -> tuple[Session, User] | None:
-    query = (
-        sa.select(
-            *(c.label(f"session_{c.name}") for c in sessions.c if c.name != "token_hash"), users
-        )
-        .join(users, users.c.id == sessions.c.user_id)
-        .where(sessions.c.token_hash == token_hash)
-    )
-    row = (await conn.execute(query)).first()
+    row = (await conn.execute(_SESSION_USER, {"token_hash": token_hash})).first()
     if row is None:
         return None
     return session_from_row(row, prefix="session_"), user_from_row(row)

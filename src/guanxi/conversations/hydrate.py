@@ -4,6 +4,8 @@ values)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -57,6 +59,25 @@ async def hydrate_across(
         for r in await store_messages.list_quoted(conn, quoting)
     }
     return await _with_reactions_and_media(conn, rows, replied)
+
+
+async def hydrate_as_members(
+    conn: AsyncConnection, rows: list[Any], viewers: Mapping[int, Member]
+) -> list[Message]:
+    """As hydrate, for messages of several conversations, each as its member in `viewers` (by
+    conversation) may see it (a replay page): a few statements however many conversations."""
+    quoting = [r.id for r in rows if r.reply_to_seq is not None]
+    replied = {
+        (q.conversation_id, q.seq): quote_for(viewers[q.conversation_id], q, quote_from_row(q))
+        for q in await store_messages.list_quoted(conn, quoting)
+    }
+    by_until: dict[int | None, list[Any]] = defaultdict(list)  # reactions up to leaving
+    for row in rows:
+        by_until[viewers[row.conversation_id].left_at].append(row)
+    messages: list[Message] = []
+    for until, some in by_until.items():
+        messages += await _with_reactions_and_media(conn, some, replied, until)
+    return [as_seen_by(viewers[m.conversation_id], m) for m in messages]
 
 
 def _covers(windows: dict[int, MembershipWindow], conversation_id: int, seq: int) -> bool:

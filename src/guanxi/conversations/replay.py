@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations import store_messages
-from guanxi.conversations.hydrate import hydrate
+from guanxi.conversations.hydrate import hydrate, hydrate_as_members
 from guanxi.conversations.models import Member
 
 
@@ -18,16 +18,19 @@ async def load_messages(
 ) -> dict[int, dict[str, Any]]:
     """The wire form of each message still there, by id: edited text, a recall's tombstone;
     as the member in `viewers` (by conversation) may see it, when given (past.py)."""
-    by_conversation: dict[int, list[Any]] = defaultdict(list)
     rows = await store_messages.list_messages_by_id(conn, ids)
+    found: dict[int, dict[str, Any]] = {}
     if viewers is not None:
         rows = await _still_in_view(conn, rows, viewers)
+        seen = [r for r in rows if r.conversation_id in viewers]
+        for message in await hydrate_as_members(conn, seen, viewers):
+            found[message.id] = message.to_wire()
+        rows = [r for r in rows if r.conversation_id not in viewers]
+    by_conversation: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         by_conversation[row.conversation_id].append(row)
-    found: dict[int, dict[str, Any]] = {}
-    for conversation_id, rows in by_conversation.items():
-        viewer = viewers.get(conversation_id) if viewers is not None else None
-        for message in await hydrate(conn, conversation_id, rows, viewer):
+    for conversation_id, some in by_conversation.items():
+        for message in await hydrate(conn, conversation_id, some):
             found[message.id] = message.to_wire()
     return found
 

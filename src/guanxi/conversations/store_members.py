@@ -83,6 +83,7 @@ _MEMBERSHIP = Prepared(
     .join(conversation_members, m.conversation_id == conversations.c.id)
     .where(conversations.c.id == sa.bindparam("cid"), m.user_id == sa.bindparam("uid"))
 )
+_MEMBERSHIPS = Prepared(sa.select(conversation_members).where(m.user_id == sa.bindparam("uid")))
 _ACTIVE_IDS = Prepared(
     sa.select(m.user_id).where(m.conversation_id == sa.bindparam("cid"), m.left_seq.is_(None))
 )
@@ -221,8 +222,7 @@ async def update_member(
 
 async def list_memberships(conn: AsyncConnection, user_id: int) -> list[tuple[int, Member]]:
     """Every membership of a user, past and present, for replaying events."""
-    query = sa.select(conversation_members).where(m.user_id == user_id)
-    rows = (await conn.execute(query)).all()
+    rows = await _MEMBERSHIPS.rows(conn, {"uid": user_id})
     return [(row.conversation_id, member_from_row(row)) for row in rows]
 
 

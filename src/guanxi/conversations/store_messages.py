@@ -134,11 +134,14 @@ async def list_senders_between(
     return {int(x) for x in (await conn.execute(query)).scalars()}
 
 
+_BY_ID = WITH_SENDER.where(msg.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 async def list_messages_by_id(conn: AsyncConnection, ids: Iterable[int]) -> list[sa.Row[Any]]:
     wanted = list(set(ids))
     if not wanted:
         return []
-    return list((await conn.execute(WITH_SENDER.where(msg.id.in_(wanted)))).all())
+    return list((await conn.execute(_BY_ID, {"ids": wanted})).all())
 
 
 async def exists_visible_media(conn: AsyncConnection, user_id: int, media_id: str) -> bool:
@@ -329,16 +332,20 @@ async def list_reactions(
     ids = list(message_ids)
     if not ids:
         return []
-    r = reactions.c
-    query = (
-        sa.select(r.message_id, r.emoji, users.c.handle)
-        .join(users, users.c.id == r.user_id)
-        .where(r.message_id.in_(ids))
-        .order_by(r.created_at, users.c.handle)
-    )
-    if until is not None:
-        query = query.where(r.created_at <= until)
-    return [(int(a), b, c) for a, b, c in (await conn.execute(query)).all()]
+    if until is None:
+        rows = await conn.execute(_REACTIONS, {"ids": ids})
+    else:
+        rows = await conn.execute(_REACTIONS_UNTIL, {"ids": ids, "until": until})
+    return [(int(a), b, c) for a, b, c in rows.all()]
+
+
+_REACTIONS = (
+    sa.select(reactions.c.message_id, reactions.c.emoji, users.c.handle)
+    .join(users, users.c.id == reactions.c.user_id)
+    .where(reactions.c.message_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(reactions.c.created_at, users.c.handle)
+)
+_REACTIONS_UNTIL = _REACTIONS.where(reactions.c.created_at <= sa.bindparam("until"))
 
 
 async def insert_hidden(
@@ -381,11 +388,21 @@ async def list_hidden_among(
     conn: AsyncConnection, user_id: int, keys: Iterable[tuple[int, int]]
 ) -> set[tuple[int, int]]:
     """Which of these (conversation_id, seq) the user deleted for themselves."""
-    wanted = list(set(keys))
+    wanted = set(keys)
     if not wanted:
         return set()
-    h = hidden_messages.c
-    query = sa.select(h.conversation_id, h.seq).where(
-        h.user_id == user_id, sa.tuple_(h.conversation_id, h.seq).in_(wanted)
-    )
-    return {(int(c), int(s)) for c, s in (await conn.execute(query)).all()}
+    params = {
+        "uid": user_id,
+        "cids": list({c for c, _ in wanted}),
+        "seqs": list({s for _, s in wanted}),
+    }
+    found = {(int(c), int(s)) for c, s in (await conn.execute(_HIDDEN_AMONG, params)).all()}
+    return found & wanted  # the statement asks for every (conversation, seq) pair of the two
+
+
+# Built once (a replay runs it per page); a pair-wise IN built its bind parameters per key.
+_HIDDEN_AMONG = sa.select(hidden_messages.c.conversation_id, hidden_messages.c.seq).where(
+    hidden_messages.c.user_id == sa.bindparam("uid"),
+    hidden_messages.c.conversation_id.in_(sa.bindparam("cids", expanding=True)),
+    hidden_messages.c.seq.in_(sa.bindparam("seqs", expanding=True)),
+)

@@ -58,6 +58,24 @@ async def get_horizon(conn: AsyncConnection) -> int:
     return int(result.scalar() or 0)
 
 
+# Built once (a replay storm runs it per device; building it cost as much as running it).
+_EVENTS_AFTER = (
+    sa.select(events)
+    .where(
+        events.c.id > sa.bindparam("cursor"),
+        sa.or_(
+            events.c.user_id == sa.bindparam("uid"),
+            sa.and_(
+                events.c.user_id.is_(None),
+                events.c.conversation_id.in_(sa.bindparam("cids", expanding=True)),
+            ),
+        ),
+    )
+    .order_by(events.c.id)
+    .limit(sa.bindparam("limit"))
+)
+
+
 async def list_events_after(
     conn: AsyncConnection,
     *,
@@ -67,20 +85,8 @@ async def list_events_after(
     limit: int,
 ) -> list[sa.Row[Any]]:
     """Events after `cursor` addressed to the user or to one of the conversations."""
-    conversation_ids = list(conversation_ids)
-    audience = events.c.user_id == user_id
-    if conversation_ids:
-        audience = sa.or_(
-            audience,
-            sa.and_(
-                events.c.user_id.is_(None),
-                events.c.conversation_id.in_(conversation_ids),
-            ),
-        )
-    query = (
-        sa.select(events).where(events.c.id > cursor, audience).order_by(events.c.id).limit(limit)
-    )
-    return list((await conn.execute(query)).all())
+    params = {"cursor": cursor, "uid": user_id, "cids": list(conversation_ids), "limit": limit}
+    return list((await conn.execute(_EVENTS_AFTER, params)).all())
 
 
 async def list_oldest(conn: AsyncConnection, limit: int) -> list[Any]:

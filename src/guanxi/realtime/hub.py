@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 
 from guanxi.errors import RateLimited
@@ -27,14 +27,21 @@ def too_many_for_session(held: int) -> RateLimited:
 
 
 class Subscription:
-    """One device's live feed. Overflowing it closes it; the device resumes by cursor."""
+    """One device's live feed. Overflowing it closes it; the device resumes by cursor.
+
+    An idle device's feed holds no queue and no future: the deque is made by the first
+    envelope and dropped when emptied, the future only while the socket waits on it — an idle
+    socket costs little (thousands of them per process: docs/performance.md)."""
+
+    __slots__ = ("_items", "_waiter", "hung_up", "overflowed", "session_id", "user_id")
 
     def __init__(self, user_id: int, session_id: int) -> None:
         self.user_id = user_id
         self.session_id = session_id
-        self.queue: asyncio.Queue[Envelope | None] = asyncio.Queue()
         self.overflowed = False
         self.hung_up = False  # the device went away
+        self._items: deque[Envelope | None] | None = None
+        self._waiter: asyncio.Future[None] | None = None
 
     def push(self, envelope: Envelope) -> None:
         if envelope.type == SESSION_ENDED:
@@ -43,23 +50,52 @@ class Subscription:
             return
         if self.overflowed:
             return
-        if self.queue.qsize() >= QUEUE_LIMIT:
+        if len(self) >= QUEUE_LIMIT:
             self.overflowed = True
-            self.queue.put_nowait(None)
+            self._put(None)
             return
-        self.queue.put_nowait(envelope)
+        self._put(envelope)
 
     def close(self) -> None:
-        self.queue.put_nowait(None)
+        self._put(None)
 
     def gap(self) -> None:
         if not self.overflowed:
-            self.queue.put_nowait(GAP)
+            self._put(GAP)
 
     def hang_up(self) -> None:
-        """The device went away: wake whoever waits on the queue, to stop."""
+        """The device went away: wake whoever waits on the feed, to stop."""
         self.hung_up = True
-        self.queue.put_nowait(None)
+        self._put(None)
+
+    def __len__(self) -> int:
+        return len(self._items) if self._items is not None else 0
+
+    def take(self) -> Envelope | None:
+        """The next envelope (None: the feed ended); `IndexError` when there is none."""
+        if self._items is None:
+            raise IndexError("the feed is empty")
+        item = self._items.popleft()
+        if not self._items:
+            self._items = None
+        return item
+
+    async def get(self) -> Envelope | None:
+        """The next envelope, waiting for one; None when the feed ended."""
+        while self._items is None:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self.take()
+
+    def _put(self, item: Envelope | None) -> None:
+        if self._items is None:
+            self._items = deque()
+        self._items.append(item)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
 
 class Hub:

@@ -86,20 +86,19 @@ class StreamService:
     async def head(self) -> int:
         return await head_of(self.db)
 
-    async def position(self) -> Position:
-        async with self.db.read() as conn:
-            head = await eventlog_store.get_head(conn)
-            return Position(head, await eventlog_store.get_horizon(conn))
-
-    async def replay(self, user_id: int, cursor: int) -> list[Replayed]:
-        """One page of the user's events after `cursor`; empty when caught up. Pages are read
-        `REPLAYS_AT_ONCE` at a time, in the order asked (the sending is not held up)."""
+    async def replay(self, user_id: int, cursor: int, first: bool = False) -> list[Replayed] | None:
+        """One page of the user's events after `cursor`; empty when caught up. The `first`
+        page of a replay checks in the same read that the log can serve the cursor (None when
+        it cannot: `Position.replayable`). Pages are read `REPLAYS_AT_ONCE` at a time, in the
+        order asked (the sending is not held up)."""
         async with self._replays:
             await asyncio.sleep(0)  # a turn: whoever else is ready runs first
-            return await self._replay_page(user_id, cursor)
+            return await self._replay_page(user_id, cursor, first)
 
-    async def _replay_page(self, user_id: int, cursor: int) -> list[Replayed]:
+    async def _replay_page(self, user_id: int, cursor: int, first: bool) -> list[Replayed] | None:
         async with self.db.read() as conn:
+            if first and not (await _position(conn)).replayable(cursor):
+                return None
             windows = dict(await store_members.list_memberships(conn, user_id))
             rows = await eventlog_store.list_events_after(
                 conn,
@@ -119,6 +118,11 @@ class StreamService:
             Replayed(row.id, _frame(row, objects, user_id) if row.id in shown else "")
             for row in rows
         ]
+
+
+async def _position(conn: AsyncConnection) -> Position:
+    head = await eventlog_store.get_head(conn)
+    return Position(head, await eventlog_store.get_horizon(conn))
 
 
 async def head_of(db: Database) -> int:

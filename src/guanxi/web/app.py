@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from guanxi import __version__
 from guanxi.services import Services, build_services
@@ -40,7 +41,8 @@ MULTIPART_SLACK = 64 * 1024  # room for the multipart headers around an upload
 
 
 class GuanxiApp(FastAPI):
-    """FastAPI, except that a message send goes straight to `SendPath` (web/send_path.py)."""
+    """FastAPI, except that a message send goes straight to `SendPath` (web/send_path.py),
+    and the events WebSocket straight to `events_socket` (web/socket.py)."""
 
     send_path: SendPath | None = None
     entry: ASGIApp | None = None  # `dispatch`, behind trusted proxies' headers (web/proxies.py)
@@ -49,6 +51,9 @@ class GuanxiApp(FastAPI):
         await (self.entry or self.dispatch)(scope, receive, send)
 
     async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == socket.EVENTS_PATH:
+            await socket.events_socket(WebSocket(scope, receive, send), self.state.services)
+            return
         if self.send_path is not None:
             conversation_id = self.send_path.conversation_of(scope)
             if conversation_id is not None:
@@ -99,7 +104,6 @@ def create_app(
     app.include_router(imports.router, prefix=API)
     app.include_router(insight.router, prefix=API)
     app.include_router(insight_reports.router, prefix=API)
-    app.include_router(socket.router, prefix=API)
     app.include_router(client.router)  # the web client at /
     app.include_router(api_docs.router)  # /docs: a plain page, no script
     install_error_handlers(app)

@@ -7,7 +7,7 @@ import contextlib
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from guanxi.db.database import ReadsBusy
 from guanxi.errors import RateLimited, Unauthorized
@@ -17,17 +17,18 @@ from guanxi.stream.service import REPLAY_PAGE
 
 HELLO_SECONDS = 10
 CURSOR_MAX = 2**63 - 1  # event ids are signed 64-bit integers
-router = APIRouter()
+EVENTS_PATH = "/api/v1/events"
 
 
 class BadHello(Exception):
     pass
 
 
-@router.websocket("/events")
-async def events_socket(ws: WebSocket) -> None:
+async def events_socket(ws: WebSocket, services: Services) -> None:
+    """Served by `GuanxiApp.dispatch` below FastAPI's router and middleware: an idle socket
+    holds the frames of the calls that lead to it for as long as it is open, and there
+    they were most of its memory (docs/performance.md)."""
     await ws.accept()
-    services: Services = ws.app.state.services
     try:
         token, cursor = parse_hello(await asyncio.wait_for(_first_text(ws), HELLO_SECONDS))
         principal = await services.accounts.authenticate(token)
@@ -116,11 +117,11 @@ async def _serve(
 async def _replay(ws: WebSocket, services: Services, user_id: int, cursor: int) -> int:
     """Send what came after `cursor`; the cursor reached. A cursor the log cannot serve (older
     than its horizon, newer than its head, or too far behind) gets `resync` instead."""
-    if not (await services.stream.position()).replayable(cursor):
-        return await _resync(ws, services)
     last, budget = cursor, services.settings.event_replay_max
     while True:
-        page = await services.stream.replay(user_id, last)
+        page = await services.stream.replay(user_id, last, first=last == cursor)
+        if page is None:
+            return await _resync(ws, services)
         if not page:
             return last
         budget -= len(page)
@@ -146,9 +147,8 @@ async def _pump(ws: WebSocket, services: Services, subscription: Subscription, l
     Envelopes come in cursor order (realtime/sequencer.py), so one at or below `last` was
     sent already, or was in the log when the replay read it. After a gap (envelopes lost
     on the way) what came since `last` is read from the log first."""
-    queue = subscription.queue
     while True:
-        envelope = await queue.get()
+        envelope = await subscription.get()
         if envelope is None:
             if not subscription.hung_up:
                 await ws.close(code=4408 if subscription.overflowed else 4401)
