@@ -1,0 +1,31 @@
+"""Glitches a new user's walk-through of the web client found (headless Chromium, real
+server): the friend list does not repeat a role that a tag merely restates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
+from tests.test_web_client import Person, browser  # noqa: F401  (the fixture)
+
+
+async def test_the_friend_list_does_not_repeat_a_role_a_tag_restates(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, wei = await make_user("mei", "Mei Lin"), await make_user("wei", "Wei Zhang")
+    await befriend(wei, mei, "family", "family")
+    await befriend(mei, await make_user("yun", "Yun Zhao"), "colleague", "colleague")
+    await mei.update_friend("wei", tags=["家人", "羽毛球"])
+    await mei.update_friend("yun", tags=["Colleague"])
+    person = await Person.open(browser, server, locale="zh-CN")
+    await person.page.get_by_label("账号").fill("mei")
+    await person.page.get_by_label("密码").fill(PASSWORD)
+    await person.page.get_by_role("button", name="登录").click()
+    await person.page.goto(server.url + "/#/contacts")
+    wei_line = person.page.locator(".conv-item", has_text="Wei Zhang").locator(".conv-preview")
+    assert await wei_line.inner_text() == "家人 · 羽毛球"
+    yun_line = person.page.locator(".conv-item", has_text="Yun Zhao").locator(".conv-preview")
+    assert await yun_line.inner_text() == "同事 · Colleague"  # another language's word stays
+    await person.close()
