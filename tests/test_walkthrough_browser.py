@@ -29,3 +29,25 @@ async def test_the_friend_list_does_not_repeat_a_role_a_tag_restates(
     yun_line = person.page.locator(".conv-item", has_text="Yun Zhao").locator(".conv-preview")
     assert await yun_line.inner_text() == "同事 · Colleague"  # another language's word stays
     await person.close()
+
+
+async def test_a_two_digit_unread_count_leaves_the_chats_icon_visible(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, wei = await make_user("mei", "Mei Lin"), await make_user("wei", "Wei Zhang")
+    await befriend(mei, wei)
+    chat = (await wei.open_direct("mei"))["id"]
+    for n in range(12):
+        await wei.send(chat, f"ping {n}")
+    for phone in (False, True):
+        person = await Person.open(browser, server, phone=phone)
+        await person.log_in("mei")
+        tab = person.page.locator(".tab[data-section=chats]")
+        badge = tab.locator(".badge")
+        await tab.locator(".badge:not([hidden])", has_text="12").wait_for()
+        icon, count = await tab.locator(".icon").bounding_box(), await badge.bounding_box()
+        assert icon is not None and count is not None
+        assert count["x"] > icon["x"] + icon["width"] / 2  # on the icon's right half at most
+        await person.close()
