@@ -1,12 +1,21 @@
 """Glitches a new user's walk-through of the web client found (headless Chromium, real
-server): the friend list does not repeat a role that a tag merely restates."""
+server): the friend list does not repeat a role that a tag merely restates; a tab's unread
+count leaves its icon visible; a photo's caption sits under it, its time over neither."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
-from tests.test_web_client import Person, browser  # noqa: F401  (the fixture)
+from tests.test_web_client import Person, browser, png  # noqa: F401  (the fixture)
+
+# where a text element's words are drawn (its box may be padded)
+WORDS = """el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const b = range.getBoundingClientRect();
+  return { x: b.x, y: b.y, width: b.width, height: b.height };
+}"""
 
 
 async def test_the_friend_list_does_not_repeat_a_role_a_tag_restates(
@@ -51,3 +60,32 @@ async def test_a_two_digit_unread_count_leaves_the_chats_icon_visible(
         assert icon is not None and count is not None
         assert count["x"] > icon["x"] + icon["width"] / 2  # on the icon's right half at most
         await person.close()
+
+
+async def test_a_photos_caption_is_inset_under_it_and_its_time_does_not_cover_either(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, wei = await make_user("mei", "Mei Lin"), await make_user("wei", "Wei Zhang")
+    await befriend(mei, wei)
+    await mei.send((await mei.open_direct("wei"))["id"], "first")
+    person = await Person.open(browser, server, phone=True)
+    await person.log_in("mei")
+    await person.open_chat("Wei Zhang")
+    attach = person.page.locator("input[type=file]").first
+    picture = {"name": "a.png", "mimeType": "image/png", "buffer": png((300, 200))}
+    await attach.set_input_files([picture])
+    await person.say("the view from the top")
+    bubble = person.page.locator(".msg-row:not(.pending) .bubble.kind-image")
+    await bubble.locator(".photo").wait_for()
+    photo = await bubble.locator(".photo").bounding_box()
+    caption = await bubble.locator(".text").evaluate(WORDS)  # the words, not their box
+    time = await bubble.locator(".meta").bounding_box()
+    assert photo is not None and caption is not None and time is not None
+    assert caption["x"] >= photo["x"] + 4  # inset, not against the bubble's edge
+    assert caption["y"] >= photo["y"] + photo["height"]  # under the photo
+    assert time["y"] >= photo["y"] + photo["height"]  # the time is not over the photo
+    beside = time["x"] >= caption["x"] + caption["width"]
+    assert beside or time["y"] >= caption["y"] + caption["height"]  # nor over the caption
+    await person.close()
