@@ -1,12 +1,16 @@
 """Glitches a new user's walk-through of the web client found (headless Chromium, real
 server): the friend list does not repeat a role that a tag merely restates; a tab's unread
-count leaves its icon visible; a photo's caption sits under it, its time over neither."""
+count leaves its icon visible; a photo's caption sits under it, its time over neither; the
+group announcement is readable in both themes."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
+from tests.test_a11y_browser import CONTRAST, mei_and_wei, mei_logged_in
 from tests.test_web_client import Person, browser, png  # noqa: F401  (the fixture)
 
 # where a text element's words are drawn (its box may be padded)
@@ -88,4 +92,23 @@ async def test_a_photos_caption_is_inset_under_it_and_its_time_does_not_cover_ei
     assert time["y"] >= photo["y"] + photo["height"]  # the time is not over the photo
     beside = time["x"] >= caption["x"] + caption["width"]
     assert beside or time["y"] >= caption["y"] + caption["height"]  # nor over the caption
+    await person.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+async def test_the_group_announcement_is_readable_in_both_themes(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+    scheme: str,
+) -> None:
+    mei, _, _ = await mei_and_wei(make_user)
+    group = await mei.create_group("Hikers", ["wei"])
+    await mei.update_conversation(group["id"], announcement="Saturday 8:00 at the gate")
+    person = await mei_logged_in(browser, server, scheme)
+    await person.open_chat("Hikers")
+    await person.page.locator(".announcement-banner", has_text="8:00").wait_for()
+    for selector in [".announcement-banner .announcement-text", ".announcement-banner strong"]:
+        ratios = await person.page.evaluate(CONTRAST, selector)
+        assert ratios and min(ratios) >= 4.5, (selector, ratios)
     await person.close()
