@@ -1,7 +1,7 @@
 """Glitches a new user's walk-through of the web client found (headless Chromium, real
 server): the friend list does not repeat a role that a tag merely restates; a tab's unread
 count leaves its icon visible; a photo's caption sits under it, its time over neither; the
-group announcement is readable in both themes."""
+group announcement and my network's circles are readable in both themes."""
 
 from __future__ import annotations
 
@@ -111,4 +111,36 @@ async def test_the_group_announcement_is_readable_in_both_themes(
     for selector in [".announcement-banner .announcement-text", ".announcement-banner strong"]:
         ratios = await person.page.evaluate(CONTRAST, selector)
         assert ratios and min(ratios) >= 4.5, (selector, ratios)
+    await person.close()
+
+
+# the lowest contrast of the circles' names and labels against any circle's colour (SVG fills)
+RING_CONTRAST = """() => {
+    const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = (c) => { const [r, g, b] = rgb(c).map((v) => { v /= 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const fills = (sel) =>
+        [...document.querySelectorAll(sel)].map((el) => getComputedStyle(el).fill);
+    const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+    const rings = fills(".network-rings .ring");
+    const texts = fills(".ring-name, .ring-label");
+    return Math.min(...texts.flatMap((text) => rings.map((r) => ratio(text, r))));
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+async def test_my_networks_circles_are_readable_in_both_themes(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+    scheme: str,
+) -> None:
+    mei, wei, chat = await mei_and_wei(make_user)
+    await mei.send(chat, "tea?")
+    await wei.send(chat, "yes")
+    person = await mei_logged_in(browser, server, scheme)
+    await person.page.goto(server.url + "/#/me/network")
+    await person.page.locator(".network-rings .ring-name").first.wait_for()
+    assert await person.page.evaluate(RING_CONTRAST) >= 4.5
     await person.close()
