@@ -1,7 +1,8 @@
 """Glitches a new user's walk-through of the web client found (headless Chromium, real
 server): the friend list does not repeat a role that a tag merely restates; a tab's unread
 count leaves its icon visible; a photo's caption sits under it, its time over neither; the
-group announcement and my network's circles are readable in both themes."""
+group announcement and my network's circles are readable in both themes; the phone's
+selection bar keeps each label on one line."""
 
 from __future__ import annotations
 
@@ -143,4 +144,32 @@ async def test_my_networks_circles_are_readable_in_both_themes(
     await person.page.goto(server.url + "/#/me/network")
     await person.page.locator(".network-rings .ring-name").first.wait_for()
     assert await person.page.evaluate(RING_CONTRAST) >= 4.5
+    await person.close()
+
+
+async def test_the_phones_selection_bar_keeps_each_label_on_one_line(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, _, chat = await mei_and_wei(make_user)
+    await mei.send(chat, "pick me")
+    person = await Person.open(browser, server, phone=True)
+    await person.log_in("mei")
+    await person.open_chat("Wei Zhang")
+    await (
+        person.page.locator(".msg-row", has_text="pick me").get_by_label("Message actions").click()
+    )
+    await person.page.get_by_role("menuitem", name="Select messages").click()
+    bar = person.page.get_by_role("toolbar", name="Selected messages")
+    await bar.get_by_text("1 selected").wait_for()
+    rows: set[int] = set()
+    for part in [
+        bar.get_by_text("1 selected"),
+        *[bar.get_by_role("button").nth(n) for n in range(3)],
+    ]:
+        box = await part.bounding_box()
+        assert box is not None and box["height"] <= 40, (await part.inner_text(), box)
+        rows.add(round(box["y"] + box["height"] / 2))
+    assert len(rows) == 1  # and all on one row
     await person.close()
