@@ -2,7 +2,8 @@
 server): the friend list does not repeat a role that a tag merely restates; a tab's unread
 count leaves its icon visible; a photo's caption sits under it, its time over neither; the
 group announcement and my network's circles are readable in both themes; the phone's
-selection bar keeps each label on one line."""
+selection bar keeps each label on one line; a note (toast) covers neither the message box
+nor the chat's header."""
 
 from __future__ import annotations
 
@@ -173,3 +174,30 @@ async def test_the_phones_selection_bar_keeps_each_label_on_one_line(
         rows.add(round(box["y"] + box["height"] / 2))
     assert len(rows) == 1  # and all on one row
     await person.close()
+
+
+async def test_a_toast_covers_neither_the_message_box_nor_the_chat_header(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, _, chat = await mei_and_wei(make_user)
+    await mei.send(chat, "hello")
+    for phone, handle in ((False, "yun"), (True, "lei")):
+        stranger = await make_user(handle, f"{handle.title()} Zhao")
+        person = await Person.open(browser, server, phone=phone)
+        await person.log_in("mei")
+        await person.open_chat("Wei Zhang")
+        await stranger.request_friend("mei", "hi", "classmate")  # a note arrives live
+        note = person.page.locator(".toast", has_text=f"{handle.title()} Zhao")
+        await note.wait_for()
+        box = await note.bounding_box()
+        assert box is not None
+        for part in [".composer-input", ".chat-head"]:
+            other = await person.page.locator(part).bounding_box()
+            assert other is not None
+            apart = (
+                box["y"] >= other["y"] + other["height"] or other["y"] >= box["y"] + box["height"]
+            )
+            assert apart, (part, box, other)
+        await person.close()
