@@ -3,7 +3,7 @@ server): the friend list does not repeat a role that a tag merely restates; a ta
 count leaves its icon visible; a photo's caption sits under it, its time over neither; the
 group announcement and my network's circles are readable in both themes; the phone's
 selection bar keeps each label on one line; a note (toast) covers neither the message box
-nor the chat's header."""
+nor the chat's header; a group's fields a member may not change do not look editable."""
 
 from __future__ import annotations
 
@@ -201,3 +201,28 @@ async def test_a_toast_covers_neither_the_message_box_nor_the_chat_header(
             )
             assert apart, (part, box, other)
         await person.close()
+
+
+async def test_a_members_group_fields_do_not_look_like_fields_to_type_in(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, _, _ = await mei_and_wei(make_user)
+    await mei.create_group("Hikers", ["wei"])
+    looks = "el => [getComputedStyle(el).backgroundColor, getComputedStyle(el).borderColor]"
+    seen: dict[str, list[str]] = {}
+    for handle in ("mei", "wei"):  # the owner, a member
+        person = await Person.open(browser, server)
+        await person.log_in(handle)
+        await person.open_chat("Hikers")
+        await person.page.get_by_role("button", name="Group info").click()
+        name = person.page.get_by_label("Group name")
+        await name.wait_for()
+        seen[handle] = await name.evaluate(looks)
+        assert await name.is_disabled() == (handle == "wei")
+        note = person.page.get_by_label("Announcement")  # none yet: only who may write it sees it
+        assert await note.count() == (1 if handle == "mei" else 0)
+        await person.close()
+    assert seen["wei"][0] != seen["mei"][0]  # another background
+    assert seen["wei"][1] != seen["mei"][1]  # and no field's border
