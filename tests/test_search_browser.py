@@ -170,3 +170,26 @@ async def test_ctrl_k_focuses_the_search_box(
     await page.wait_for_function("() => document.activeElement?.classList.contains('search-input')")
     assert page.url.endswith("#/chats")
     await a.close()
+
+
+async def test_a_message_hit_in_a_direct_chat_wears_the_chats_avatar_whoever_wrote_it(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    mei, wei, chat = await friends(make_user)
+    await mei.send(chat, "mine about tea")  # titled "Wei Zhang": not in my own colour
+    await wei.send(chat, "theirs about tea")
+    a = await logged_in(browser, server, "mei")
+    page = a.page
+    listed = page.locator(".conv-item", has_text="Wei Zhang").locator(".avatar")
+    await listed.wait_for()
+    colour = await listed.evaluate("el => el.style.background")
+    await page.get_by_label("Search chats, contacts, messages and moments").fill("tea")
+    hits = page.locator(".search-group[aria-label=Messages] .search-hit")
+    await hits.nth(1).wait_for()
+    for n in range(2):
+        avatar = hits.nth(n).locator(".avatar")
+        assert await avatar.inner_text() == "W"
+        assert await avatar.evaluate("el => el.style.background") == colour
+    await a.close()

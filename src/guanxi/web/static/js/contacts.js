@@ -20,6 +20,14 @@ export function roleSelect(id, value = "acquaintance") {
   );
 }
 
+/** A friend's line in the list: the role, then the tags that do not merely repeat it
+ * (a family member tagged 家人 reads "家人", not "家人 · 家人"). */
+function friendLine(f) {
+  const role = roleLabel(f.role);
+  const same = (tag) => tag.toLocaleLowerCase() === role?.toLocaleLowerCase();
+  return [role, ...f.tags.filter((tag) => !same(tag))].filter(Boolean).join(" · ");
+}
+
 export function tagsOf(text) {
   return [
     ...new Set(
@@ -72,7 +80,7 @@ export function renderContactList(pane) {
                   "span.conv-main",
                   {},
                   h("span.conv-title", {}, nameOf(f.user.handle)),
-                  h("span.conv-preview", {}, [roleLabel(f.role), ...f.tags].filter(Boolean).join(" · ")),
+                  h("span.conv-preview", {}, friendLine(f)),
                 ),
               ),
             ),

@@ -144,7 +144,9 @@ function settings(conv, manager) {
     "form.card.stack",
     { on: { submit: save } },
     h("div.field", {}, h("label", { htmlFor: "g-name" }, t("group.name")), name),
-    h("div.field", {}, h("label", { htmlFor: "g-note" }, t("group.announcement")), note),
+    manager || conv.announcement // a member is not shown an empty box they may not fill
+      ? h("div.field", {}, h("label", { htmlFor: "g-note" }, t("group.announcement")), note)
+      : null,
     manager ? h("button.primary", { type: "submit" }, t("common.save")) : h("p.muted", {}, t("group.onlyAdmins")),
   );
 }

@@ -12,7 +12,7 @@ const CENTER = SIZE / 2;
 const INNER = 38; // my own disc
 const OUTER = 204;
 const NODE = 14; // a person's disc radius
-const FILLS = ["#cfe9dc", "#dcefe5", "#e8f5ee", "#f3faf6", "#f8fcfa"];
+const FILLS = 5; // classes ring-0 (the core) … ring-4: the theme gives their colours (app.css)
 
 export function svg(tag, attrs = {}, ...children) {
   const el = document.createElementNS(NS, tag);
@@ -64,7 +64,7 @@ export function rings(circles, me, nameOf, href) {
   });
   for (let i = parts.length - 1; i >= 0; i--) {
     const r = INNER + band * (i + 1);
-    root.append(svg("circle", { cx: CENTER, cy: CENTER, r, class: "ring", fill: FILLS[i] || FILLS.at(-1) }));
+    root.append(svg("circle", { cx: CENTER, cy: CENTER, r, class: `ring ring-${Math.min(i, FILLS - 1)}` }));
   }
   parts.forEach((part, i) => {
     root.append(ringLabel(part, INNER + band * (i + 1)));

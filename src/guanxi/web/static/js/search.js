@@ -172,7 +172,7 @@ function messageHit(m, query) {
   const from = mine ? t("search.you") : conv?.kind === "direct" ? "" : t("search.from", { name: nameOf(m.sender) }); // the title says who
   const a = hit(
     `#/chats/${m.conversation_id}/at/${m.seq}`,
-    conv?.kind === "group" ? `g${conv.id}` : m.sender,
+    conv?.kind === "group" ? `g${conv.id}` : (conv?.peer?.handle ?? m.sender), // the chat's avatar, as in the list
     title,
     title,
     [from, marked(m.snippet || "", query)],
