@@ -19,9 +19,10 @@ LITERAL_KEY = re.compile(r"""\bt\(\s*["']([\w.]+)["']""")
 PREFIX_KEY = re.compile(r"""\b(?:t|has)\(\s*`([\w.]+\.)\$\{""")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # what may stay in Latin letters on a Chinese screen: the product's name, the handles of the
-# people in the test, the device name the web client logs in with, units of size, and
-# "English" in the language switch (each language is named in itself)
-ALLOWED = {"guanxi", "mei", "wei", "lan", "web", "KB", "MB", "GB", "English"}
+# people in the test, the device name the web client logs in with (its browser and system:
+# "Chrome · Linux"), units of size, and "English" in the language switch (each language is
+# named in itself)
+ALLOWED = {"guanxi", "mei", "wei", "lan", "web", "Chrome", "Linux", "KB", "MB", "GB", "English"}
 PRODUCTS = {"guanxi", "zip", "Telegram", "WhatsApp"}  # names, the same in every language
 TABS = ["聊天", "通讯录", "朋友圈", "我"]  # the rail in Chinese
 

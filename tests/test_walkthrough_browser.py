@@ -226,3 +226,24 @@ async def test_a_members_group_fields_do_not_look_like_fields_to_type_in(
         await person.close()
     assert seen["wei"][0] != seen["mei"][0]  # another background
     assert seen["wei"][1] != seen["mei"][1]  # and no field's border
+
+
+async def test_a_login_names_its_browser_and_a_group_skips_a_leading_stroke(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    """Two browsers could not be told apart under "Password and devices" (both were "web"),
+    and the group 一家人 wore 一, which reads as a dash."""
+    mei, wei = await make_user("mei", "Mei Lin"), await make_user("wei", "Wei Zhang")
+    await befriend(mei, wei)
+    group = (await mei.create_group("一家人", ["wei"]))["id"]
+    await mei.send(group, "晚饭吃什么")
+    person = await mei_logged_in(browser, server)
+    await person.page.goto(server.url + "/#/me/security")
+    rows = person.page.locator(".session-row")
+    await rows.filter(has_text="Chrome · Linux").first.wait_for()  # headless Chromium here
+    await person.page.goto(server.url + "/#/chats")
+    item = person.page.locator(".conv-item", has_text="一家人")
+    assert await item.locator(".avatar").inner_text() == "家"
+    await person.close()

@@ -58,7 +58,11 @@ export function showAuth(root, done) {
     event.preventDefault();
     error.textContent = "";
     submit.disabled = true;
-    const body = { handle: handle.input.value.trim().toLowerCase(), password: password.input.value, device: "web" };
+    const body = {
+      handle: handle.input.value.trim().toLowerCase(),
+      password: password.input.value,
+      device: deviceName(navigator.userAgent),
+    };
     try {
       if (mode === "signup") body.display_name = name.input.value.trim();
       const result = await call("POST", mode === "signup" ? "/accounts" : "/sessions", body);
@@ -79,4 +83,29 @@ function field(label, name, attrs) {
   const input = h("input", { name, id: `auth-${name}`, attrs });
   const wrap = h("div.field", {}, h("label", { htmlFor: `auth-${name}` }, label), input);
   return { input, wrap };
+}
+
+const BROWSERS = [
+  [/Edg\//, "Edge"],
+  [/OPR\//, "Opera"],
+  [/Firefox\//, "Firefox"],
+  [/Chrom(e|ium)\//, "Chrome"],
+  [/Safari\//, "Safari"],
+];
+const SYSTEMS = [
+  [/Android/, "Android"],
+  [/iPhone|iPad|iPod/, "iOS"],
+  [/Windows/, "Windows"],
+  [/Mac OS X|Macintosh/, "macOS"],
+  [/CrOS/, "ChromeOS"],
+  [/Linux/, "Linux"],
+];
+
+/** "Chrome · Linux": the name this login shows under Me → Password and devices, so that two
+ * browsers can be told apart ("web" when the browser says nothing we know). */
+export function deviceName(agent) {
+  const browser = BROWSERS.find(([pattern]) => pattern.test(agent))?.[1];
+  const system = SYSTEMS.find(([pattern]) => pattern.test(agent))?.[1];
+  if (browser && system) return `${browser} · ${system}`;
+  return browser || system || "web";
 }

@@ -106,7 +106,8 @@ export function colourOf(key) {
 
 /** Someone's picture (User.avatar) when they have one, else their initial on their colour;
  * a group (key `g<id>`) named by one character, or by a sign or emoji, gets the group glyph
- * (its one character would read as a person's initial). */
+ * (its one character would read as a person's initial). A name that starts with a stroke such
+ * as 一 takes its next character: a lone 一 reads as a dash. */
 export function avatar(name, key, size = "") {
   const chars = Array.from((name || key || "?").trim());
   const group = /^g\d+$/.test(key || "");
@@ -125,8 +126,11 @@ export function avatar(name, key, size = "") {
   return el;
 }
 
+const STROKES = new Set(["一", "丨", "丶", "丿", "乙", "亅", "乚", "〇"]); // read as a dash or a mark
+
 function initial(chars) {
-  return (chars[0] || "?").toUpperCase();
+  const first = chars.find((c) => !STROKES.has(c)) || chars[0]; // 一家人 → 家
+  return (first || "?").toUpperCase();
 }
 
 /** The picture version the client knows for a handle (mine, or a user it has met): state.js
