@@ -33,6 +33,13 @@ async def test_search_pizza_pick_it_and_both_see_the_reaction(
         await person.page.locator(".reaction", has_text="🍕").wait_for()
     reactions = (await wei.history(conv))["messages"][0]["reactions"]
     assert [(r["emoji"], r["handles"]) for r in reactions] == [("🍕", ["mei"])]
+    # English words match at their start: "cat" is not in "communication" (📞)
+    await a.bubbles("first message").click(button="right")
+    await page.get_by_role("menuitem", name="More reactions").click()
+    await picker.get_by_label("Search emoji").fill("cat")
+    assert await results.first.get_attribute("aria-label") == "cat"
+    assert "📞" not in await results.all_text_contents()
+    await page.keyboard.press("Escape")
     # a search that finds nothing says so
     await a.bubbles("first message").click(button="right")
     await page.get_by_role("menuitem", name="More reactions").click()

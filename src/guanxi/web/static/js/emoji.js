@@ -32,7 +32,12 @@ function emojiSet() {
   loading ||= import("./emoji-data.js").then(({ default: data }) => {
     const out = {};
     for (const [key, list] of Object.entries(data))
-      out[key] = list.map(([emoji, en, zh]) => ({ emoji, en, zh, words: `${en}|${zh}`.toLowerCase() }));
+      out[key] = list.map(([emoji, en, zh]) => ({
+        emoji,
+        en,
+        zh,
+        words: ` ${en}|${zh}`.toLowerCase().replace(/\|/g, " "),
+      }));
     return out;
   });
   return loading;
@@ -43,6 +48,13 @@ function nameOf(entry) {
   const words = language() === "zh-CN" && entry.zh ? entry.zh : entry.en;
   return words.split("|")[0];
 }
+
+/** Whether `part` of a query is in an entry's words: at a word's start in English ("cat" is
+ *  not "communication"), anywhere in Chinese, which has no spaces between words. */
+function holds(words, part) {
+  return words.includes(HAN.test(part) ? part : ` ${part}`);
+}
+const HAN = /\p{Script=Han}/u;
 
 /** The entries whose names or keywords hold every word of `query`, best first: a name that
  *  is the query, then one that starts with it, then the rest in Unicode's order. */
@@ -56,7 +68,7 @@ export function searchEmoji(set, query) {
   };
   const found = Object.values(set)
     .flat()
-    .filter((e) => parts.every((p) => e.words.includes(p)));
+    .filter((e) => parts.every((p) => holds(e.words, p)));
   return found
     .map((entry, i) => ({ entry, order: rank(entry) * 1e5 + i }))
     .sort((a, b) => a.order - b.order)
