@@ -105,7 +105,6 @@ export default {
   "contacts.unblocked": "Unblocked",
 
   "emoji.label": "Emoji",
-
   "emoji.groups": "Emoji groups",
   "emoji.none": "No emoji found",
   "emoji.results": "Search results",
