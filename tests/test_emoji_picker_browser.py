@@ -1,7 +1,8 @@
 """The full emoji picker for reactions (headless Chromium, real server): a search by English or
-Chinese name finds the emoji, picking it reacts for both people in the chat, and the picker
-is driven by keyboard alone — the search box, the group tabs and the grid one tab stop each,
-arrow keys within them, ↓ a row down the grid, Esc to close — with no serious axe finding."""
+Chinese name finds the emoji, picking it reacts for both people in the chat (and puts it
+first next time), and the picker is driven by keyboard alone — the search box, the group
+tabs and the grid one tab stop each, arrow keys within them, ↓ a row down the grid, Esc to
+close — with no serious axe finding."""
 
 from __future__ import annotations
 
@@ -34,9 +35,13 @@ async def test_search_pizza_pick_it_and_both_see_the_reaction(
         await person.page.locator(".reaction", has_text="🍕").wait_for()
     reactions = (await wei.history(conv))["messages"][0]["reactions"]
     assert [(r["emoji"], r["handles"]) for r in reactions] == [("🍕", ["mei"])]
-    # English words match at their start: "cat" is not in "communication" (📞)
+    # the picker opens on what this device picked last; English words match at their start:
+    # "cat" is not in "communication" (📞)
     await a.bubbles("first message").click(button="right")
     await page.get_by_role("menuitem", name="More reactions").click()
+    recent = picker.get_by_role("button", name="Recently used")
+    assert await recent.get_attribute("aria-pressed") == "true"
+    assert await results.all_text_contents() == ["🍕"]
     await picker.get_by_label("Search emoji").fill("cat")
     assert await results.first.get_attribute("aria-label") == "cat"
     assert "📞" not in await results.all_text_contents()

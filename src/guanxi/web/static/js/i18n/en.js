@@ -115,6 +115,7 @@ export default {
   "emojiGroup.food": "Food and drink",
   "emojiGroup.objects": "Objects",
   "emojiGroup.people": "People and body",
+  "emojiGroup.recent": "Recently used",
   "emojiGroup.smileys": "Smileys and emotion",
   "emojiGroup.symbols": "Symbols",
   "emojiGroup.travel": "Travel and places",

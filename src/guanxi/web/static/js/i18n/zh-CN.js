@@ -113,6 +113,7 @@ export default {
   "emojiGroup.food": "食物与饮料",
   "emojiGroup.objects": "物品",
   "emojiGroup.people": "人物与身体",
+  "emojiGroup.recent": "最近使用",
   "emojiGroup.smileys": "笑脸与情感",
   "emojiGroup.symbols": "符号",
   "emojiGroup.travel": "旅行与地点",
