@@ -1,8 +1,9 @@
 """The full emoji picker for reactions (headless Chromium, real server): a search by English or
 Chinese name finds the emoji, picking it reacts for both people in the chat (and puts it
-first next time), and the picker is driven by keyboard alone — the search box, the group
-tabs and the grid one tab stop each, arrow keys within them, ↓ a row down the grid, Esc to
-close — with no serious axe finding."""
+first next time), a skin tone chosen applies to the emoji that take one, and the picker is
+driven by keyboard alone — the search box, the tone, the group tabs and the grid one tab
+stop each, arrow keys within them, ↓ a row down the grid, Esc to close — with no serious axe
+finding."""
 
 from __future__ import annotations
 
@@ -51,6 +52,14 @@ async def test_search_pizza_pick_it_and_both_see_the_reaction(
     await page.get_by_role("menuitem", name="More reactions").click()
     await picker.get_by_label("Search emoji").fill("qqqzzz")
     await picker.get_by_text("No emoji found").wait_for()
+    # a skin tone, kept on the device, applies to the emoji that take one
+    await picker.get_by_label("Search emoji").fill("")
+    await picker.get_by_label("Skin tone").select_option("3")
+    await picker.get_by_role("button", name="People and body").click()
+    await picker.get_by_role("button", name="waving hand", exact=True).click()
+    for person in (a, b):
+        await person.page.locator(".reaction", has_text="👋🏽").wait_for()
+    assert await page.evaluate("localStorage.getItem('guanxi.emoji.tone')") == "3"
     await a.close()
     await b.close()
 
@@ -75,6 +84,8 @@ async def test_the_picker_by_keyboard_in_chinese(
     await picker.get_by_role("button", name="嘿嘿", exact=True).wait_for()  # 😀, named in Chinese
     assert await page.evaluate(FOCUSED) == "搜索表情"  # typing searches at once
     assert await axe_violations(page) == []
+    await page.keyboard.press("Tab")
+    assert await page.evaluate(FOCUSED) == "肤色"
     await page.keyboard.press("Tab")
     assert await page.evaluate(FOCUSED) == "笑脸与情感"  # the group tabs: one stop
     await page.keyboard.press("ArrowRight")
