@@ -120,7 +120,7 @@ export default {
   "emojiGroup.smileys": "Smileys and emotion",
   "emojiGroup.symbols": "Symbols",
   "emojiGroup.travel": "Travel and places",
-  "emojiTone.0": "No skin tone",
+  "emojiTone.0": "Default",
   "emojiTone.1": "Light",
   "emojiTone.2": "Medium-light",
   "emojiTone.3": "Medium",
