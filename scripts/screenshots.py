@@ -7,10 +7,12 @@ API, and photographs the main screens in headless Chromium:
 
 With --chinese it photographs the Chinese interface instead (zh-*.png): `guanxi serve --demo`
 on a fresh folder, logged in as the demo's 林美 in a browser whose language is zh-CN.
+Run it with the worktree's sources first on the path (`PYTHONPATH=src`).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
 import math
@@ -170,6 +172,11 @@ async def shoot(url: str, direct: int) -> None:
             await snap(page, f"search-{suffix}")
             await box.fill("")
             await visit(page, url, f"#/chats/{direct}", f"chat-{suffix}")
+            await page.locator(".msg-row:not(.mine) .bubble").last.click(button="right")
+            await page.get_by_role("menuitem", name="More reactions").click()
+            await page.get_by_label("Search emoji").fill("food")
+            await snap(page, f"reactions-{suffix}")
+            await page.keyboard.press("Escape")
             await visit(page, url, "#/contacts/u/wei", f"contact-{suffix}")
             await visit(page, url, "#/moments", f"moments-{suffix}")
             await context.close()
@@ -226,17 +233,32 @@ async def snap(page: Any, name: str) -> None:
     print("wrote", OUT / f"{name}.png")
 
 
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        epilog="Writes docs/screenshots/*.png (English: login, chats, search, chat, reactions,"
+        " contact, moments; Chinese: zh-chats, zh-chat, zh-search, zh-moments, zh-network,"
+        " zh-me).",
+    )
+    parser.add_argument(
+        "--chinese",
+        action="store_true",
+        help="the Chinese interface instead: `guanxi serve --demo`, logged in as 林美, zh-CN",
+    )
+    return parser.parse_args()
+
+
 async def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    chinese = "--chinese" in sys.argv
+    chinese = arguments().chinese
     with tempfile.TemporaryDirectory() as data:
         command = [sys.executable, "-m", "guanxi", "serve", "--port", str(port), "--data-dir", data]
         server = await asyncio.to_thread(
             subprocess.Popen, [*command, "--demo"] if chinese else command
         )
         try:
-            for _ in range(1200 if chinese else 100):  # the demo takes a while to make
+            for _ in range(1200 if chinese else 600):  # the demo takes a while to make
                 try:
                     socket.create_connection(("127.0.0.1", port), 0.1).close()
                     break

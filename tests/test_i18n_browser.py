@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from guanxi.client import GuanxiClient
+import pytest
+
+from guanxi.client import ApiError, GuanxiClient
 from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
 from tests.test_web_client import Person, browser  # noqa: F401 (the fixture)
 
@@ -257,4 +259,55 @@ async def test_a_known_error_is_told_in_the_chosen_language(
     await page.get_by_label("密码").fill("not the password")
     await page.get_by_role("button", name="登录").click()
     await page.get_by_role("alert").filter(has_text="账号或密码错误。").wait_for()
+    await person.close()
+
+
+async def test_the_servers_refusals_are_told_in_chinese_unknown_codes_in_its_words(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    mei = await make_user("mei", "林美")
+    person = await Person.open(browser, server, locale="zh-CN")
+    page = person.page
+    alert = page.get_by_role("alert")
+    # registering a handle that is taken: 409 handle_taken, worded from its code
+    await page.get_by_role("button", name="第一次来？创建账号").click()
+    await page.get_by_label("账号", exact=True).fill("mei")
+    await page.get_by_label("昵称").fill("另一个林美")
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="注册").click()
+    await alert.filter(has_text="这个账号已被占用。").wait_for()
+    # too many failed logins for a handle: 429 too_many_logins, with the server's wait
+    await page.get_by_role("button", name="已有账号？登录").click()
+    stranger = GuanxiClient(server.url)
+    for _ in range(5):
+        with pytest.raises(ApiError):
+            await stranger.login("mei", "not the password")
+    await stranger.close()
+    await page.get_by_label("账号", exact=True).fill("mei")
+    await page.get_by_label("密码").fill("not the password")
+    await page.get_by_role("button", name="登录").click()
+    await alert.filter(has_text=re.compile(r"^登录失败次数太多，请 \d+ 秒后再试。$")).wait_for()
+    assert await mei.me()  # the owner's own session is untouched
+    # a code the catalogue does not know is told in the server's words; a failed job's known
+    # code (an import's, an export's) in the catalogue's
+    said = await page.evaluate(
+        """async () => {
+            const { ApiError } = await import("/static/js/api.js");
+            const { errorText, reasonText } = await import("/static/js/i18n.js");
+            return {
+                unknown: errorText(new ApiError(422, "brand_new_rule", "Words the server chose.")),
+                job: reasonText({ code: "unknown_format", message: "This is not an export…" }),
+                jobUnknown: reasonText({ code: "bad_record", message: "record 3: bad" }),
+                offline: errorText(new TypeError("Failed to fetch")),
+            };
+        }"""
+    )
+    assert said == {
+        "unknown": "Words the server chose.",
+        "job": "guanxi 读不懂这种导出文件。",
+        "jobUnknown": "record 3: bad",
+        "offline": "无法连接服务器。",
+    }
     await person.close()

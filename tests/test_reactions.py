@@ -3,6 +3,9 @@ only the change (a reaction event used to carry the whole message with all its r
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -10,11 +13,14 @@ import pytest
 from guanxi.accounts import store as accounts_store
 from guanxi.client import ApiError, GuanxiClient
 from guanxi.conversations import store_messages
+from guanxi.conversations.rules import check_reaction
 from guanxi.db.database import Tx
 from tests.conftest import RunningServer, UserFactory, befriend
 
 EMOJI = ["👍", "👍🏽", "🇨🇳", "👨\u200d👩\u200d👧", "1️⃣", "❤", "❤️", "🫠"]
-NOT_EMOJI = ["★", "✓", "→", "①", "〒", "⌘", "😀😀", "🏻", "👍 ", "a", "中"]
+NOT_EMOJI = ["★", "✓", "→", "①", "〒", "⌘", "😀😀", "🏻", "👍 ", "a", "中", "👍" * 9]
+OVERLONG = ["x" * 300, "😀" * 200]  # refused by the request's schema before the rule
+PICKER = Path(__file__).resolve().parent.parent / "src/guanxi/web/static/js/emoji-data.js"
 
 
 @pytest.fixture
@@ -39,7 +45,28 @@ async def test_emoji_sequences_are_reactions_other_symbols_are_not(
         with pytest.raises(ApiError) as refused:
             await lei.react(chat, seq, symbol)
         assert (refused.value.status, refused.value.code) == (422, "bad_emoji"), symbol
+    for symbol in OVERLONG:
+        with pytest.raises(ApiError) as refused:
+            await lei.react(chat, seq, symbol)
+        assert refused.value.status == 422, symbol
     assert (await mei.history(chat))["messages"][0]["reactions"] == []
+
+
+async def test_the_server_takes_every_emoji_the_picker_offers(
+    pair: tuple[GuanxiClient, GuanxiClient, int, int],
+) -> None:
+    """The web client's full set (generated from emojibase-data, filtered by this rule), skin
+    tones too, holds only reactions the server takes; its longest go through the API."""
+    rows = [json.loads(r) for r in re.findall(r'^    (\[".*\]),$', PICKER.read_text("utf-8"), re.M)]
+    offered = [row[0] for row in rows] + [tone for row in rows if len(row) > 3 for tone in row[3]]
+    assert len(rows) > 1800
+    assert {"🍕", "👍", "🇨🇳", "🫠", "👍🏽", "🧑🏿\u200d🤝\u200d🧑🏿"} <= set(offered)
+    for emoji in offered:
+        assert check_reaction(emoji) == emoji
+    _, lei, chat, seq = pair
+    for emoji in sorted(offered, key=len)[-3:]:  # the longest sequences (families, flags)
+        await lei.react(chat, seq, emoji)
+        await lei.unreact(chat, seq, emoji)
 
 
 async def test_a_few_distinct_reactions_per_person_per_message(

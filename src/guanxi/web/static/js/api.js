@@ -6,10 +6,13 @@ const TOKEN_KEY = "guanxi.token";
 export const API = "/api/v1";
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /** `message` is the server's words (English), for codes the catalogue does not know;
+   *  `retryAfter` the seconds a 429 or 503 asked to wait (its Retry-After), else null. */
+  constructor(status, code, message, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -42,7 +45,13 @@ async function answer(response) {
   if (response.ok) return body;
   const error = body?.error || {};
   if (response.status === 401 && error.code === "unauthorized") session.onUnauthorized();
-  throw new ApiError(response.status, error.code || `http_${response.status}`, error.message || response.statusText);
+  const wait = Number(response.headers.get("Retry-After")) || null;
+  throw new ApiError(
+    response.status,
+    error.code || `http_${response.status}`,
+    error.message || response.statusText,
+    wait,
+  );
 }
 
 /** call("POST", "/sessions", {...}) → parsed JSON; throws ApiError (or TypeError offline). */

@@ -7,7 +7,7 @@ import { API, ApiError, call, session } from "./api.js";
 import { clear, h, toast } from "./dom.js";
 import { fileSize } from "./format.js";
 import { on } from "./state.js";
-import { errorText, t } from "./i18n.js";
+import { errorText, reasonText, t } from "./i18n.js";
 
 const POLL_MS = 4000;
 
@@ -39,7 +39,7 @@ export function exportCard() {
         startButton(t("export.again")),
       );
     } else if (wire.state === "failed") {
-      status.textContent = t("export.failed", { reason: wire.error?.message || t("error.unknown") });
+      status.textContent = t("export.failed", { reason: reasonText(wire.error) });
       clear(actions, startButton(t("export.retry")));
     } else {
       const { done = 0, total = 0 } = wire.progress || {};

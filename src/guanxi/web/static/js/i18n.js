@@ -97,8 +97,17 @@ function shown(value) {
  *  else the server's own message; `offline` (or a general line) when the server was not reached. */
 export function errorText(error, offline) {
   if (typeof error?.status !== "number") return offline || t("error.offline");
-  if (error.code && has(`error.${error.code}`)) return t(`error.${error.code}`);
-  return error.message || t("error.unknown");
+  return reasonText(error);
+}
+
+/** A server's error — an answer's (ApiError) or a failed job's `{code, message}` — in the
+ *  chosen language: the catalogue's `error.<code>` (with the seconds to wait, for a 429 or
+ *  503, and the server's words as `detail`, which only the generic `invalid_input` shows:
+ *  they name the field), else the server's own words (English), else a general line. */
+export function reasonText(error) {
+  const vars = { seconds: Math.max(1, Math.ceil(error?.retryAfter || 1)), detail: error?.message || "" };
+  if (error?.code && has(`error.${error.code}`)) return t(`error.${error.code}`, vars);
+  return error?.message || t("error.unknown");
 }
 
 /** Sets <html lang> to the chosen language. */

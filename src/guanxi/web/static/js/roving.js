@@ -4,18 +4,20 @@
 
 const NEXT = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
 
-function target(items, i, key) {
+function target(items, i, key, columns = 1) {
   if (key === "Home") return items[0];
   if (key === "End") return items.at(-1);
   if (!(key in NEXT)) return null;
-  return items[Math.min(items.length - 1, Math.max(0, i + NEXT[key]))];
+  const step = key === "ArrowUp" || key === "ArrowDown" ? columns : 1;
+  return items[Math.min(items.length - 1, Math.max(0, i + NEXT[key] * step))];
 }
 
-/** roving(container, selector, {last, key}) → dispose(). `last`: before the user moves, the
- * stop is the last item (the newest message); otherwise the current one (aria-current) or the
- * first. `key(el)` names an item across redraws, so a redrawn list keeps its place (and its
- * focus, when a redraw took the focused item away). */
-export function roving(container, selector, { last = false, key = null } = {}) {
+/** roving(container, selector, {last, key, columns}) → dispose(). `last`: before the user
+ * moves, the stop is the last item (the newest message); otherwise the current one
+ * (aria-current) or the first. `key(el)` names an item across redraws, so a redrawn list keeps
+ * its place (and its focus, when a redraw took the focused item away). `columns`: a grid of
+ * that many columns, where ↑ and ↓ move by a row. */
+export function roving(container, selector, { last = false, key = null, columns = 1 } = {}) {
   let current = null;
   let currentKey = null;
   const items = () => [...container.querySelectorAll(selector)].filter((el) => !el.closest("[hidden]"));
@@ -39,7 +41,7 @@ export function roving(container, selector, { last = false, key = null } = {}) {
   const onKey = (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !e.target.matches(selector)) return;
     const all = items();
-    const next = target(all, all.indexOf(e.target), e.key);
+    const next = target(all, all.indexOf(e.target), e.key, columns);
     if (!next) return;
     e.preventDefault();
     moveTo(next);

@@ -20,7 +20,7 @@ import {
 import { toast } from "./dom.js";
 import { applyMuted } from "./notify-chat.js";
 import { applyOwn, cleared, hidden } from "./chatactions.js";
-import { errorText, t } from "./i18n.js";
+import { errorText, reasonText, t } from "./i18n.js";
 
 const handlers = {
   "message.created": (e) => {
@@ -85,7 +85,7 @@ const handlers = {
     if (e.import.state === "done") {
       toast(t("toast.importDone"));
       loadConversations().catch(() => {});
-    } else toast(t("toast.importFailed", { reason: e.import.error?.message || t("error.unknown") }));
+    } else toast(t("toast.importFailed", { reason: reasonText(e.import.error) }));
   },
 };
 

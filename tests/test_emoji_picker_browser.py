@@ -1,0 +1,111 @@
+"""The full emoji picker for reactions (headless Chromium, real server): a search by English or
+Chinese name finds the emoji, picking it reacts for both people in the chat (and puts it
+first next time), a skin tone chosen applies to the emoji that take one, and the picker is
+driven by keyboard alone — the search box, the tone, the group tabs and the grid one tab
+stop each, arrow keys within them, ↓ a row down the grid, Esc to close — with no serious axe
+finding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import RunningServer, UserFactory, befriend
+from tests.test_a11y_browser import axe_violations, log_in
+from tests.test_web_client import Person, browser, friends_in_a_chat  # noqa: F401  (fixture)
+
+FOCUSED = "document.activeElement.getAttribute('aria-label')"
+
+
+async def test_search_pizza_pick_it_and_both_see_the_reaction(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    _, wei, a, b, conv = await friends_in_a_chat(make_user, browser, server)
+    page = a.page
+    await a.bubbles("first message").click(button="right")
+    await page.get_by_role("menuitem", name="More reactions").click()
+    picker = page.locator(".emoji-picker")
+    await picker.get_by_role("button", name="grinning face", exact=True).wait_for()
+    await picker.get_by_label("Search emoji").fill("pizza")
+    results = picker.locator(".emoji")
+    assert await results.first.get_attribute("aria-label") == "pizza"
+    await picker.get_by_role("button", name="pizza", exact=True).click()
+    await picker.wait_for(state="detached")
+    for person in (a, b):
+        await person.page.locator(".reaction", has_text="🍕").wait_for()
+    reactions = (await wei.history(conv))["messages"][0]["reactions"]
+    assert [(r["emoji"], r["handles"]) for r in reactions] == [("🍕", ["mei"])]
+    # the picker opens on what this device picked last; English words match at their start:
+    # "cat" is not in "communication" (📞)
+    await a.bubbles("first message").click(button="right")
+    await page.get_by_role("menuitem", name="More reactions").click()
+    recent = picker.get_by_role("button", name="Recently used")
+    assert await recent.get_attribute("aria-pressed") == "true"
+    assert await results.all_text_contents() == ["🍕"]
+    await picker.get_by_label("Search emoji").fill("cat")
+    assert await results.first.get_attribute("aria-label") == "cat"
+    assert "📞" not in await results.all_text_contents()
+    await page.keyboard.press("Escape")
+    # a search that finds nothing says so
+    await a.bubbles("first message").click(button="right")
+    await page.get_by_role("menuitem", name="More reactions").click()
+    await picker.get_by_label("Search emoji").fill("qqqzzz")
+    await picker.get_by_text("No emoji found").wait_for()
+    # a skin tone, kept on the device, applies to the emoji that take one
+    await picker.get_by_label("Search emoji").fill("")
+    await picker.get_by_label("Skin tone").select_option("3")
+    await picker.get_by_role("button", name="People and body").click()
+    await picker.get_by_role("button", name="waving hand", exact=True).click()
+    for person in (a, b):
+        await person.page.locator(".reaction", has_text="👋🏽").wait_for()
+    assert await page.evaluate("localStorage.getItem('guanxi.emoji.tone')") == "3"
+    await a.close()
+    await b.close()
+
+
+async def test_the_picker_by_keyboard_in_chinese(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    mei, wei = await make_user("mei", "林美"), await make_user("wei", "张伟")
+    await befriend(mei, wei)
+    conv = (await mei.open_direct("wei"))["id"]
+    await wei.send(conv, "周末去吃比萨吗？")
+    person = await Person.open(browser, server, locale="zh-CN")
+    page = person.page
+    await log_in(person, "mei")
+    await page.locator(".conv-item", has_text="张伟").click()
+    await person.bubbles("比萨").click(button="right")
+    await page.get_by_role("menuitem", name="更多表情").click()
+    picker = page.locator(".emoji-picker")
+    search = picker.get_by_label("搜索表情")
+    await picker.get_by_role("button", name="嘿嘿", exact=True).wait_for()  # 😀, named in Chinese
+    assert await page.evaluate(FOCUSED) == "搜索表情"  # typing searches at once
+    assert await axe_violations(page) == []
+    await page.keyboard.press("Tab")
+    assert await page.evaluate(FOCUSED) == "肤色"
+    await page.keyboard.press("Tab")
+    assert await page.evaluate(FOCUSED) == "笑脸与情感"  # the group tabs: one stop
+    await page.keyboard.press("ArrowRight")
+    await page.keyboard.press("ArrowRight")
+    assert await page.evaluate(FOCUSED) == "动物与自然"
+    await page.keyboard.press("Enter")
+    await picker.get_by_role("button", name="猴头", exact=True).wait_for()  # 🐵 leads the group
+    await page.keyboard.press("Tab")  # the grid: one stop, its first emoji
+    assert await page.evaluate(FOCUSED) == "猴头"
+    await page.keyboard.press("ArrowDown")  # a row (8) down
+    ninth = await picker.locator(".emoji").nth(8).get_attribute("aria-label")
+    assert await page.evaluate(FOCUSED) == ninth
+    await page.keyboard.press("Escape")
+    await picker.wait_for(state="detached")
+    # a Chinese name finds it; Enter in the search box picks the best match
+    await person.bubbles("比萨").click(button="right")
+    await page.get_by_role("menuitem", name="更多表情").click()
+    await search.fill("披萨")
+    assert await picker.locator(".emoji").first.text_content() == "🍕"
+    await search.press("Enter")
+    await page.locator(".reaction", has_text="🍕").wait_for()
+    assert (await wei.history(conv))["messages"][0]["reactions"][0]["emoji"] == "🍕"
+    await person.close()
