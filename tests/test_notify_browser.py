@@ -42,12 +42,22 @@ AudioContext.prototype.createOscillator = function () {
 """
 
 
-async def device(browser: Any, server: RunningServer, handle: str, grant: bool = True) -> Person:  # noqa: F811
-    """A browser context (one device) of `handle`, logged in, on the chat list."""
+async def device(
+    browser: Any,  # noqa: F811
+    server: RunningServer,
+    handle: str,
+    grant: bool = True,
+    worker: bool = False,
+) -> Person:
+    """A browser context (one device) of `handle`, logged in, on the chat list; with the
+    client's service worker only when `worker` (a page it controls is out of reach of
+    Playwright's routes, see Person.open)."""
     # (an empty list would deny every permission, not leave them to be asked)
     permissions = ["notifications"] if grant else None
     context = await browser.new_context(
-        viewport={"width": 1280, "height": 800}, permissions=permissions
+        viewport={"width": 1280, "height": 800},
+        permissions=permissions,
+        service_workers="allow" if worker else "block",
     )
     await context.add_init_script(WATCH)
     page = await context.new_page()
@@ -311,7 +321,7 @@ async def test_the_worker_caches_the_client_and_never_the_api(
     make_user: UserFactory,
 ) -> None:
     await friends(make_user)
-    b = await device(browser, server, "wei")
+    b = await device(browser, server, "wei", worker=True)
     page = b.page
     await page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     await page.wait_for_function("() => navigator.serviceWorker.controller !== null")

@@ -74,7 +74,10 @@ class Person:
         cls, browser: Any, server: RunningServer, phone: bool = False, locale: str = "en-US"
     ) -> Person:
         size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
-        context = await browser.new_context(viewport=size, locale=locale)
+        # no service worker: once one controls the page, its requests pass the worker and
+        # Playwright's routes (the tests' held or refused answers) no longer see them; the
+        # worker has its own test (test_notify_browser.py), in a context that allows it
+        context = await browser.new_context(viewport=size, locale=locale, service_workers="block")
         page = await context.new_page()
         page.set_default_timeout(WAIT)
         await page.goto(server.url + "/")
