@@ -14,6 +14,7 @@ import { errorText, t } from "./i18n.js";
 /** createComposer(conv) → {el, addFiles(files), handOver(fresh), focus(), reply(message), edit(message)} */
 export function createComposer(conv) {
   const quote = { replyTo: null, editing: null };
+  let successor = null; // the composer that took this one's place (handOver)
   const input = h("textarea.composer-input", {
     rows: 1,
     placeholder: t("composer.placeholder"),
@@ -110,6 +111,9 @@ export function createComposer(conv) {
   }
 
   function addFiles(list) {
+    // files chosen in this box's file dialog after it was replaced (the dialog stayed open
+    // while the chat loaded) go to the box now shown
+    if (successor) return successor.addFiles(list);
     tray.add(list);
     changed();
     input.focus();
@@ -158,6 +162,7 @@ export function createComposer(conv) {
       if (waiting.length) fresh.addFiles(waiting);
       const focused = el.contains(document.activeElement);
       el.replaceWith(fresh.el);
+      successor = fresh;
       if (focused) box?.focus(); // typing goes on in it
     },
     focus: () => input.focus(),
