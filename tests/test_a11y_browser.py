@@ -166,6 +166,7 @@ async def test_a_chat_is_one_tab_stop_for_all_its_messages_and_arrows_move_throu
     page = person.page
     await person.open_chat("Wei Zhang")
     await person.bubbles("message 12").wait_for()
+    await page.locator(".composer-input:focus").wait_for()  # the chat has loaded
     # from the page's first stop to the message box: every stop on the way, one message only
     await page.evaluate("document.querySelector('.skip-link').focus()")
     stops: list[dict[str, Any]] = []

@@ -264,3 +264,36 @@ async def test_typing_while_a_chat_loads_goes_on_in_the_loaded_box(
     await page.goto(server.url + "/#/chats")
     mei_item = page.locator(".conv-item", has_text="Mei Lin")
     await mei_item.locator(".conv-preview", has_text="Draft: before after").wait_for()
+
+
+async def test_a_focus_moved_while_a_chat_loads_stays_where_the_reader_put_it(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    """On a desktop the loaded chat puts the focus in its message box, unless the reader moved
+    it elsewhere while the chat loaded: a keyboard user tabbing through the header keeps
+    their place (tabbing was cut short by the box taking the focus)."""
+    mei, _, chat = await chat_of(make_user)
+    await mei.send(chat, "hi from mei")
+    b = await wei_in(browser, server)
+    page = b.page
+    release = asyncio.Event()
+
+    async def held(route: Any) -> None:  # the chat's own load waits until released
+        await release.wait()
+        await route.continue_()
+
+    await page.route(re.compile(rf".*/api/v1/conversations/{chat}$"), held)
+    await page.locator(".conv-item", has_text="Mei Lin").click()
+    await page.locator(".composer-input").wait_for()
+    search = page.locator(".search-input")
+    await search.click()
+    async with page.expect_request(re.compile(rf".*/conversations/{chat}/read$")):
+        release.set()  # the chat loads; its read marker goes out after the focus was decided
+    assert await search.evaluate("el => el === document.activeElement")
+    # untouched, the loaded chat's box takes the focus
+    await page.unroute(re.compile(rf".*/api/v1/conversations/{chat}$"))
+    await page.goto(server.url + "/#/chats")
+    await page.locator(".conv-item", has_text="Mei Lin").click()
+    await page.locator(".composer-input:focus").wait_for()

@@ -95,6 +95,22 @@ export function renderChat(pane, params) {
   }
 
   async function open() {
+    // the reader may act while the chat loads (tab through the header, click the search box):
+    // then the focus stays where they put it
+    let acted = false;
+    const watch = new AbortController();
+    for (const type of ["keydown", "pointerdown"]) {
+      document.addEventListener(type, () => (acted = true), { capture: true, signal: watch.signal });
+    }
+    try {
+      await load();
+    } finally {
+      watch.abort();
+    }
+    if (!acted && matchMedia("(min-width: 760px)").matches) composer.focus();
+  }
+
+  async function load() {
     try {
       conv = await loadConversation(id);
     } catch (e) {
@@ -121,7 +137,6 @@ export function renderChat(pane, params) {
     await marks.open(conv); // at the first unread, else at the bottom
     if (params.seq) await jumpToMessage({ chat, view, history }, Number(params.seq)); // a search hit
     reads.mark();
-    if (matchMedia("(min-width: 760px)").matches) composer.focus();
   }
 
   const dispose = disposeAll([
