@@ -2,11 +2,13 @@
 """Medians of msgbench-v1 result files, guanxi beside Synapse, with the ratios and the targets.
 
     python bench/summarize.py --guanxi bench/results/.../guanxi/*.json \\
-                              --synapse bench/results/.../synapse/*.json
+                              --synapse bench/results/.../synapse/*.json \\
+                              [--ejabberd bench/results/.../ejabberd/*.json]
 
 Warm-up runs (label containing "warmup") are left out; every other file is a measured run.
 The targets are those of issue 2: dm delivered/s >= 50x Synapse's with e2e p99 < 50 ms, and
-group last-recipient (fanout-complete) p99 < 50 ms.
+group last-recipient (fanout-complete) p99 < 50 ms; and issue 12's: dm delivered/s >= 10x
+ejabberd's in the same run (when ejabberd's runs are given).
 """
 
 from __future__ import annotations
@@ -90,27 +92,40 @@ def ratio(g: float | None, s: float | None, higher_better: bool) -> str:
     return f"{r:,.1f}× {'more' if higher_better else 'less'}"
 
 
-def table(guanxi: list[Json], synapse: list[Json], scenario: str) -> list[str]:
+def table(guanxi: list[Json], refs: dict[str, list[Json]], scenario: str) -> list[str]:
+    """guanxi's medians beside each reference server's, with guanxi's ratio to each."""
+    names = [n for n, runs in refs.items() if runs]
+    counts = ", ".join(f"{n} {len(refs[n])} runs" for n in names)
     lines = [
-        f"### {scenario} (medians: guanxi {len(guanxi)} runs, Synapse {len(synapse)} runs)",
+        f"### {scenario} (medians: guanxi {len(guanxi)} runs, {counts})",
         "",
-        "| | guanxi | Synapse | guanxi vs Synapse |",
-        "|---|---|---|---|",
+        "| | guanxi | "
+        + " | ".join(names)
+        + " | "
+        + " | ".join(f"guanxi vs {n}" for n in names)
+        + " |",
+        "|---|---|" + "---|" * (2 * len(names)),
     ]
     for name, getter, higher in ROWS:
-        g, s = median(guanxi, scenario, getter), median(synapse, scenario, getter)
-        if g is None and s is None:
+        g = median(guanxi, scenario, getter)
+        others = [median(refs[n], scenario, getter) for n in names]
+        if g is None and all(o is None for o in others):
             continue
-        ratio_text = ratio(g, s, higher) if name in ("delivered/s", "sent msg/s") else ""
-        if name.startswith(("e2e", "last member", "server CPU s", "server CPU ms")):
-            ratio_text = ratio(g, s, False)
-        lines.append(f"| {name} | {fmt(g)} | {fmt(s)} | {ratio_text} |")
+        ratios = []
+        for o in others:
+            text = ratio(g, o, higher) if name in ("delivered/s", "sent msg/s") else ""
+            if name.startswith(("e2e", "last member", "server CPU s", "server CPU ms")):
+                text = ratio(g, o, False)
+            ratios.append(text)
+        cells = [fmt(g), *(fmt(o) for o in others), *ratios]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
 
-def targets(guanxi: list[Json], synapse: list[Json]) -> list[str]:
+def targets(guanxi: list[Json], synapse: list[Json], ejabberd: list[Json]) -> list[str]:
     dm_g = median(guanxi, "dm", get("delivered_per_s"))
     dm_s = median(synapse, "dm", get("delivered_per_s"))
+    dm_e = median(ejabberd, "dm", get("delivered_per_s"))
     dm_p99 = median(guanxi, "dm", get("latency_e2e", "p99_ms"))
     grp_p99 = median(guanxi, "group", get("fanout_complete_latency", "p99_ms"))
     lines = ["### Targets (issue 2)", ""]
@@ -118,6 +133,10 @@ def targets(guanxi: list[Json], synapse: list[Json]) -> list[str]:
         x = dm_g / dm_s
         verdict = "met" if x >= 50 else f"missed: {50 / x:.1f}× short (need {50 * dm_s:,.0f}/s)"
         lines.append(f"- dm delivered/s ≥ 50× Synapse: {x:.1f}× — {verdict}")
+    if dm_g is not None and dm_e:
+        x = dm_g / dm_e
+        verdict = "met" if x >= 10 else f"missed: {10 / x:.1f}× short (need {10 * dm_e:,.0f}/s)"
+        lines.append(f"- dm delivered/s ≥ 10× ejabberd (issue 12): {x:.1f}× — {verdict}")
     if dm_p99 is not None:
         verdict = "met" if dm_p99 < 50 else f"missed by {dm_p99 - 50:,.0f} ms ({dm_p99 / 50:.1f}×)"
         lines.append(f"- dm e2e p99 < 50 ms: {dm_p99:,.1f} ms — {verdict}")
@@ -142,13 +161,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--guanxi", nargs="*", default=[])
     ap.add_argument("--synapse", nargs="*", default=[])
+    ap.add_argument("--ejabberd", nargs="*", default=[])
     args = ap.parse_args()
-    guanxi, synapse = load(args.guanxi), load(args.synapse)
+    guanxi, synapse, ejabberd = load(args.guanxi), load(args.synapse), load(args.ejabberd)
+    refs = {"Synapse": synapse, "ejabberd": ejabberd}
     out: list[str] = []
     for scenario in ("dm", "group"):
-        out += [*table(guanxi, synapse, scenario), ""]
-    out += [*targets(guanxi, synapse), "", "### Runs", ""]
+        out += [*table(guanxi, refs, scenario), ""]
+    out += [*targets(guanxi, synapse, ejabberd), "", "### Runs", ""]
     out += runs_list(guanxi, "guanxi") + runs_list(synapse, "Synapse")
+    out += runs_list(ejabberd, "ejabberd")
     print("\n".join(out))
 
 

@@ -19,6 +19,7 @@ from guanxi.conversations.tables import (
     hidden_messages,
     reactions,
 )
+from guanxi.conversations.window import held_start
 from guanxi.moments.tables import moment_comments, moment_likes, moments
 from guanxi.relationships.tables import blocks, friendships
 
@@ -62,7 +63,7 @@ async def list_window_sizes(conn: AsyncConnection, user_id: int) -> list[Any]:
     window's size is arithmetic, less the messages the user deleted for themselves in it,
     `hidden`). One row per membership, however long the history."""
     h = hidden_messages.c
-    start = sa.case((m.cleared_seq > m.joined_seq, m.cleared_seq), else_=m.joined_seq)
+    start = held_start(m.joined_seq, m.cleared_seq)
     hidden = (
         sa.select(sa.func.count())
         .where(

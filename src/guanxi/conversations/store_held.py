@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from guanxi.conversations.models import DIRECT
 from guanxi.conversations.tables import conversation_members, conversations
+from guanxi.conversations.window import held_start
 from guanxi.relationships.tables import blocks
 
 
@@ -43,10 +44,7 @@ def held_query(user_id: int) -> sa.Select[Any]:
             mine.c.user_id,
             c.kind,
             peer.c.user_id.label("peer_id"),
-            sa.case(
-                (mine.c.cleared_seq > mine.c.joined_seq, mine.c.cleared_seq),
-                else_=mine.c.joined_seq,
-            ).label("joined_seq"),
+            held_start(mine.c.joined_seq, mine.c.cleared_seq).label("joined_seq"),
             mine.c.left_seq,
         )
         .select_from(joined)

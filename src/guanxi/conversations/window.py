@@ -52,3 +52,11 @@ def window_clause(
     if isinstance(left, int):
         return sa.and_(seq > joined, seq <= left)
     return sa.and_(seq > joined, sa.or_(left.is_(None), seq <= left))
+
+
+def held_start(
+    joined_seq: ColumnElement[Any], cleared_seq: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """SQL: where the history a member holds starts — their `joined_seq`, or later, where they
+    deleted the whole chat for themselves (`cleared_seq`)."""
+    return sa.case((cleared_seq > joined_seq, cleared_seq), else_=joined_seq)
