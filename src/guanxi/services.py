@@ -158,6 +158,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         attach=attach,
         read_slots=settings.read_slots,
         read_wait_seconds=settings.read_wait_seconds,
+        stuck_seconds=settings.stuck_transaction_seconds,
     )
     if indexer is not None:
         db.add_commit_listener(indexer.poke)

@@ -209,6 +209,14 @@ class Settings(BaseSettings):
         description="How long a request waits for a database read before the server answers"
         " 503 with Retry-After (an events socket: close code 1013): overloaded, try again.",
     )
+    stuck_transaction_seconds: float = Field(
+        60.0,
+        ge=1,
+        description="On PostgreSQL: a connection of ours that sits this long inside a"
+        " transaction without sending anything (a worker frozen or cut off while it held the"
+        " write lock) is ended by PostgreSQL (idle_in_transaction_session_timeout), its"
+        " transaction rolled back, so the other workers' writes go on.",
+    )
     page_max: int = Field(200, description="Largest page a history or list call returns.")
     moments_feed_newest_from: int = Field(
         100,

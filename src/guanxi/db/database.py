@@ -30,7 +30,13 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from guanxi.db.dialects import create_engine, is_sqlite, take_writer_lock, unreachable
+from guanxi.db.dialects import (
+    STUCK_TRANSACTION_SECONDS,
+    create_engine,
+    is_sqlite,
+    take_writer_lock,
+    unreachable,
+)
 from guanxi.errors import TryLater, Unavailable
 
 T = TypeVar("T")
@@ -95,10 +101,14 @@ class Database:
         attach: tuple[str, str] | None = None,
         read_slots: int | None = None,
         read_wait_seconds: float = READ_WAIT_SECONDS,
+        stuck_seconds: float = STUCK_TRANSACTION_SECONDS,
     ) -> None:
         """`attach`: on SQLite, a (file, schema name) every reading connection attaches.
-        `read_slots`: reads at once (at most the pool's size, which is the default)."""
+        `read_slots`: reads at once (at most the pool's size, which is the default).
+        `stuck_seconds`: on PostgreSQL, how long a transaction of ours may sit idle before
+        the server ends it (`create_engine`)."""
         self.url = url
+        self.stuck_seconds = stuck_seconds
         self.read_wait_seconds = read_wait_seconds
         self._read_slots_wanted = read_slots
         self._read_slots: asyncio.Semaphore | None = None
@@ -117,12 +127,14 @@ class Database:
         self._commit_listeners.append(callback)
 
     async def start(self) -> None:
-        self._reader = create_engine(self.url, writer=False, attach=self.attach)
+        self._reader = create_engine(
+            self.url, writer=False, attach=self.attach, stuck_seconds=self.stuck_seconds
+        )
         pool: Any = self._reader.pool
         capacity = pool.size() + max(0, getattr(pool, "_max_overflow", 0))
         wanted = self._read_slots_wanted or capacity
         self._read_slots = asyncio.Semaphore(max(1, min(wanted, capacity)))
-        self._writer = create_engine(self.url, writer=True)
+        self._writer = create_engine(self.url, writer=True, stuck_seconds=self.stuck_seconds)
         self._task = asyncio.create_task(self._write_loop(), name="guanxi-writer")
 
     async def stop(self) -> None:

@@ -72,13 +72,31 @@ def async_url(url: str) -> str:
     return url
 
 
-def create_engine(url: str, *, writer: bool, attach: tuple[str, str] | None = None) -> AsyncEngine:
+# How long PostgreSQL lets a connection of ours sit idle inside a transaction before it ends it
+# (the default of `Settings.stuck_transaction_seconds`).
+STUCK_TRANSACTION_SECONDS = 60.0
+
+
+def create_engine(
+    url: str,
+    *,
+    writer: bool,
+    attach: tuple[str, str] | None = None,
+    stuck_seconds: float = STUCK_TRANSACTION_SECONDS,
+) -> AsyncEngine:
     """An engine for reads (a small pool) or for the single writer (one connection). On
-    SQLite, `attach` (file, schema name) is attached to each connection."""
+    SQLite, `attach` (file, schema name) is attached to each connection. On PostgreSQL a
+    session that sits `stuck_seconds` inside a transaction without a word is ended by the
+    server: a worker frozen (SIGSTOP, a hung host, a cut network) while it held the write lock
+    (`take_writer_lock`) stops every worker's writes for that long at most, not for ever."""
     if is_sqlite(url):
         return _sqlite_engine(url, writer=writer, attach=attach)
     pool: dict[str, Any] = {"pool_size": 1, "max_overflow": 0} if writer else {"pool_size": 8}
-    return create_async_engine(async_url(url), pool_pre_ping=True, **JSON_CODEC, **pool)
+    timeout_ms = str(round(stuck_seconds * 1000))
+    connect_args = {"server_settings": {"idle_in_transaction_session_timeout": timeout_ms}}
+    return create_async_engine(
+        async_url(url), pool_pre_ping=True, connect_args=connect_args, **JSON_CODEC, **pool
+    )
 
 
 def sqlite_file(url: str) -> Path:
