@@ -498,6 +498,13 @@ class Settings(BaseSettings):
         ge=1,
         description="`guanxi serve` closes an idle HTTP connection after this many seconds.",
     )
+    socket_ping_seconds: float = Field(
+        20.0,
+        gt=0,
+        description="`guanxi serve` pings every WebSocket this often and closes one whose"
+        " device has not answered within as long: a device gone without a word, or one that"
+        " stopped reading (its events stop piling up for it; it resumes by cursor).",
+    )
     http_max_connections: int = Field(
         4000,
         ge=1,
