@@ -71,16 +71,16 @@ class Sessions:
             await self.end(user.id, [session.id])
             raise Unauthorized("The session expired: log in again.", "session_expired")
         if now - session.last_used_at > TOUCH_MS:
-            await self._touch(session.id, now)
+            await self._touch(user.id, session.id, now)
         principal = Principal(user=user, session_id=session.id)
         if len(self._cache) > CACHE_MAX:
             self._cache.clear()
         self._cache[key] = (now + self._cache_ms, principal)
         return principal
 
-    async def _touch(self, session_id: int, now: int) -> None:
+    async def _touch(self, user_id: int, session_id: int, now: int) -> None:
         async def unit(tx: Tx) -> None:
-            await store.touch_session(tx.conn, session_id, now)
+            await store.touch_session(tx.conn, user_id, session_id, now)
 
         await self.db.write(unit)
 

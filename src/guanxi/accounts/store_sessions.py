@@ -76,8 +76,14 @@ async def list_least_recent_session_ids(
     return list((await conn.execute(query)).scalars())
 
 
-async def touch_session(conn: AsyncConnection, session_id: int, now: int) -> None:
-    query = sa.update(sessions).where(sessions.c.id == session_id).values(last_used_at=now)
+async def touch_session(conn: AsyncConnection, user_id: int, session_id: int, now: int) -> None:
+    """Note the session's last use (by its user and id: the user id is the key a sharded
+    database finds it by, docs/deployment.md)."""
+    query = (
+        sa.update(sessions)
+        .where(sessions.c.user_id == user_id, sessions.c.id == session_id)
+        .values(last_used_at=now)
+    )
     await conn.execute(query)
 
 

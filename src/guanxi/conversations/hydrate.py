@@ -48,7 +48,7 @@ async def hydrate_across(
     """As hydrate, for messages of several conversations (a chat list page's last messages):
     a fixed number of statements however many conversations. `windows`: the viewer's window
     per conversation (a quote from outside it shows no text)."""
-    quoting = [r.id for r in rows if r.reply_to_seq is not None]
+    quoting = [(r.conversation_id, r.reply_to_seq) for r in rows if r.reply_to_seq is not None]
     seen = windows or {}
     replied = {
         (r.conversation_id, r.seq): (
@@ -66,7 +66,7 @@ async def hydrate_as_members(
 ) -> list[Message]:
     """As hydrate, for messages of several conversations, each as its member in `viewers` (by
     conversation) may see it (a replay page): a few statements however many conversations."""
-    quoting = [r.id for r in rows if r.reply_to_seq is not None]
+    quoting = [(r.conversation_id, r.reply_to_seq) for r in rows if r.reply_to_seq is not None]
     replied = {
         (q.conversation_id, q.seq): quote_for(viewers[q.conversation_id], q, quote_from_row(q))
         for q in await store_messages.list_quoted(conn, quoting)

@@ -251,7 +251,7 @@ class MessageService:
                 "edited_at": self.clock.now_ms(),
                 "edit_count": row.edit_count + 1,
             }
-            await store_messages.update_message(tx.conn, row.id, values)
+            await store_messages.update_message(tx.conn, conversation_id, seq, values)
             tx.erase()  # the text before the edit
             return await self._announce(tx, conversation_id, seq, MESSAGE_EDITED)
 
@@ -275,7 +275,8 @@ class MessageService:
                 raise Forbidden("Too late to recall this message.", "recall_window_passed")
             await store_messages.update_message(
                 tx.conn,
-                row.id,
+                conversation_id,
+                seq,
                 {"text": "", "mentions": [], "media_id": None, "recalled_at": now},
             )
             await store_messages.delete_reactions_of(tx.conn, row.id)

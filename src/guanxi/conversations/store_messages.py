@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -166,8 +167,13 @@ async def exists_visible_media(conn: AsyncConnection, user_id: int, media_id: st
     return (await conn.execute(query)).first() is not None
 
 
-async def update_message(conn: AsyncConnection, message_id: int, values: dict[str, Any]) -> None:
-    await conn.execute(sa.update(messages).where(msg.id == message_id).values(values))
+async def update_message(
+    conn: AsyncConnection, conversation_id: int, seq: int, values: dict[str, Any]
+) -> None:
+    """Change one message, found by its conversation and seq (the conversation id is the key
+    a sharded database finds it by, docs/deployment.md)."""
+    where = sa.and_(msg.conversation_id == conversation_id, msg.seq == seq)
+    await conn.execute(sa.update(messages).where(where).values(values))
 
 
 UNREAD_COUNT_MAX = 999  # an unread count stops here ("999+"): counting is bounded work
@@ -272,17 +278,21 @@ def _greater(a: Any, b: Any) -> sa.ColumnElement[Any]:
     return sa.case((a > b, a), else_=b)
 
 
-async def list_quoted(conn: AsyncConnection, message_ids: list[int]) -> list[sa.Row[Any]]:
-    """The messages these messages reply to (in their own conversations), in one statement."""
-    if not message_ids:
+async def list_quoted(
+    conn: AsyncConnection, quoted: Iterable[tuple[int, int]]
+) -> list[sa.Row[Any]]:
+    """The messages at these (conversation id, seq) places — what some messages reply to
+    (replies stay in their conversation) — in one statement, each found by its key."""
+    by_conversation: dict[int, set[int]] = defaultdict(set)
+    for conversation_id, seq in quoted:
+        by_conversation[conversation_id].add(seq)
+    if not by_conversation:
         return []
-    quoting = messages.alias("quoting")
-    query = WITH_SENDER.join(
-        quoting,
-        sa.and_(
-            quoting.c.conversation_id == msg.conversation_id, quoting.c.reply_to_seq == msg.seq
-        ),
-    ).where(quoting.c.id.in_(message_ids))
+    places = [  # not a row-value IN: SQLite scans the whole table for that
+        sa.and_(msg.conversation_id == conversation_id, msg.seq.in_(sorted(seqs)))
+        for conversation_id, seqs in by_conversation.items()
+    ]
+    query = WITH_SENDER.where(sa.or_(*places))
     return list((await conn.execute(query)).all())
 
 
