@@ -137,7 +137,8 @@ async def drawn_where_they_are(
     page: Any, circles: list[dict[str, Any]], contacts: list[dict[str, Any]]
 ) -> None:
     """Every drawn person's disc lies wholly inside the ring of the circle the API gives for
-    them (its distance from the centre), and the legend row of that circle names them."""
+    them (its distance from the centre), and so does their name under it (its top and bottom
+    in the middle), and the legend row of that circle names them."""
     circle_of = {c["handle"]: c["circle"] for c in contacts}
     drawn: dict[str, Any] = await page.evaluate(
         """() => {
@@ -148,7 +149,10 @@ async def drawn_where_they_are(
             const c = a.querySelector('circle');
             const d = Math.hypot(c.cx.baseVal.value - x0, c.cy.baseVal.value - y0);
             const name = a.querySelector('title').textContent;
-            return { handle: a.dataset.handle, d, r: c.r.baseVal.value, name };
+            const box = a.querySelector('.ring-name').getBBox();
+            const x = box.x + box.width / 2 - x0;
+            const label = [box.y, box.y + box.height].map((y) => Math.hypot(x, y - y0));
+            return { handle: a.dataset.handle, d, r: c.r.baseVal.value, name, label };
           });
           const me = svg.querySelector('.ring-me circle').r.baseVal.value;
           return { edges: edges.sort((a, b) => a - b), people, me };
@@ -161,6 +165,7 @@ async def drawn_where_they_are(
         ring = next(i for i, edge in enumerate(edges) if person["d"] < edge)
         inner = edges[ring - 1] if ring else drawn["me"]
         assert inner < person["d"] - person["r"] and person["d"] + person["r"] < edges[ring], person
+        assert all(inner < d < edges[ring] for d in person["label"]), person  # the name too
         assert circles[ring]["name"] == circle_of[person["handle"]], person
         in_ring[circles[ring]["name"]].add(person["name"])
     everyone = set().union(*in_ring.values())
