@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from guanxi.client import GuanxiClient
-from tests.conftest import RunningServer, UserFactory, befriend
+from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
 from tests.media_files import image, wav
 from tests.test_placeholders import make_placeholder
 from tests.test_web_client import Person, browser  # noqa: F401 (the fixture)
@@ -72,6 +72,27 @@ async def shoot(page: Any, name: str, tmp_path: Path, height: int) -> None:
     await page.set_viewport_size(size)
 
 
+LOG_IN = {"en-US": ("Handle", "Password", "Log in"), "zh-CN": ("账号", "密码", "登录")}
+
+
+async def open_in(
+    browser: Any,  # noqa: F811
+    server: RunningServer,
+    handle: str,
+    locale: str,
+    phone: bool = False,
+    password: str = PASSWORD,
+) -> Person:
+    """A browser whose language is `locale`, logged in as `handle` (in that language)."""
+    person = await Person.open(browser, server, phone=phone, locale=locale)
+    label, secret, button = LOG_IN[locale]
+    await person.page.get_by_label(label).fill(handle)
+    await person.page.get_by_label(secret).fill(password)
+    await person.page.get_by_role("button", name=button).click()
+    await person.page.locator(".rail").wait_for()
+    return person
+
+
 async def open_assets(browser: Any, server: RunningServer, phone: bool) -> Person:  # noqa: F811
     person = await Person.open(browser, server, phone=phone)
     await person.log_in("xiao")
@@ -103,8 +124,12 @@ async def test_the_assets_screen(
         assert shown_number(await cell.inner_text()) == pytest.approx(f["value"], abs=0.051)
     assert await page.locator(".assets-more").is_hidden()
     total = ledger["totals"]["value"]["value"]
-    hero = page.locator(".assets-hero .fact", has_text="asset value").locator("strong")
+    hero = page.locator(".assets-hero .fact", has_text="asset value in units").locator("strong")
     assert shown_number(await hero.inner_text()) == pytest.approx(total, abs=0.051)
+    # what the number is: units of what one holds, weighted by how close each tie is
+    units = await page.locator(".assets-hero .assets-value-is").inner_text()
+    assert units.startswith("Asset value, in units: 1 a message, 4 a photo")
+    assert "weighted by how close you are" in units
     sent = ledger["totals"]["messages"]["sent"]["total"]
     assert await page.locator(".stat-card", has_text="Messages").get_by_text(f"{sent:,}").count()
     await shoot(page, "assets-desktop", tmp_path, 1270)
@@ -124,6 +149,15 @@ async def test_the_assets_screen(
     assert (await sub.inner_text()).startswith("family · value ")  # no room for the columns
     await shoot(phone.page, "assets-phone", tmp_path, 1930)
     await phone.close()
+
+    chinese = await open_in(browser, server, "xiao", "zh-CN", phone=True)
+    await chinese.page.goto(server.url + "/#/me/assets")
+    label = chinese.page.locator(".assets-hero .fact", has_text="资产价值（单位）")
+    await label.wait_for()
+    units = await chinese.page.locator(".assets-hero .assets-value-is").inner_text()
+    assert units.startswith("资产价值以“单位”计：每条消息 1")
+    assert "按你们关系的亲近程度加权" in units
+    await chinese.close()
 
 
 async def test_export_my_data(

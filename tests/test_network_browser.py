@@ -15,8 +15,8 @@ from guanxi.cli.demo import PASSWORD, seed_if_empty
 from guanxi.client import GuanxiClient
 from guanxi.clock import Clock
 from guanxi.settings import Settings
-from tests.conftest import RunningServer, UserFactory
-from tests.test_ledger_web import shoot
+from tests.conftest import RunningServer, UserFactory, befriend
+from tests.test_ledger_web import open_in, shoot
 from tests.test_web_client import Person, browser  # noqa: F401 (the fixture)
 
 
@@ -32,12 +32,7 @@ async def caught_up(mei: GuanxiClient) -> dict[str, Any]:
 
 
 async def log_in(browser: Any, server: RunningServer, handle: str, phone: bool = False) -> Person:  # noqa: F811
-    person = await Person.open(browser, server, phone=phone)
-    await person.page.get_by_label("Handle").fill(handle)
-    await person.page.get_by_label("Password").fill(PASSWORD)
-    await person.page.get_by_role("button", name="Log in").click()
-    await person.page.locator(".rail").wait_for()
-    return person
+    return await open_in(browser, server, handle, "en-US", phone, password=PASSWORD)
 
 
 async def open_network(browser: Any, server: RunningServer, phone: bool) -> Person:  # noqa: F811
@@ -72,6 +67,15 @@ async def test_my_network_shows_the_demo_users_circles_and_fading_ties(
     assert "mama" in circles[0]["handles"] or "mama" in circles[1]["handles"]
     names = await page.locator(".network-rings .ring-name").all_text_contents()
     assert "妈妈" in names and "磊磊" in names  # the remarks 林美 gave them
+    await drawn_where_they_are(page, circles, contacts)
+    # the legend says what the rings show: each row the people drawn in its ring, and how much
+    # bigger the circle is than the one inside it, in words
+    sympathy = page.locator('.circle-legend li[data-circle="sympathy group"]')
+    assert re.search(r"\d\.\d× the circle inside", await sympathy.inner_text())
+    assert await sympathy.locator(".circle-ratio").get_attribute("title") == (
+        f"{circles[1]['size'] / circles[0]['size']:.1f} times as many people as the support clique"
+    )
+    assert "about 3 times the one inside it" in await page.locator(".circles-are").inner_text()
     # the fading classmates, in words: 王磊 (remark 磊磊) has been silent for about four months
     fading = {c["handle"] for c in contacts if c["fading"]}
     assert {"lei", "yun"} <= fading and not {"mama", "baba", "xiaodi"} & fading
@@ -90,6 +94,7 @@ async def test_my_network_shows_the_demo_users_circles_and_fading_ties(
     assert f"{round(share * 100)}%" in await feedback.inner_text()
     await shoot(page, "network-desktop", tmp_path, 1700)
     phone = await open_network(browser, server, phone=True)
+    await drawn_where_they_are(phone.page, circles, contacts)
     await shoot(phone.page, "network-phone", tmp_path, 2650)
     await phone.close()
 
@@ -128,6 +133,49 @@ async def test_my_network_shows_the_demo_users_circles_and_fading_ties(
     await mama.close()
 
 
+async def drawn_where_they_are(
+    page: Any, circles: list[dict[str, Any]], contacts: list[dict[str, Any]]
+) -> None:
+    """Every drawn person's disc lies wholly inside the ring of the circle the API gives for
+    them (its distance from the centre), and so does their name under it (its top and bottom
+    in the middle), and the legend row of that circle names them."""
+    circle_of = {c["handle"]: c["circle"] for c in contacts}
+    drawn: dict[str, Any] = await page.evaluate(
+        """() => {
+          const svg = document.querySelector('.network-rings');
+          const [x0, y0] = svg.getAttribute('viewBox').split(' ').slice(2).map((n) => n / 2);
+          const edges = [...svg.querySelectorAll('circle.ring')].map((c) => c.r.baseVal.value);
+          const people = [...svg.querySelectorAll('.ring-person')].map((a) => {
+            const c = a.querySelector('circle');
+            const d = Math.hypot(c.cx.baseVal.value - x0, c.cy.baseVal.value - y0);
+            const name = a.querySelector('title').textContent;
+            const box = a.querySelector('.ring-name').getBBox();
+            const x = box.x + box.width / 2 - x0;
+            const label = [box.y, box.y + box.height].map((y) => Math.hypot(x, y - y0));
+            return { handle: a.dataset.handle, d, r: c.r.baseVal.value, name, label };
+          });
+          const me = svg.querySelector('.ring-me circle').r.baseVal.value;
+          return { edges: edges.sort((a, b) => a - b), people, me };
+        }"""
+    )
+    edges = drawn["edges"]
+    assert len(edges) == len(circles)
+    in_ring: dict[str, set[str]] = {c["name"]: set() for c in circles}
+    for person in drawn["people"]:
+        ring = next(i for i, edge in enumerate(edges) if person["d"] < edge)
+        inner = edges[ring - 1] if ring else drawn["me"]
+        assert inner < person["d"] - person["r"] and person["d"] + person["r"] < edges[ring], person
+        assert all(inner < d < edges[ring] for d in person["label"]), person  # the name too
+        assert circles[ring]["name"] == circle_of[person["handle"]], person
+        in_ring[circles[ring]["name"]].add(person["name"])
+    everyone = set().union(*in_ring.values())
+    for circle in circles:
+        row = page.locator(f'.circle-legend li[data-circle="{circle["name"]}"] .circle-own')
+        text = await row.inner_text()
+        named = {name for name in everyone if name in text}
+        assert named == in_ring[circle["name"]], (circle["name"], text)
+
+
 async def mei_detail(server: RunningServer) -> dict[str, Any]:
     async with GuanxiClient(server.url) as mei:
         await mei.login("mei", PASSWORD)
@@ -147,5 +195,40 @@ async def test_a_new_users_network_says_what_will_come(
     await person.page.get_by_text("No one yet").wait_for()
     assert await person.page.locator(".network-rings").count() == 0
     assert await person.page.get_by_text("Your circles form as you keep talking").count() == 1
-    assert await person.page.locator(".network-hero").get_by_text("0 relationships").count() == 1
+    hero = person.page.locator(".network-hero")
+    assert await hero.get_by_text("0 contacts · 0 relationships").count() == 1
     await person.close()
+
+
+async def test_one_friend_chatted_with_is_a_contact_and_says_what_makes_a_relationship(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    xin = await make_user("xin", "Xin")
+    bo = await make_user("bowen", "Bowen")
+    await befriend(xin, bo)
+    chat = int((await xin.open_direct("bowen"))["id"])
+    for i in range(3):
+        await xin.send(chat, f"how was the trip {i}")
+        await bo.send(chat, f"great, thanks {i}")
+    await server.services.insight_follower.catch_up()
+    [contact] = (await xin.call("GET", "/me/insight/contacts"))["contacts"]
+    assert contact["stage"] == "contact" and contact["circle"] == "support clique"
+
+    for locale, counts, rule in (
+        ("en-US", "1 contact · 0 relationships", "in at least 3 different weeks, 14 days or more"),
+        (
+            "zh-CN",
+            "1 位联系人 · 0 段关系",
+            "至少在 3 个不同的星期里，从第一次到最后一次回应相隔 14 天",
+        ),
+    ):
+        person = await open_in(browser, server, "xin", locale)
+        page = person.page
+        await page.goto(server.url + "/#/me/network")
+        await page.locator('.network-rings .ring-person[data-handle="bowen"]').wait_for()
+        hero = page.locator(".network-hero")
+        assert await hero.locator(".assets-hero-big").inner_text() == counts
+        assert rule in await hero.locator(".network-stages").inner_text()
+        await person.close()

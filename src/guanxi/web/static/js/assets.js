@@ -110,6 +110,8 @@ function summary(totals) {
       fact(count(totals.friends.total), t("ledger.friends", { count: totals.friends.total })),
       fact(valueText(totals.value.value), t("ledger.assetValue")),
     ),
+    // what the asset value counts (src/guanxi/assets/value.py, docs/insight.md)
+    h("p.small.muted.assets-value-is", {}, t("ledger.valueIs")),
   );
 }
 

@@ -6,7 +6,7 @@ import { call } from "./api.js";
 import { avatar, clear, h } from "./dom.js";
 import { dateText, roleLabel } from "./format.js";
 import { circleName, networkHref, silence, stageChips, strengthBar } from "./networkparts.js";
-import { rings } from "./networkrings.js";
+import { layers, rings } from "./networkrings.js";
 import { paneHeader } from "./pane.js";
 import { nameOf, state } from "./state.js";
 import { amount, number } from "./format.js";
@@ -15,6 +15,10 @@ import { errorText, t } from "./i18n.js";
 const PAGE = 100;
 const MAX_PAGES = 5; // at most 500 contacts read: a bounded screen, a bounded cost
 const TABLE_ROWS = 30;
+// When a contact becomes a relationship: the defaults of insight_relationship_min_weeks and
+// insight_relationship_min_span_days (settings.py, docs/insight.md "Stages of a pair")
+const RELATIONSHIP_WEEKS = 3;
+const RELATIONSHIP_DAYS = 14;
 const WINDOWS = () => ({
   "1h": t("network.window1h"),
   "24h": t("network.window24h"),
@@ -88,8 +92,16 @@ function hero(counts, feedback) {
     h(
       "div",
       {},
-      h("p.assets-hero-big", {}, t("network.relationships", { count: counts.relationships })),
-      h("p.muted", {}, t("network.among", { count: counts.contacts })),
+      h(
+        "p.assets-hero-big",
+        {},
+        `${t("network.contactCount", { count: counts.contacts })} · ${t("network.relationships", { count: counts.relationships })}`,
+      ),
+      h(
+        "p.muted.network-stages",
+        {},
+        t("network.relationshipIs", { weeks: RELATIONSHIP_WEEKS, days: RELATIONSHIP_DAYS }),
+      ),
     ),
     h(
       "div.assets-hero-facts",
@@ -120,23 +132,42 @@ function circlesCard(circles, name) {
     h("h3", {}, t("network.circles")),
     h("div.rings-box", {}, rings(drawn, me, name, networkHref)),
     h(
-      "ol.circle-legend",
+      "div.circle-key",
       {},
-      drawn.map((c, i) => legendRow(c, drawn[i - 1], name)),
+      h(
+        "ol.circle-legend",
+        {},
+        layers(drawn).map((c, i) => legendRow(c, drawn[i - 1], name)),
+      ),
+      h("p.small.muted.circles-are", {}, t("network.circlesAre")),
     ),
   );
 }
 
+// A ring's row: the circle with everyone inside it counted, how much bigger it is than the
+// circle inside, and the people drawn in this ring (those new to it), as the rings show them.
 function legendRow(circle, inner, name) {
-  const ratio = inner?.size ? ` · ×${(circle.size / inner.size).toFixed(1)}` : "";
-  const shown = circle.handles.slice(0, 12).map(name).join(t("common.listSeparator"));
-  const more = circle.handles.length > 12 ? t("network.andMore", { count: circle.handles.length - 12 }) : "";
+  const ratio = inner?.size ? (circle.size / inner.size).toFixed(1) : null;
+  const own = circle.own;
+  const shown = own.slice(0, 12).map(name).join(t("common.listSeparator"));
+  const more = own.length > 12 ? t("network.andMore", { count: own.length - 12 }) : "";
   return h(
     "li",
     { dataset: { circle: circle.name } },
     h("strong", {}, circleName(circle.name)),
-    h("span.muted", {}, ` ${circle.size}${ratio}`),
-    h("p.small.muted", {}, shown + more),
+    h("span.muted", {}, ` · ${t("network.inAll", { count: circle.size })}`),
+    ratio
+      ? h(
+          "span.muted.circle-ratio",
+          { title: t("network.ratioTitle", { ratio, inner: circleName(inner.name) }) },
+          ` · ${t("network.ratio", { ratio })}`,
+        )
+      : null,
+    h(
+      "p.small.muted.circle-own",
+      {},
+      own.length ? t("network.inRing", { names: shown + more }) : t("network.ringEmpty"),
+    ),
   );
 }
 

@@ -11,7 +11,12 @@ const SIZE = 420;
 const CENTER = SIZE / 2;
 const INNER = 38; // my own disc
 const OUTER = 204;
-const NODE = 14; // a person's disc radius
+const NODE = 12; // a person's disc radius
+// A person's disc sits a little above the middle of their ring and their name under it, so
+// that both stay inside the ring wherever on it they are (the ring is 41.5 wide with four
+// circles): a name hanging over the next ring out read as being in that circle.
+const LIFT = 6;
+const NAME_DROP = 17; // the name's baseline under the middle of the ring
 const FILLS = 5; // classes ring-0 (the core) … ring-4: the theme gives their colours (app.css)
 
 export function svg(tag, attrs = {}, ...children) {
@@ -123,9 +128,9 @@ function person(handle, x, y, nameOf, href) {
   const link = svg("a", { href: href(handle), class: "ring-person", "data-handle": handle });
   link.append(
     svg("title", {}, name),
-    svg("circle", { cx: x, cy: y, r: NODE, fill: colourOf(handle) }),
-    svg("text", { x, y: y + 5, "text-anchor": "middle", class: "ring-initial" }, initial(name)),
-    svg("text", { x, y: y + NODE + 11, "text-anchor": "middle", class: "ring-name" }, shortName(name)),
+    svg("circle", { cx: x, cy: y - LIFT, r: NODE, fill: colourOf(handle) }),
+    svg("text", { x, y: y - LIFT + 4, "text-anchor": "middle", class: "ring-initial" }, initial(name)),
+    svg("text", { x, y: y + NAME_DROP, "text-anchor": "middle", class: "ring-name" }, shortName(name)),
   );
   return link;
 }
