@@ -54,11 +54,16 @@ async def test_three_weeks_make_a_relationship_and_silence_makes_it_fade(
     (contact,) = (await ann.insight_contacts())["contacts"]
     assert contact["fading"] is True
     assert contact["silent_days"] == 91
-    assert (await ann.insight())["counts"] == {
+    overview = await ann.insight()
+    assert overview["counts"] == {
         "contacts": 1,
         "relationships": 1,
         "close": 1,
         "fading": 1,
+    }
+    assert overview["rules"] == {  # what made bob a relationship, for the screen to say
+        "relationship_min_weeks": server.services.settings.insight_relationship_min_weeks,
+        "relationship_min_span_days": server.services.settings.insight_relationship_min_span_days,
     }
 
 

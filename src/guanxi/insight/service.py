@@ -65,6 +65,10 @@ class InsightService:
                 "close": stages.count("close"),
                 "fading": sum(j.fading for j in net.judged.values()),
             },
+            "rules": {  # what the stages mean on this server (settings), for the screen to say
+                "relationship_min_weeks": self.settings.insight_relationship_min_weeks,
+                "relationship_min_span_days": self.settings.insight_relationship_min_span_days,
+            },
         }
 
     async def _stability(

@@ -40,11 +40,23 @@ class StageCounts(BaseModel):
     fading: int
 
 
+class StageRules(BaseModel):
+    """When a contact is a relationship on this server (its settings, docs/insight.md)."""
+
+    relationship_min_weeks: int = Field(
+        description="Distinct ISO weeks with an interaction that a relationship needs."
+    )
+    relationship_min_span_days: float = Field(
+        description="Days from the first interaction to the latest that it needs."
+    )
+
+
 class InsightOut(BaseModel):
     feedback_share: FeedbackShare
     circles: list[CircleOut] = Field(description="Innermost first, cumulative.")
     stability: Stability
     counts: StageCounts
+    rules: StageRules
 
 
 class ContactOut(BaseModel):

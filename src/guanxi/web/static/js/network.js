@@ -15,10 +15,6 @@ import { errorText, t } from "./i18n.js";
 const PAGE = 100;
 const MAX_PAGES = 5; // at most 500 contacts read: a bounded screen, a bounded cost
 const TABLE_ROWS = 30;
-// When a contact becomes a relationship: the defaults of insight_relationship_min_weeks and
-// insight_relationship_min_span_days (settings.py, docs/insight.md "Stages of a pair")
-const RELATIONSHIP_WEEKS = 3;
-const RELATIONSHIP_DAYS = 14;
 const WINDOWS = () => ({
   "1h": t("network.window1h"),
   "24h": t("network.window24h"),
@@ -44,7 +40,7 @@ async function load(body, live) {
     const name = (handle) => (state.friends.has(handle) ? nameOf(handle) : names.get(handle) || handle);
     clear(
       body,
-      hero(summary.counts, summary.feedback_share),
+      hero(summary.counts, summary.feedback_share, summary.rules),
       circlesCard(summary.circles, name),
       h(
         "div.network-grid",
@@ -85,7 +81,7 @@ function fact(value, label) {
   return h("div.fact", {}, h("strong", {}, value), h("span.muted", {}, label));
 }
 
-function hero(counts, feedback) {
+function hero(counts, feedback, rules) {
   return h(
     "section.card.assets-hero.network-hero",
     {},
@@ -100,7 +96,11 @@ function hero(counts, feedback) {
       h(
         "p.muted.network-stages",
         {},
-        t("network.relationshipIs", { weeks: RELATIONSHIP_WEEKS, days: RELATIONSHIP_DAYS }),
+        // when a contact becomes a relationship: this server's settings (GET /me/insight)
+        t("network.relationshipIs", {
+          weeks: rules.relationship_min_weeks,
+          days: rules.relationship_min_span_days,
+        }),
       ),
     ),
     h(
