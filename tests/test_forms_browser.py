@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from guanxi.accounts.rules import check_handle
 from guanxi.clock import FixedClock
+from guanxi.errors import InvalidInput
 from tests import configured
 from tests.conftest import RunningServer, UserFactory
 from tests.test_web_client import Person, browser  # noqa: F401 (the fixture)
@@ -45,3 +47,78 @@ async def test_a_days_friend_requests_used_up_say_in_how_many_hours_to_try_again
         await person.page.get_by_role("button", name=button).click()
         await person.page.get_by_text(said).first.wait_for()
         await person.close()
+
+
+SAMPLES = [
+    "mei",
+    "Mei",
+    "mei lin",
+    "ab",
+    "a" * 32,
+    "a" * 33,
+    "mei-lin",
+    "李",
+    "deleted.x",
+    "imported.1",
+    "mei.lin_2",
+    "",
+    " mei ",
+]
+
+
+async def test_sign_up_shows_the_handle_rule_from_the_start_and_checks_it_while_typed(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    person = await Person.open(browser, server)
+    page = person.page
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    await page.get_by_role("button", name="New here? Create an account").click()
+    handle = page.get_by_label("Handle")
+    rule = page.locator("#auth-handle-rule")
+    await rule.wait_for()
+    assert (
+        await rule.inner_text()
+        == "3 to 32 characters: a–z, 0–9, _ and . (capitals become small letters)."
+    )
+    described = await handle.get_attribute("aria-describedby")
+    assert "auth-handle-rule" in (described or "").split()
+    problem = page.locator("#auth-handle-problem")
+    await handle.fill("mei lin")
+    await problem.filter(has_text="Not allowed in a handle: space").wait_for()
+    assert await handle.get_attribute("aria-invalid") == "true"
+    await handle.fill("deleted.mei")
+    await problem.filter(has_text="A handle may not start with “deleted.”.").wait_for()
+    await handle.fill("me")  # still typing: too short is not said yet
+    assert await problem.inner_text() == ""
+    await page.get_by_label("Display name").fill("Mei")
+    await problem.filter(has_text="Too short: at least 3 characters.").wait_for()  # left it
+    await page.get_by_label("Password").fill("correct horse battery")
+    await page.get_by_role("button", name="Sign up").click()
+    assert await problem.inner_text() == "Too short: at least 3 characters."
+    assert not [url for url in posted if url.endswith("/accounts")]  # refused before sending
+    await handle.fill("Mei_Lin")  # capitals become small letters: fine
+    assert await problem.inner_text() == ""
+    assert await handle.get_attribute("aria-invalid") is None
+    # the client's rule is the server's, on every sample
+    said = await page.evaluate(
+        """async (samples) => {
+            const { handleProblem } = await import("/static/js/auth.js");
+            return samples.map((s) => handleProblem(s.trim().toLowerCase()) === "");
+        }""",
+        SAMPLES,
+    )
+    assert said == [ok(s.strip().lower()) for s in SAMPLES]
+    # logging in shows no rule
+    await page.get_by_role("button", name="I already have an account — log in").click()
+    assert not await rule.is_visible()
+    await person.close()
+
+
+def ok(handle: str) -> bool:
+    try:
+        check_handle(handle)
+    except InvalidInput:
+        return handle == ""  # an empty field: `required` says so, not the rule
+    return True
