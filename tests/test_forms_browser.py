@@ -122,3 +122,33 @@ def ok(handle: str) -> bool:
     except InvalidInput:
         return handle == ""  # an empty field: `required` says so, not the rule
     return True
+
+
+IN_VIEW = """(el) => {
+    const box = el.getBoundingClientRect();
+    return box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth;
+}"""
+
+
+async def test_me_shows_its_sections_without_scrolling_on_a_desktop_and_a_phone(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    await make_user("mei", "Mei Lin")
+    for phone in (False, True):
+        person = await Person.open(browser, server, phone=phone)
+        await person.log_in("mei")
+        await person.page.goto(server.url + "/#/me")
+        sections = person.page.get_by_role("navigation", name="My pages")
+        links = ["My moments", "My network", "My assets", "Password and devices"]
+        for name in links:
+            link = sections.get_by_role("link", name=name)
+            await link.wait_for()
+            assert await link.evaluate(IN_VIEW), (phone, name)
+        if not phone:  # and the settings beside them: the profile, language, theme
+            for label in ("Display name", "Language", "Theme"):
+                assert await person.page.get_by_label(label).evaluate(IN_VIEW), label
+        await sections.get_by_role("link", name="Password and devices").click()
+        await person.page.get_by_role("heading", name="Devices logged in").wait_for()
+        await person.close()

@@ -358,6 +358,7 @@ export default {
   "me.moments": "My moments",
   "me.network": "My network",
   "me.security": "Password and devices",
+  "me.sections": "My pages",
 
   "media.download": "Download {name}",
   "media.file": "file",

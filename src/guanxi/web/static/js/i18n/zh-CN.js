@@ -355,6 +355,7 @@ export default {
   "me.moments": "我的朋友圈",
   "me.network": "我的关系网",
   "me.security": "密码与设备",
+  "me.sections": "我的页面",
 
   "media.download": "下载 {name}",
   "media.file": "文件",
