@@ -5,13 +5,14 @@ reason."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from guanxi.accounts.rules import check_handle
 from guanxi.clock import FixedClock
 from guanxi.errors import InvalidInput
 from tests import configured
-from tests.conftest import RunningServer, UserFactory
+from tests.conftest import PASSWORD, RunningServer, UserFactory
 from tests.test_web_client import Person, browser  # noqa: F401 (the fixture)
 
 clock = configured.clock  # time stands still unless a test moves it
@@ -152,3 +153,46 @@ async def test_me_shows_its_sections_without_scrolling_on_a_desktop_and_a_phone(
         await sections.get_by_role("link", name="Password and devices").click()
         await person.page.get_by_role("heading", name="Devices logged in").wait_for()
         await person.close()
+
+
+async def test_a_button_greyed_while_its_request_runs_says_why(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    """Logging in and posting a moment grey their button while the server works: it says
+    "Logging in…", "Posting…" (and is busy for screen readers), then has its words back."""
+    await make_user("mei", "Mei Lin")
+    person = await Person.open(browser, server)
+    page = person.page
+    release = asyncio.Event()
+
+    async def held(route: Any) -> None:
+        if route.request.method != "POST":
+            return await route.continue_()
+        await release.wait()
+        await route.continue_()
+
+    await page.route("**/api/v1/sessions", held)
+    await page.get_by_label("Handle").fill("mei")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    waiting = page.get_by_role("button", name="Logging in…")
+    await waiting.wait_for()
+    assert await waiting.is_disabled() and await waiting.get_attribute("aria-busy") == "true"
+    release.set()
+    await page.locator(".rail").wait_for()
+    release.clear()
+    await page.route("**/api/v1/moments", held)
+    await page.goto(server.url + "/#/moments")
+    await page.get_by_role("button", name="Post").first.click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("Text").fill("first light")
+    await dialog.get_by_role("button", name="Post").click()
+    posting = dialog.get_by_role("button", name="Posting…")
+    await posting.wait_for()
+    assert await posting.is_disabled() and await posting.get_attribute("aria-busy") == "true"
+    release.set()
+    await dialog.wait_for(state="detached")
+    await page.get_by_text("first light").wait_for()
+    await person.close()

@@ -1,6 +1,7 @@
 // Sign up and log in.
 
 import { call } from "./api.js";
+import { whileBusy } from "./busy.js";
 import { clear, h } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 
@@ -77,21 +78,23 @@ export function showAuth(root, done) {
       handle.input.focus();
       return;
     }
-    submit.disabled = true;
     const body = {
       handle: sent(handle.input.value),
       password: password.input.value,
       device: deviceName(navigator.userAgent),
     };
+    if (mode === "signup") body.display_name = name.input.value.trim();
+    const waiting = mode === "signup" ? t("auth.signingUp") : t("auth.loggingIn");
+    let result;
     try {
-      if (mode === "signup") body.display_name = name.input.value.trim();
-      const result = await call("POST", mode === "signup" ? "/accounts" : "/sessions", body);
-      done(result);
+      result = await whileBusy(submit, waiting, () =>
+        call("POST", mode === "signup" ? "/accounts" : "/sessions", body),
+      );
     } catch (e) {
       error.textContent = errorText(e);
-    } finally {
-      submit.disabled = false;
+      return;
     }
+    done(result);
   }
 
   setMode(mode);
