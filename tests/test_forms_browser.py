@@ -196,3 +196,23 @@ async def test_a_button_greyed_while_its_request_runs_says_why(
     await dialog.wait_for(state="detached")
     await page.get_by_text("first light").wait_for()
     await person.close()
+
+
+@configured.configured(rate_limit_registrations="1,1/h")
+async def test_a_rate_limit_of_an_hour_says_the_wait_in_minutes(
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+    make_user: UserFactory,
+) -> None:
+    await make_user("mei", "Mei Lin")  # the address's one registration this hour
+    person = await Person.open(browser, server)
+    page = person.page
+    await page.get_by_role("button", name="New here? Create an account").click()
+    await page.get_by_label("Handle").fill("wei")
+    await page.get_by_label("Display name").fill("Wei")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign up").click()
+    alert = page.get_by_role("alert").filter(has_text="Too many at once: try again in")
+    await alert.wait_for()
+    assert await alert.inner_text() == "Too many at once: try again in 60 minutes."
+    await person.close()

@@ -196,7 +196,7 @@ export default {
   "error.not_sender": "Only the sender may change a message.",
   "error.offline": "The server cannot be reached.",
   "error.quota_exceeded": "Your storage is full: this file does not fit.",
-  "error.rate_limited": "Too many at once: try again in {seconds} s.",
+  "error.rate_limited": "Too many at once: try again in {wait}.",
   "error.recall_window_passed": "Too late to recall this message.",
   "error.recalled": "This message was recalled.",
   "error.request_timeout": "The upload was too slow; try again.",

@@ -194,7 +194,7 @@ export default {
   "error.not_sender": "只有发送者可以修改消息。",
   "error.offline": "无法连接服务器。",
   "error.quota_exceeded": "你的存储空间已满，放不下这个文件。",
-  "error.rate_limited": "操作太频繁，请 {seconds} 秒后再试。",
+  "error.rate_limited": "操作太频繁，请{wait}后再试。",
   "error.recall_window_passed": "已超过可撤回的时间。",
   "error.recalled": "这条消息已撤回。",
   "error.request_timeout": "上传太慢，请重试。",
