@@ -112,6 +112,13 @@ async def test_no_serious_accessibility_violation_on_any_screen(
     await person.page.emulate_media(color_scheme=scheme)
     found: dict[str, list[str]] = {}
     found["login"] = await axe_violations(person.page)
+    # signing up, with the handle's rule under the field and a handle that breaks it
+    await person.page.locator(".auth-card .switch button").click()
+    await person.page.locator("#auth-handle").fill("mei lin")
+    await person.page.locator("#auth-handle-problem:not(:empty)").wait_for()
+    found["signup"] = await axe_violations(person.page)
+    await person.page.locator(".auth-card .switch button").click()
+    await person.page.locator("#auth-handle").fill("")
     await log_in(person, "mei")
     theme = await person.page.evaluate("document.documentElement.dataset.theme")
     assert theme == scheme  # the theme follows the system's by default

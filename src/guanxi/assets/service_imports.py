@@ -37,6 +37,7 @@ from guanxi.db.database import Database, Tx
 from guanxi.errors import InvalidInput, NotFound, RateLimited, TooLarge
 from guanxi.eventlog.service import EventLog
 from guanxi.media.service import MediaService
+from guanxi.ratelimit import window
 from guanxi.search.indexer import SearchIndexer
 from guanxi.settings import Settings
 
@@ -161,9 +162,16 @@ class ImportService:
                 "An import of yours is under way; wait for it to finish.", "import_running", 10
             )
         per_day = self.settings.imports_per_day
-        if await store_import.count_imports_since(conn, user_id, now - DAY_MS) >= per_day:
+        started = await store_import.count_imports_since(conn, user_id, now - DAY_MS)
+        if started >= per_day:  # a slot frees when the import `started - per_day` leaves the day
+            oldest = await store_import.import_started_at(
+                conn, user_id, now - DAY_MS, started - per_day
+            )
+            wait = window.seconds_until_out(oldest, now)
             raise RateLimited(
-                f"At most {per_day} imports a day; try again later.", "imports_per_day", 3600
+                f"At most {per_day} imports a day; try again in {window.in_words(wait)}.",
+                "imports_per_day",
+                wait,
             )
 
     async def get_import(self, me: Principal, import_id: int) -> Job:

@@ -22,6 +22,7 @@ from guanxi.assets.tables import (
     placeholders,
 )
 from guanxi.conversations.tables import conversation_members, conversations, messages, reactions
+from guanxi.db import day_window
 
 CONVERSATION, PLACEHOLDER, MEDIA, MOMENT = "conversation", "placeholder", "media", "moment"
 
@@ -54,6 +55,15 @@ async def count_imports_since(conn: AsyncConnection, user_id: int, since: int) -
         j.user_id == user_id, j.kind == IMPORT, j.created_at >= since
     )
     return int((await conn.execute(query)).scalar_one())
+
+
+async def import_started_at(
+    conn: AsyncConnection, user_id: int, since: int, skip: int
+) -> int | None:
+    """When the user started the import `skip` places after their oldest since `since`."""
+    j = asset_jobs.c
+    owner = sa.and_(j.user_id == user_id, j.kind == IMPORT)
+    return await day_window.counted_at(conn, asset_jobs, owner, since, skip)
 
 
 async def get_placeholder(

@@ -28,6 +28,7 @@ from guanxi.db.database import Tx
 from guanxi.errors import Conflict, Forbidden, RateLimited
 from guanxi.eventlog import store as eventlog_store
 from guanxi.eventlog.service import EventLog
+from guanxi.ratelimit import window
 from guanxi.relationships import store as relationships_store
 from guanxi.settings import Settings
 
@@ -174,5 +175,12 @@ class Membership:
         if not count:
             return
         sent = await store_invitations.count_sent_since(conn, inviter_id, now - DAY_MS)
-        if sent + count > self.settings.group_invitations_per_day:
-            raise RateLimited("You sent too many group invitations today.", "too_many_invitations")
+        over = sent + count - self.settings.group_invitations_per_day
+        if over > 0:  # room for these once `over` of the day's invitations have left it
+            frees = await store_invitations.sent_at(conn, inviter_id, now - DAY_MS, over - 1)
+            wait = window.seconds_until_out(frees, now)  # more than a day allows: a whole day
+            raise RateLimited(
+                f"You sent too many group invitations today; try again in {window.in_words(wait)}.",
+                "too_many_invitations",
+                wait,
+            )

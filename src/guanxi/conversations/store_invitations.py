@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from guanxi.conversations.tables import conversations, group_invitations
+from guanxi.db import day_window
 
 PENDING = "pending"
 ACCEPTED = "accepted"
@@ -103,6 +104,13 @@ async def count_pending_of_group(
 async def count_sent_since(conn: AsyncConnection, inviter_id: int, since: int) -> int:
     query = sa.select(sa.func.count()).where(gi.inviter_id == inviter_id, gi.created_at >= since)
     return int((await conn.execute(query)).scalar_one())
+
+
+async def sent_at(conn: AsyncConnection, inviter_id: int, since: int, skip: int) -> int | None:
+    """When the inviter sent the invitation `skip` places after their oldest since `since`."""
+    return await day_window.counted_at(
+        conn, group_invitations, gi.inviter_id == inviter_id, since, skip
+    )
 
 
 async def list_pending_of(

@@ -15,6 +15,7 @@ from guanxi.db.keyset import Page
 from guanxi.errors import Conflict, InvalidInput, NotFound, RateLimited
 from guanxi.eventlog.event_type import EventType
 from guanxi.eventlog.service import EventLog
+from guanxi.ratelimit import window
 from guanxi.relationships import rules, store
 from guanxi.relationships.access import Purpose, access_user
 from guanxi.relationships.events import (
@@ -81,11 +82,17 @@ class RelationshipService:
             raise Conflict("You are friends already.", "already_friends")
         if await store.exists_pending_between(conn, me.id, target.id):
             raise Conflict("A friend request between you is already waiting.", "already_pending")
-        since = self.clock.now_ms() - DAY_MS
-        if await store.count_requests_since(conn, me.id, since) >= (
-            self.settings.friend_requests_per_day
-        ):
-            raise RateLimited("You sent too many friend requests today.", "too_many_requests")
+        now = self.clock.now_ms()
+        per_day = self.settings.friend_requests_per_day
+        sent = await store.count_requests_since(conn, me.id, now - DAY_MS)
+        if sent >= per_day:  # a slot frees when the request `sent - per_day` leaves the day
+            oldest = await store.request_sent_at(conn, me.id, now - DAY_MS, sent - per_day)
+            wait = window.seconds_until_out(oldest, now)
+            raise RateLimited(
+                f"You sent too many friend requests today; try again in {window.in_words(wait)}.",
+                "too_many_requests",
+                wait,
+            )
 
     async def list_friend_requests(
         self, me: Principal, cursor: str | None, limit: int, direction: str | None = None

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.db import day_window
 from guanxi.db.prepared import Prepared
 from guanxi.relationships.tables import blocks, friend_requests, friendships
 
@@ -51,6 +52,12 @@ async def count_requests_since(conn: AsyncConnection, from_id: int, since: int) 
     fr = friend_requests.c
     query = sa.select(sa.func.count()).where(fr.from_user_id == from_id, fr.created_at >= since)
     return int((await conn.execute(query)).scalar_one())
+
+
+async def request_sent_at(conn: AsyncConnection, from_id: int, since: int, skip: int) -> int | None:
+    """When the user sent the request `skip` places after their oldest since `since`."""
+    owner = friend_requests.c.from_user_id == from_id
+    return await day_window.counted_at(conn, friend_requests, owner, since, skip)
 
 
 async def list_pending(

@@ -1,6 +1,7 @@
 // Sign up and log in.
 
 import { call } from "./api.js";
+import { whileBusy } from "./busy.js";
 import { clear, h } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 
@@ -12,9 +13,21 @@ export function showAuth(root, done) {
     autocapitalize: "none",
     spellcheck: "false",
     required: true,
-    pattern: "[a-z0-9_.]{3,32}",
-    title: t("auth.handleRule"),
+    maxlength: HANDLE_MAX + 8, // room to see "too long" said, not a silent stop
   });
+  // signing up: the rule under the field from the start, and what breaks it as it is typed
+  const rule = h("p.field-hint", { id: "auth-handle-rule" }, t("auth.handleRule"));
+  const problem = h("p.field-problem", { id: "auth-handle-problem", attrs: { "aria-live": "polite" } });
+  handle.wrap.append(rule, problem);
+  const checkHandle = (typing) => {
+    const wrong = mode === "signup" ? handleProblem(sent(handle.input.value), typing) : "";
+    problem.textContent = wrong;
+    if (wrong) handle.input.setAttribute("aria-invalid", "true");
+    else handle.input.removeAttribute("aria-invalid");
+    return wrong;
+  };
+  handle.input.addEventListener("input", () => checkHandle(true));
+  handle.input.addEventListener("change", () => checkHandle(false));
   const name = field(t("auth.displayName"), "display_name", { autocomplete: "nickname", maxlength: 64 });
   const password = field(t("auth.password"), "password", {
     type: "password",
@@ -49,6 +62,10 @@ export function showAuth(root, done) {
     submit.textContent = signup ? t("auth.signUp") : t("auth.logIn");
     switcher.textContent = signup ? t("auth.haveAccount") : t("auth.newHere");
     name.wrap.hidden = !signup;
+    rule.hidden = !signup;
+    if (signup) handle.input.setAttribute("aria-describedby", "auth-handle-rule auth-handle-problem");
+    else handle.input.removeAttribute("aria-describedby");
+    checkHandle(true);
     name.input.required = signup;
     password.input.autocomplete = signup ? "new-password" : "current-password";
     error.textContent = "";
@@ -57,26 +74,56 @@ export function showAuth(root, done) {
   async function send(event) {
     event.preventDefault();
     error.textContent = "";
-    submit.disabled = true;
+    if (checkHandle(false)) {
+      handle.input.focus();
+      return;
+    }
     const body = {
-      handle: handle.input.value.trim().toLowerCase(),
+      handle: sent(handle.input.value),
       password: password.input.value,
       device: deviceName(navigator.userAgent),
     };
+    if (mode === "signup") body.display_name = name.input.value.trim();
+    const waiting = mode === "signup" ? t("auth.signingUp") : t("auth.loggingIn");
+    let result;
     try {
-      if (mode === "signup") body.display_name = name.input.value.trim();
-      const result = await call("POST", mode === "signup" ? "/accounts" : "/sessions", body);
-      done(result);
+      result = await whileBusy(submit, waiting, () =>
+        call("POST", mode === "signup" ? "/accounts" : "/sessions", body),
+      );
     } catch (e) {
       error.textContent = errorText(e);
-    } finally {
-      submit.disabled = false;
+      return;
     }
+    done(result);
   }
 
   setMode(mode);
   clear(root, h("main.auth-page", {}, form));
   handle.input.focus();
+}
+
+// The server's rule for a handle (accounts/rules.py: HANDLE, RESERVED_PREFIXES); the server
+// still decides, this only says sooner what it would refuse.
+const HANDLE_MIN = 3;
+const HANDLE_MAX = 32;
+const RESERVED = ["deleted.", "imported."];
+
+/** The handle as it is sent: trimmed, in small letters. */
+const sent = (typed) => typed.trim().toLowerCase();
+
+/** What is wrong with a handle, in words ("" when nothing): while `typing`, being still too
+ *  short is not wrong yet (nor is an empty field, which `required` covers). */
+export function handleProblem(value, typing = false) {
+  const wrongChars = [...new Set(value.replace(/[a-z0-9_.]/g, ""))];
+  if (wrongChars.length) {
+    const shown = wrongChars.map((c) => (c.trim() ? c : t("auth.handleSpace"))).join(" ");
+    return t("auth.handleChars", { chars: shown });
+  }
+  const reserved = RESERVED.find((prefix) => value.startsWith(prefix));
+  if (reserved) return t("auth.handleReserved", { prefix: reserved });
+  if (value.length > HANDLE_MAX) return t("auth.handleTooLong", { max: HANDLE_MAX });
+  if (value.length < HANDLE_MIN && !(typing || value === "")) return t("auth.handleTooShort", { min: HANDLE_MIN });
+  return "";
 }
 
 function field(label, name, attrs) {

@@ -101,13 +101,23 @@ export function errorText(error, offline) {
 }
 
 /** A server's error — an answer's (ApiError) or a failed job's `{code, message}` — in the
- *  chosen language: the catalogue's `error.<code>` (with the seconds to wait, for a 429 or
- *  503, and the server's words as `detail`, which only the generic `invalid_input` shows:
- *  they name the field), else the server's own words (English), else a general line. */
+ *  chosen language: the catalogue's `error.<code>` (with the wait of a 429 or 503 as
+ *  `seconds` and in words as `wait`, and the server's words as `detail`, which only the
+ *  generic `invalid_input` shows: they name the field), else the server's own words
+ *  (English), else a general line. */
 export function reasonText(error) {
-  const vars = { seconds: Math.max(1, Math.ceil(error?.retryAfter || 1)), detail: error?.message || "" };
+  const seconds = Math.max(1, Math.ceil(error?.retryAfter || 1));
+  const vars = { seconds, wait: waitText(seconds), detail: error?.message || "" };
   if (error?.code && has(`error.${error.code}`)) return t(`error.${error.code}`, vars);
   return error?.message || t("error.unknown");
+}
+
+/** A wait in words: "5 hours" (the nearest hour, from two hours on), "12 minutes", "40 seconds"
+ *  (rounded up). A day's limit frees a slot hours away: "68401 s" would mean nothing. */
+export function waitText(seconds) {
+  if (seconds >= 7200) return t("wait.hours", { count: Math.round(seconds / 3600) });
+  if (seconds >= 60) return t("wait.minutes", { count: Math.ceil(seconds / 60) });
+  return t("wait.seconds", { count: seconds });
 }
 
 /** Sets <html lang> to the chosen language. */

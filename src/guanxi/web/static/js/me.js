@@ -1,9 +1,10 @@
-// My profile: picture (me-picture.js), display name, bio, the interface's language, the
-// theme, notifications; links to my moments, network, assets (ledger and export) and
-// security (password, devices); logging out.
+// My profile: picture (me-picture.js) and, under it, the list of my other screens — moments,
+// network, assets (ledger and export), security (password, devices) — as in Telegram's or
+// WeChat's settings; then display name, bio, the interface's language, the theme,
+// notifications, and logging out. On a desktop the two sit side by side: all in view.
 
 import { call } from "./api.js";
-import { clear, h, toast } from "./dom.js";
+import { clear, h, icon, toast } from "./dom.js";
 import { pictureCard } from "./me-picture.js";
 import { paneHeader } from "./pane.js";
 import { state } from "./state.js";
@@ -28,31 +29,45 @@ export function renderMe(pane, _params, { signOut }) {
     pane,
     paneHeader(t("section.me"), null),
     h(
-      "div.page",
+      "div.page.me-page",
       {},
-      pictureCard(),
+      h("div.me-side", {}, pictureCard(), sectionList(me)),
       h(
-        "form.card.stack",
-        { on: { submit: save } },
-        h("div.field", {}, h("label", { htmlFor: "me-name" }, t("auth.displayName")), name),
-        h("div.field", {}, h("label", { htmlFor: "me-bio" }, t("me.about")), bio),
-        h("button.primary", { type: "submit" }, t("common.save")),
-      ),
-      languageCard(),
-      themeCard(),
-      notifyCard(),
-      h(
-        "div.card.stack",
+        "div.me-main",
         {},
-        h("a.button.secondary", { href: `#/moments/${encodeURIComponent(me.handle)}` }, t("me.moments")),
-        h("a.button.secondary", { href: "#/me/network" }, t("me.network")),
-        h("a.button.secondary", { href: "#/me/assets" }, t("me.assets")),
-        h("a.button.secondary", { href: "#/me/security" }, t("me.security")),
-        h("button.danger", { type: "button", on: { click: signOut } }, t("me.logOut")),
+        h(
+          "form.card.stack",
+          { on: { submit: save } },
+          h("div.field", {}, h("label", { htmlFor: "me-name" }, t("auth.displayName")), name),
+          h("div.field", {}, h("label", { htmlFor: "me-bio" }, t("me.about")), bio),
+          h("button.primary", { type: "submit" }, t("common.save")),
+        ),
+        languageCard(),
+        themeCard(),
+        notifyCard(),
+        h("div.card.stack", {}, h("button.danger", { type: "button", on: { click: signOut } }, t("me.logOut"))),
       ),
     ),
   );
   return () => {};
+}
+
+/** My other screens, a row each (icon, name, ›). */
+function sectionList(me) {
+  const row = (href, glyph, label) =>
+    h("li", {}, h("a.me-link", { href }, icon(glyph), h("span", {}, label), icon("next")));
+  return h(
+    "nav.card.me-sections",
+    { attrs: { "aria-label": t("me.sections") } },
+    h(
+      "ul",
+      {},
+      row(`#/moments/${encodeURIComponent(me.handle)}`, "moments", t("me.moments")),
+      row("#/me/network", "group", t("me.network")),
+      row("#/me/assets", "file", t("me.assets")),
+      row("#/me/security", "lock", t("me.security")),
+    ),
+  );
 }
 
 /** The interface's language: each named in itself; choosing one redraws every screen. */

@@ -2,6 +2,7 @@
 // with an audience. The server already hides likes and comments the viewer may not see.
 
 import { call, mediaUrl, upload } from "./api.js";
+import { whileBusy } from "./busy.js";
 import { avatar, clear, h, icon, iconButton, modal, toast } from "./dom.js";
 import { agoTime } from "./format.js";
 import { openPhoto } from "./media.js";
@@ -375,27 +376,28 @@ function compose(done) {
         on: {
           submit: async (e) => {
             e.preventDefault();
-            submit.disabled = true;
             error.textContent = "";
             try {
-              const media = [];
-              for (const f of files) media.push((await upload(f)).id);
-              const chosen = tagBoxes
-                .map((l) => l.querySelector("input"))
-                .filter((i) => i.checked)
-                .map((i) => i.value);
-              await call("POST", "/moments", {
-                text: text.value.trim(),
-                media_ids: media,
-                place: place.value.trim(),
-                audience: { kind: kind.value, tags: tagBox.hidden ? [] : chosen },
+              await whileBusy(submit, t("moments.posting"), async () => {
+                const media = [];
+                for (const f of files) media.push((await upload(f)).id);
+                const chosen = tagBoxes
+                  .map((l) => l.querySelector("input"))
+                  .filter((i) => i.checked)
+                  .map((i) => i.value);
+                await call("POST", "/moments", {
+                  text: text.value.trim(),
+                  media_ids: media,
+                  place: place.value.trim(),
+                  audience: { kind: kind.value, tags: tagBox.hidden ? [] : chosen },
+                });
               });
-              close(true);
-              done();
             } catch (x) {
               error.textContent = err(x);
-              submit.disabled = false;
+              return;
             }
+            close(true);
+            done();
           },
         },
       },
