@@ -17,6 +17,15 @@ from tests.test_web_client import Person, browser, friends_in_a_chat  # noqa: F4
 FOCUSED = "document.activeElement.getAttribute('aria-label')"
 
 
+async def open_picker(person: Person) -> Any:
+    """Opens the full picker on "first message" (friends_in_a_chat's), its emoji loaded."""
+    await person.bubbles("first message").click(button="right")
+    await person.page.get_by_role("menuitem", name="More reactions").click()
+    picker = person.page.locator(".emoji-picker")
+    await picker.get_by_role("button", name="grinning face", exact=True).wait_for()
+    return picker
+
+
 async def test_search_pizza_pick_it_and_both_see_the_reaction(
     make_user: UserFactory,
     server: RunningServer,
@@ -24,10 +33,7 @@ async def test_search_pizza_pick_it_and_both_see_the_reaction(
 ) -> None:
     _, wei, a, b, conv = await friends_in_a_chat(make_user, browser, server)
     page = a.page
-    await a.bubbles("first message").click(button="right")
-    await page.get_by_role("menuitem", name="More reactions").click()
-    picker = page.locator(".emoji-picker")
-    await picker.get_by_role("button", name="grinning face", exact=True).wait_for()
+    picker = await open_picker(a)
     await picker.get_by_label("Search emoji").fill("pizza")
     results = picker.locator(".emoji")
     assert await results.first.get_attribute("aria-label") == "pizza"
@@ -161,10 +167,7 @@ async def test_the_picker_offers_only_emoji_this_device_draws(
 ) -> None:
     _, _, a, b, _ = await friends_in_a_chat(make_user, browser, server)
     page = a.page
-    await a.bubbles("first message").click(button="right")
-    await page.get_by_role("menuitem", name="More reactions").click()
-    picker = page.locator(".emoji-picker")
-    await picker.get_by_role("button", name="grinning face", exact=True).wait_for()
+    picker = await open_picker(a)
     shown: list[str] = []
     for tab in await picker.locator(".emoji-tab").all():
         await tab.click()
@@ -195,6 +198,7 @@ async def test_chinese_names_take_the_full_width_colon(
         await picker.locator(".emoji").first.wait_for()
         found = await picker.locator(".emoji").all()
         names = [await e.get_attribute("aria-label") or "" for e in found]
+        assert names == [await e.get_attribute("title") for e in found]  # shown on hover
         assert not [n for n in names if ":" in n], query
     assert "旗：台湾" in names
     await picker.get_by_label("搜索表情").fill("旗：台湾")  # as it reads

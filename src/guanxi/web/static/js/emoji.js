@@ -214,9 +214,10 @@ export function openEmojiPicker(anchor, pick) {
 
   const button = (entry) => {
     const emoji = tone && entry.tones ? entry.tones[tone - 1] : entry.emoji;
+    const name = nameOf(entry); // read out, and shown on hover
     return h(
       "button.emoji",
-      { type: "button", attrs: { "aria-label": nameOf(entry) }, on: { click: () => choose(emoji) } },
+      { type: "button", attrs: { "aria-label": name, title: name }, on: { click: () => choose(emoji) } },
       [emoji],
     );
   };
