@@ -1,8 +1,9 @@
 """What floats over a chat stays out of the way, on a phone (390×844) and on a desktop (headless
 Chromium, real server): the full emoji picker lies whole on the screen wherever its message is
 (near the top, near the bottom, one's own, one taller than the screen) and scrolls inside; the
-button back to the first unread message hides no message; notes (toasts) cover no header
-control, such as the phone's search box over the chat list."""
+button back to the first unread message hides no message, and moves none as it comes and
+goes; notes (toasts) cover no header control, such as the phone's search box over the chat
+list."""
 
 from __future__ import annotations
 
@@ -19,6 +20,18 @@ settings = configured.settings(rate_limit_messages="500,100/s")
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 BOX = "(el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
 LONG = "a long story " * 120
+# scrolls the "New messages" divider just out of view, marks a message below it, and says
+# where that message is on the screen
+PAST_THE_DIVIDER = """() => {
+  const list = document.querySelector('.messages');
+  const divider = document.querySelector('.unread-divider');
+  list.scrollTop += divider.getBoundingClientRect().bottom - list.getBoundingClientRect().top + 4;
+  const top = list.getBoundingClientRect().top + 100;
+  const below = (b) => b.getBoundingClientRect().top > top;
+  const row = [...list.querySelectorAll('.bubble')].find(below);
+  row.dataset.marked = '1';
+  return row.getBoundingClientRect().top;
+}"""
 
 
 async def box(locator: Any) -> Box:
@@ -118,6 +131,15 @@ async def test_the_button_to_the_first_unread_hides_no_message(
             for bubble in await page.locator(".messages .bubble").all():
                 seen = clipped(await box(bubble), list_)  # as far as the list shows it
                 assert not overlap(pill, seen), (phone, scrolled, seen, pill)
+        # at the divider the button goes; scrolled past it, it comes back, moving nothing
+        await up.click()
+        await page.locator(".unread-divider").wait_for()
+        await up.wait_for(state="hidden")
+        before = await page.evaluate(PAST_THE_DIVIDER)
+        await up.wait_for()
+        marked = page.locator("[data-marked]")
+        after = await marked.evaluate("(el) => el.getBoundingClientRect().top")
+        assert abs(after - before) < 1
         await b.close()
 
 

@@ -1,8 +1,7 @@
 // Where an opened chat starts and the ways back: with unread messages it opens at a "New
 // messages" divider above the first of them (not at the bottom); a button jumps up to that
 // divider while it is out of view (in a row of its own above the list, so it hides no
-// message), and the jump-to-bottom button counts the new messages
-// below what is on screen.
+// message), and the jump-to-bottom button counts the new messages below what is on screen.
 
 import { h } from "./dom.js";
 import { minSeq, state } from "./state.js";
