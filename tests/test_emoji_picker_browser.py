@@ -9,11 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from guanxi.client import GuanxiClient
 from tests.conftest import RunningServer, UserFactory, befriend
 from tests.test_a11y_browser import axe_violations, log_in
 from tests.test_web_client import Person, browser, friends_in_a_chat  # noqa: F401  (fixture)
 
 FOCUSED = "document.activeElement.getAttribute('aria-label')"
+
+
+async def open_picker(person: Person) -> Any:
+    """Opens the full picker on "first message" (friends_in_a_chat's), its emoji loaded."""
+    await person.bubbles("first message").click(button="right")
+    await person.page.get_by_role("menuitem", name="More reactions").click()
+    picker = person.page.locator(".emoji-picker")
+    await picker.get_by_role("button", name="grinning face", exact=True).wait_for()
+    return picker
 
 
 async def test_search_pizza_pick_it_and_both_see_the_reaction(
@@ -23,10 +33,7 @@ async def test_search_pizza_pick_it_and_both_see_the_reaction(
 ) -> None:
     _, wei, a, b, conv = await friends_in_a_chat(make_user, browser, server)
     page = a.page
-    await a.bubbles("first message").click(button="right")
-    await page.get_by_role("menuitem", name="More reactions").click()
-    picker = page.locator(".emoji-picker")
-    await picker.get_by_role("button", name="grinning face", exact=True).wait_for()
+    picker = await open_picker(a)
     await picker.get_by_label("Search emoji").fill("pizza")
     results = picker.locator(".emoji")
     assert await results.first.get_attribute("aria-label") == "pizza"
@@ -64,21 +71,31 @@ async def test_search_pizza_pick_it_and_both_see_the_reaction(
     await b.close()
 
 
-async def test_the_picker_by_keyboard_in_chinese(
+async def picker_in_chinese(
     make_user: UserFactory,
-    server: RunningServer,
     browser: Any,  # noqa: F811
-) -> None:
+    server: RunningServer,
+) -> tuple[GuanxiClient, int, Person]:
+    """wei asks mei out for pizza; mei, her browser in Chinese, opens the full picker on it."""
     mei, wei = await make_user("mei", "林美"), await make_user("wei", "张伟")
     await befriend(mei, wei)
     conv = (await mei.open_direct("wei"))["id"]
     await wei.send(conv, "周末去吃比萨吗？")
     person = await Person.open(browser, server, locale="zh-CN")
-    page = person.page
     await log_in(person, "mei")
-    await page.locator(".conv-item", has_text="张伟").click()
+    await person.page.locator(".conv-item", has_text="张伟").click()
     await person.bubbles("比萨").click(button="right")
-    await page.get_by_role("menuitem", name="更多表情").click()
+    await person.page.get_by_role("menuitem", name="更多表情").click()
+    return wei, conv, person
+
+
+async def test_the_picker_by_keyboard_in_chinese(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    wei, conv, person = await picker_in_chinese(make_user, browser, server)
+    page = person.page
     picker = page.locator(".emoji-picker")
     search = picker.get_by_label("搜索表情")
     await picker.get_by_role("button", name="嘿嘿", exact=True).wait_for()  # 😀, named in Chinese
@@ -108,4 +125,82 @@ async def test_the_picker_by_keyboard_in_chinese(
     await search.press("Enter")
     await page.locator(".reaction", has_text="🍕").wait_for()
     assert (await wei.history(conv))["messages"][0]["reactions"][0]["emoji"] == "🍕"
+    await person.close()
+
+
+# Which of `list` the page's fonts cannot draw, judged per emoji from its pixels: an emoji is
+# drawn when its ink is neither what an unassigned code point gets nor the flag a font shows
+# for a region it does not know (🇶🇶 is none), and is no wider than one emoji (a sequence the
+# fonts lack falls apart into its parts, side by side).
+UNDRAWN = """(list) => {
+  const c = document.createElement('canvas');
+  c.width = 200; c.height = 60;
+  const g = c.getContext('2d', {willReadFrequently: true});
+  g.font = '40px ' + getComputedStyle(document.querySelector('.emoji')).fontFamily;
+  g.textBaseline = 'top';
+  const ink = (s) => {
+    g.clearRect(0, 0, 200, 60);
+    g.fillText(s, 4, 6);
+    const d = g.getImageData(0, 0, 200, 60).data;
+    let left = 200, right = -1;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 60) {
+      const x = ((i - 3) / 4) % 200;
+      left = Math.min(left, x); right = Math.max(right, x);
+    }
+    return {pixels: d.join(), width: right - left + 1};
+  };
+  const missing = [ink('\\u{10FFFD}').pixels, ink('\\u{1F1F6}\\u{1F1F6}').pixels];
+  const one = ink('😀').width;
+  return list.filter((s) => {
+    const it = ink(s);
+    return missing.includes(it.pixels) || it.width > one * 1.4;
+  });
+}"""
+ALL_EMOJI = """import('/static/js/emoji-data.js')
+  .then(({default: data}) => Object.values(data).flat().map((e) => e[0]))"""
+
+
+async def test_the_picker_offers_only_emoji_this_device_draws(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    _, _, a, b, _ = await friends_in_a_chat(make_user, browser, server)
+    page = a.page
+    picker = await open_picker(a)
+    shown: list[str] = []
+    for tab in await picker.locator(".emoji-tab").all():
+        await tab.click()
+        shown += await picker.locator(".emoji").all_text_contents()
+    every: list[str] = await page.evaluate(ALL_EMOJI)
+    hidden = [e for e in every if e not in set(shown)]
+    assert set(shown) <= set(every)
+    assert await page.evaluate(UNDRAWN, shown) == []  # all drawn: no empty box
+    assert await page.evaluate(UNDRAWN, hidden) == hidden  # none hidden that could be drawn
+    # a search offers none of them either
+    for name in ("phoenix", "harp"):  # 🐦‍🔥 (Emoji 15.1), 🪉 (16.0)
+        await picker.get_by_label("Search emoji").fill(name)
+        found = await picker.locator(".emoji").all_text_contents()
+        assert set(found) <= set(shown)
+    await a.close()
+    await b.close()
+
+
+async def test_chinese_names_take_the_full_width_colon(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    _, _, person = await picker_in_chinese(make_user, browser, server)
+    picker = person.page.locator(".emoji-picker")
+    for query in ("旗", "红发", "台湾"):
+        await picker.get_by_label("搜索表情").fill(query)
+        await picker.locator(".emoji").first.wait_for()
+        found = await picker.locator(".emoji").all()
+        names = [await e.get_attribute("aria-label") or "" for e in found]
+        assert names == [await e.get_attribute("title") for e in found]  # shown on hover
+        assert not [n for n in names if ":" in n], query
+    assert "旗：台湾" in names
+    await picker.get_by_label("搜索表情").fill("旗：台湾")  # as it reads
+    assert await picker.locator(".emoji").first.get_attribute("aria-label") == "旗：台湾"
     await person.close()

@@ -151,7 +151,22 @@ export function toast(text, kind = "") {
   }
   const item = h(`div.toast${kind}`, {}, text);
   box.append(item);
+  const top = underTheHeads(box);
+  box.style.top = top ? `${top}px` : ""; // else under the headers' height (CSS)
   setTimeout(() => item.remove(), 4000);
+}
+
+/** Where notes start: under every header, search row and unread button they would cover (a phone's chat
+ *  list has its search box under the header); 0 when none is in their way. */
+function underTheHeads(box) {
+  const notes = box.getBoundingClientRect();
+  let top = 0;
+  for (const head of document.querySelectorAll(".pane-head, .list-search, .jump-unread")) {
+    const r = head.getBoundingClientRect();
+    const across = r.left < notes.right && r.right > notes.left;
+    if (across && r.height && r.top < window.innerHeight / 3) top = Math.max(top, r.bottom + 12);
+  }
+  return top;
 }
 
 /** A modal dialog built from DOM nodes; resolves with the value passed to close(). */

@@ -1,7 +1,7 @@
 // Where an opened chat starts and the ways back: with unread messages it opens at a "New
 // messages" divider above the first of them (not at the bottom); a button jumps up to that
-// divider while it is out of view, and the jump-to-bottom button counts the new messages
-// below what is on screen.
+// divider while it is out of view (in a row of its own above the list, so it hides no
+// message), and the jump-to-bottom button counts the new messages below what is on screen.
 
 import { h } from "./dom.js";
 import { minSeq, state } from "./state.js";
@@ -121,8 +121,17 @@ export function unreadMarks({ chat, view, history }) {
       view.jump.setAttribute("aria-label", below ? t("unread.toNewestCount", { count: below }) : t("unread.toNewest"));
       const line = dividerRow();
       const passed = line && line.getBoundingClientRect().top >= box.top; // on screen or below
-      up.hidden = since === Infinity || passed || (firstUnread === null && !up.textContent);
+      show(!(since === Infinity || passed || (firstUnread === null && !up.textContent)));
     });
+  }
+
+  /** The button has a row of its own above the list: what is on screen stays where it was
+   *  when the row comes or goes. */
+  function show(shown) {
+    if (up.hidden !== shown) return;
+    const top = view.scroller.getBoundingClientRect().top;
+    up.hidden = !shown;
+    view.scroller.scrollTop += view.scroller.getBoundingClientRect().top - top;
   }
 
   view.scroller.addEventListener("scroll", refresh);
