@@ -233,6 +233,18 @@ async def test_drafts_stay_per_chat_and_go_when_sent_or_on_logout(
     await b.close()
 
 
+async def hold_the_load(page: Any, chat: int) -> asyncio.Event:
+    """The chat's own load (GET /conversations/{chat}) waits until the event is set."""
+    release = asyncio.Event()
+
+    async def held(route: Any) -> None:
+        await release.wait()
+        await route.continue_()
+
+    await page.route(re.compile(rf".*/api/v1/conversations/{chat}$"), held)
+    return release
+
+
 async def test_typing_while_a_chat_loads_goes_on_in_the_loaded_box(
     server: RunningServer,
     browser: Any,  # noqa: F811
@@ -244,13 +256,7 @@ async def test_typing_while_a_chat_loads_goes_on_in_the_loaded_box(
     await mei.send(chat, "hi from mei")
     b = await wei_in(browser, server)
     page = b.page
-    release = asyncio.Event()
-
-    async def held(route: Any) -> None:  # the chat's own load waits until released
-        await release.wait()
-        await route.continue_()
-
-    await page.route(re.compile(rf".*/api/v1/conversations/{chat}$"), held)
+    release = await hold_the_load(page, chat)
     await page.locator(".conv-item", has_text="Mei Lin").click()
     box = page.locator(".composer-input")
     await box.click()
@@ -278,13 +284,7 @@ async def test_a_focus_moved_while_a_chat_loads_stays_where_the_reader_put_it(
     await mei.send(chat, "hi from mei")
     b = await wei_in(browser, server)
     page = b.page
-    release = asyncio.Event()
-
-    async def held(route: Any) -> None:  # the chat's own load waits until released
-        await release.wait()
-        await route.continue_()
-
-    await page.route(re.compile(rf".*/api/v1/conversations/{chat}$"), held)
+    release = await hold_the_load(page, chat)
     await page.locator(".conv-item", has_text="Mei Lin").click()
     await page.locator(".composer-input").wait_for()
     search = page.locator(".search-input")
