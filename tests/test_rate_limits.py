@@ -3,6 +3,7 @@ burst is spent, and lets the caller go on once the bucket refills."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -355,6 +356,26 @@ def test_memory_buckets_stay_bounded_dropping_full_ones_first() -> None:
         buckets.wait_ms("likes", f"later{user}")
     assert len(buckets) == 41  # the full buckets went; busy and the later ones stay
     assert buckets.wait_ms("likes", "busy") == 1000  # still owed: kept, not reset to full
+
+
+@pytest.mark.skipif(REDIS_URL is None, reason="the buckets in Redis run with GUANXI_TEST_REDIS_URL")
+@pytest.mark.parametrize("rate", [Rate(1, 1 / 3600), Rate(3, 1 / 86_400), Rate(5, 2.0)])
+async def test_redis_buckets_name_the_same_wait_as_memory_buckets(rate: Rate) -> None:
+    """Every worker tells a refused caller the same wait: an hour is 3,600 s, not 3,601 (1 over
+    a token's rate per millisecond is 3,600,000.0000000005 in floating point)."""
+    assert REDIS_URL is not None
+    clock = FixedClock(1_000_000)
+    memory = MemoryBuckets({"likes": rate}, clock, max_keys=10)
+    shared = RedisBuckets({"likes": rate}, clock, REDIS_URL, f"test:{uuid.uuid4().hex}")
+    try:
+        waits: list[tuple[int, int]] = []
+        for step in (0, 0, 0, 0, 0, 0, 0.25, 0, 1, 0, 7):
+            clock.advance(step)
+            waits.append((memory.wait_ms("likes", "u"), await shared.wait_ms("likes", "u")))
+    finally:
+        await shared.close()
+    assert [m for m, _ in waits] == [r for _, r in waits]
+    assert any(m > 0 for m, _ in waits)
 
 
 async def test_a_failing_redis_lets_writes_through(caplog: pytest.LogCaptureFixture) -> None:

@@ -48,8 +48,10 @@ class Complaints:
 
 
 # KEYS[1] the bucket; ARGV burst, tokens per millisecond, now (ms). Returns 0 when a token was
-# taken, else the milliseconds until one is there. A refusal writes nothing. The key expires
-# once the bucket would be full again, so Redis keeps only buckets in use.
+# taken, else the milliseconds until one is there, rounded as `MemoryBuckets` rounds them (up,
+# past float noise: 1 / (1/3,600,000) is 3,600,000.0000000005, which is an hour, not an hour
+# and a millisecond). A refusal writes nothing. The key expires once the bucket would be full
+# again, so Redis keeps only buckets in use.
 TAKE = """
 local burst = tonumber(ARGV[1])
 local per_ms = tonumber(ARGV[2])
@@ -62,7 +64,7 @@ if now > at then
   at = now
 end
 if tokens < 1 then
-  return math.ceil((1 - tokens) / per_ms)
+  return math.max(1, math.floor((1 - tokens) / per_ms + 0.999))
 end
 tokens = tokens - 1
 redis.call('HSET', KEYS[1], 't', string.format('%.6f', tokens), 'at', string.format('%d', at))
