@@ -386,6 +386,15 @@ class Settings(BaseSettings):
         " by each commit; 0 turns the follower off (the statistics then wait for"
         " `guanxi insight rebuild`).",
     )
+    insight_follow_gap_seconds: float = Field(
+        0.5,
+        ge=0,
+        description="Least time between two catch-ups of the insight follower: woken by a"
+        " commit within it, the follower waits for the rest, then applies everything that"
+        " arrived meanwhile in one write. Under load it writes a few times a second instead of"
+        " after every commit of the sends (which halved the server's message throughput);"
+        " insight is at most this much later.",
+    )
     insight_relationship_min_weeks: int = Field(
         3, ge=1, description="Distinct ISO weeks with interaction a relationship needs."
     )

@@ -2,7 +2,8 @@
 to the pair statistics, a bounded batch per write unit, and moves its checkpoint in the same
 transaction, so a crash loses nothing and applies nothing twice.
 
-It reads after commit (woken by every commit, and every `insight_follow_interval_seconds`).
+It reads after commit (woken by a commit, at most once per `insight_follow_gap_seconds`, so that
+under load one write applies many sends; and every `insight_follow_interval_seconds`).
 The checkpoint holds the last event applied and a generation (+1 at each rebuild); a write
 unit applies its batch only if the checkpoint is still the one it read (another follower, or
 `guanxi insight rebuild` from the command line, may have moved it). It rebuilds from history
@@ -74,12 +75,19 @@ class InsightFollower:
 
     async def _forever(self) -> None:
         interval = self.settings.insight_follow_interval_seconds
+        gap = self.settings.insight_follow_gap_seconds
+        loop = asyncio.get_running_loop()
+        last = loop.time() - gap
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval)
+            # a commit woke it: let the commits that follow join this catch-up (one write for
+            # all of them, not one per send's commit, each with its own fsync)
+            await asyncio.sleep(max(0.0, last + gap - loop.time()))  # stop() cancels it
             self._wake.clear()
             if self._stopping:
                 return
+            last = loop.time()
             try:
                 await self.catch_up()
             except Exception:  # e.g. a full disk: the next wake tries again; the server goes on

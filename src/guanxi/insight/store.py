@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from guanxi.db.key_lookup import key_chunks, keys_in
 from guanxi.insight.models import PAIR_COLUMNS, PairState, Position
 from guanxi.insight.rows import pair_from_row, position_from_row
 from guanxi.insight.tables import (
@@ -42,12 +43,12 @@ async def update_checkpoint(conn: AsyncConnection, position: Position) -> None:
 async def list_pairs(
     conn: AsyncConnection, keys: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], PairState]:
-    keys = list(keys)
-    if not keys:
-        return {}
     p = insight_pairs.c
-    query = sa.select(insight_pairs).where(sa.tuple_(p.user_id, p.alter_id).in_(keys))
-    return {(r.user_id, r.alter_id): pair_from_row(r) for r in await conn.execute(query)}
+    found: dict[tuple[int, int], PairState] = {}
+    for chunk in key_chunks(keys):
+        query = sa.select(insight_pairs).where(keys_in((p.user_id, p.alter_id), chunk))
+        found.update({(r.user_id, r.alter_id): pair_from_row(r) for r in await conn.execute(query)})
+    return found
 
 
 async def list_pairs_of(conn: AsyncConnection, user_id: int, limit: int) -> list[PairState]:
@@ -112,9 +113,9 @@ async def add_months(
         return
     m = insight_months.c
     stored: dict[tuple[int, int, int], tuple[int, int]] = {}
-    if not fresh:
+    for chunk in [] if fresh else key_chunks(counts):
         query = sa.select(m.user_id, m.alter_id, m.month, m.sent, m.received).where(
-            sa.tuple_(m.user_id, m.alter_id, m.month).in_(list(counts))
+            keys_in((m.user_id, m.alter_id, m.month), chunk)
         )
         for r in await conn.execute(query):
             stored[(r.user_id, r.alter_id, r.month)] = (r.sent, r.received)
@@ -191,8 +192,8 @@ async def save_marks(conn: AsyncConnection, marks: set[Mark], *, fresh: bool = F
         return
     k = insight_marks.c
     columns = (k.parent, k.parent_id, k.item_id, k.actor_id, k.target_id)
-    if not fresh:
-        query = sa.select(*columns).where(sa.tuple_(*columns).in_(list(marks)))
+    for chunk in [] if fresh else key_chunks(marks):
+        query = sa.select(*columns).where(keys_in(columns, chunk))
         marks = marks - {tuple(row) for row in await conn.execute(query)}
     names = ("parent", "parent_id", "item_id", "actor_id", "target_id")
     rows = [dict(zip(names, mark, strict=True)) for mark in sorted(marks)]
@@ -202,29 +203,28 @@ async def save_marks(conn: AsyncConnection, marks: set[Mark], *, fresh: bool = F
 
 async def delete_pairs(conn: AsyncConnection, keys: Iterable[tuple[int, int]]) -> None:
     """Every row of these (owner, alter) sides: states, weeks, months, marks, recounts."""
-    keys = sorted(set(keys))
-    if not keys:
-        return
-    for table in (insight_pairs, insight_weeks, insight_months, insight_recounts):
-        await conn.execute(
-            sa.delete(table).where(sa.tuple_(table.c.user_id, table.c.alter_id).in_(keys))
-        )
     k = insight_marks.c
-    await conn.execute(sa.delete(insight_marks).where(sa.tuple_(k.actor_id, k.target_id).in_(keys)))
+    for chunk in key_chunks(sorted(set(keys))):
+        for table in (insight_pairs, insight_weeks, insight_months, insight_recounts):
+            await conn.execute(
+                sa.delete(table).where(keys_in((table.c.user_id, table.c.alter_id), chunk))
+            )
+        marks_of = keys_in((k.actor_id, k.target_id), chunk)
+        await conn.execute(sa.delete(insight_marks).where(marks_of))
 
 
 async def list_recounts(
     conn: AsyncConnection, keys: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], int]:
     """Of these sides, those recounted ahead of the checkpoint: the event read through."""
-    keys = list(set(keys))
-    if not keys:
-        return {}
     c = insight_recounts.c
-    query = sa.select(c.user_id, c.alter_id, c.event_id).where(
-        sa.tuple_(c.user_id, c.alter_id).in_(keys)
-    )
-    return {(r.user_id, r.alter_id): r.event_id for r in await conn.execute(query)}
+    found: dict[tuple[int, int], int] = {}
+    for chunk in key_chunks(keys):
+        query = sa.select(c.user_id, c.alter_id, c.event_id).where(
+            keys_in((c.user_id, c.alter_id), chunk)
+        )
+        found.update({(r.user_id, r.alter_id): r.event_id for r in await conn.execute(query)})
+    return found
 
 
 async def save_recounts(

@@ -25,6 +25,7 @@ from guanxi.conversations.tables import (
     messages,
     reactions,
 )
+from guanxi.db.key_lookup import key_chunks, keys_in
 from guanxi.eventlog.tables import event_horizon, events
 from guanxi.insight.models import (
     COMMENT,
@@ -189,10 +190,11 @@ async def _reactions_of(conn: AsyncConnection, rows: list[Any], out: dict[int, F
     if not wanted:
         return
     r = reactions.c
-    query = _reaction_query().where(sa.tuple_(r.message_id, r.user_id, r.emoji).in_(list(wanted)))
-    for x in await conn.execute(query):
-        event_id = wanted[(x.message_id, x.user_id, x.emoji)]
-        out[event_id] = _reaction_fact(x)
+    for chunk in key_chunks(wanted):
+        query = _reaction_query().where(keys_in((r.message_id, r.user_id, r.emoji), chunk))
+        for x in await conn.execute(query):
+            event_id = wanted[(x.message_id, x.user_id, x.emoji)]
+            out[event_id] = _reaction_fact(x)
 
 
 async def _likes_of(conn: AsyncConnection, rows: list[Any], out: dict[int, Fact]) -> None:
@@ -205,9 +207,10 @@ async def _likes_of(conn: AsyncConnection, rows: list[Any], out: dict[int, Fact]
     if not wanted:
         return
     lk = moment_likes.c
-    query = _like_query().where(sa.tuple_(lk.moment_id, lk.user_id).in_(list(wanted)))
-    for x in await conn.execute(query):
-        out[wanted[(x.moment_id, x.user_id)]] = _like_fact(x)
+    for chunk in key_chunks(wanted):
+        query = _like_query().where(keys_in((lk.moment_id, lk.user_id), chunk))
+        for x in await conn.execute(query):
+            out[wanted[(x.moment_id, x.user_id)]] = _like_fact(x)
 
 
 @dataclass(frozen=True, kw_only=True)
