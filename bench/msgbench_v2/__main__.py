@@ -95,6 +95,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     server.add_argument("--workers", type=int, default=1, help="guanxi serve --workers N")
     server.add_argument("--server-cpus", default=None, help="taskset -c for the server")
     server.add_argument("--data-dir", default=None, help="(a fresh temporary folder)")
+    server.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="GUANXI_NAME=VALUE",
+        help="a setting of the server under test, GUANXI_NAME=VALUE (repeatable)",
+    )
     server.add_argument("--keep-data", action="store_true")
     server.add_argument("--sample-interval", type=float, default=1.0, help="RSS sampling, s")
     ap.add_argument("--out-dir", default=str(HERE.parent / "results"))

@@ -222,6 +222,17 @@ class Bench:
         }
 
 
+def server_env(pairs: list[str]) -> dict[str, str]:
+    """`--server-env GUANXI_X=1` pairs as the server's environment; anything else is refused."""
+    env: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.startswith("GUANXI_"):
+            raise SystemExit(f"--server-env takes GUANXI_NAME=VALUE, not {pair!r}")
+        env[name] = value
+    return env
+
+
 def settings_for(args: argparse.Namespace, data_dir: Path) -> Settings:
     return Settings(data_dir=data_dir, database_url=args.database_url, redis_url=None)
 
@@ -261,7 +272,14 @@ def run(args: argparse.Namespace) -> Json:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="msgbench-v2-"))
     started = dt.datetime.now(dt.UTC)
     world, seeded = prepare(args, data_dir)
-    spec = ServerSpec(data_dir, args.database_url, args.redis_url, args.workers, args.server_cpus)
+    spec = ServerSpec(
+        data_dir,
+        args.database_url,
+        args.redis_url,
+        args.workers,
+        args.server_cpus,
+        env=server_env(args.server_env),
+    )
     server = Server(spec)
     server.start()
     bench = None

@@ -377,7 +377,10 @@ class Settings(BaseSettings):
         " conversation (who starts, on a relationship's page).",
     )
     insight_follow_batch: int = Field(
-        500, ge=1, description="Most events the insight follower applies in one write."
+        100,
+        ge=1,
+        description="Most events the insight follower applies in one write (on SQLite a write"
+        " holds up the server while it runs: a smaller batch shortens the stalls).",
     )
     insight_follow_interval_seconds: float = Field(
         1.0,

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from guanxi.db.key_lookup import key_chunks, keys_in
+from guanxi.db.key_lookup import ByKeys
 from guanxi.insight.models import PAIR_COLUMNS, PairState, Position
 from guanxi.insight.rows import pair_from_row, position_from_row
 from guanxi.insight.tables import (
@@ -43,12 +43,14 @@ async def update_checkpoint(conn: AsyncConnection, position: Position) -> None:
 async def list_pairs(
     conn: AsyncConnection, keys: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], PairState]:
-    p = insight_pairs.c
-    found: dict[tuple[int, int], PairState] = {}
-    for chunk in key_chunks(keys):
-        query = sa.select(insight_pairs).where(keys_in((p.user_id, p.alter_id), chunk))
-        found.update({(r.user_id, r.alter_id): pair_from_row(r) for r in await conn.execute(query)})
-    return found
+    rows = await _PAIRS.rows(conn, keys)
+    return {(r.user_id, r.alter_id): pair_from_row(r) for r in rows}
+
+
+_PAIRS = ByKeys(
+    lambda match: sa.select(insight_pairs).where(match),
+    (insight_pairs.c.user_id, insight_pairs.c.alter_id),
+)
 
 
 async def list_pairs_of(conn: AsyncConnection, user_id: int, limit: int) -> list[PairState]:
@@ -112,13 +114,8 @@ async def add_months(
     if not counts:
         return
     m = insight_months.c
-    stored: dict[tuple[int, int, int], tuple[int, int]] = {}
-    for chunk in [] if fresh else key_chunks(counts):
-        query = sa.select(m.user_id, m.alter_id, m.month, m.sent, m.received).where(
-            keys_in((m.user_id, m.alter_id, m.month), chunk)
-        )
-        for r in await conn.execute(query):
-            stored[(r.user_id, r.alter_id, r.month)] = (r.sent, r.received)
+    found = [] if fresh else await _MONTHS.rows(conn, counts)
+    stored = {(r.user_id, r.alter_id, r.month): (r.sent, r.received) for r in found}
     rows = [
         {"k_user": u, "k_alter": a, "k_month": mo, "sent": s + stored[(u, a, mo)][0],
          "received": r + stored[(u, a, mo)][1]}
@@ -141,6 +138,18 @@ async def add_months(
     ]  # fmt: skip
     if new:
         await conn.execute(sa.insert(insight_months), new)
+
+
+_MONTHS = ByKeys(
+    lambda match: sa.select(
+        insight_months.c.user_id,
+        insight_months.c.alter_id,
+        insight_months.c.month,
+        insight_months.c.sent,
+        insight_months.c.received,
+    ).where(match),
+    (insight_months.c.user_id, insight_months.c.alter_id, insight_months.c.month),
+)
 
 
 async def list_months(conn: AsyncConnection, user_id: int, alter_id: int) -> list[Any]:
@@ -190,41 +199,57 @@ async def save_marks(conn: AsyncConnection, marks: set[Mark], *, fresh: bool = F
     """Store the marks not stored yet (`fresh`: none is)."""
     if not marks:
         return
-    k = insight_marks.c
-    columns = (k.parent, k.parent_id, k.item_id, k.actor_id, k.target_id)
-    for chunk in [] if fresh else key_chunks(marks):
-        query = sa.select(*columns).where(keys_in(columns, chunk))
-        marks = marks - {tuple(row) for row in await conn.execute(query)}
+    if not fresh:
+        marks = marks - {tuple(row) for row in await _MARKS.rows(conn, marks)}
     names = ("parent", "parent_id", "item_id", "actor_id", "target_id")
     rows = [dict(zip(names, mark, strict=True)) for mark in sorted(marks)]
     if rows:
         await conn.execute(sa.insert(insight_marks), rows)
 
 
+_MARK_KEY = (
+    insight_marks.c.parent,
+    insight_marks.c.parent_id,
+    insight_marks.c.item_id,
+    insight_marks.c.actor_id,
+    insight_marks.c.target_id,
+)
+_MARKS = ByKeys(lambda match: sa.select(*_MARK_KEY).where(match), _MARK_KEY)
+
+
 async def delete_pairs(conn: AsyncConnection, keys: Iterable[tuple[int, int]]) -> None:
     """Every row of these (owner, alter) sides: states, weeks, months, marks, recounts."""
-    k = insight_marks.c
-    for chunk in key_chunks(sorted(set(keys))):
-        for table in (insight_pairs, insight_weeks, insight_months, insight_recounts):
-            await conn.execute(
-                sa.delete(table).where(keys_in((table.c.user_id, table.c.alter_id), chunk))
-            )
-        marks_of = keys_in((k.actor_id, k.target_id), chunk)
-        await conn.execute(sa.delete(insight_marks).where(marks_of))
+    keys = sorted(set(keys))
+    for delete in _DELETE_SIDES:
+        await delete.execute(conn, keys)
+
+
+def _delete_sides(table: sa.Table, owner: str, alter: str) -> ByKeys:
+    return ByKeys(lambda match: sa.delete(table).where(match), (table.c[owner], table.c[alter]))
+
+
+_DELETE_SIDES = [
+    *(
+        _delete_sides(table, "user_id", "alter_id")
+        for table in (insight_pairs, insight_weeks, insight_months, insight_recounts)
+    ),
+    _delete_sides(insight_marks, "actor_id", "target_id"),
+]
 
 
 async def list_recounts(
     conn: AsyncConnection, keys: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], int]:
     """Of these sides, those recounted ahead of the checkpoint: the event read through."""
-    c = insight_recounts.c
-    found: dict[tuple[int, int], int] = {}
-    for chunk in key_chunks(keys):
-        query = sa.select(c.user_id, c.alter_id, c.event_id).where(
-            keys_in((c.user_id, c.alter_id), chunk)
-        )
-        found.update({(r.user_id, r.alter_id): r.event_id for r in await conn.execute(query)})
-    return found
+    return {(r.user_id, r.alter_id): r.event_id for r in await _RECOUNTS.rows(conn, keys)}
+
+
+_RECOUNTS = ByKeys(
+    lambda match: sa.select(
+        insight_recounts.c.user_id, insight_recounts.c.alter_id, insight_recounts.c.event_id
+    ).where(match),
+    (insight_recounts.c.user_id, insight_recounts.c.alter_id),
+)
 
 
 async def save_recounts(

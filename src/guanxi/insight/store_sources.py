@@ -25,7 +25,7 @@ from guanxi.conversations.tables import (
     messages,
     reactions,
 )
-from guanxi.db.key_lookup import key_chunks, keys_in
+from guanxi.db.key_lookup import ByKeys
 from guanxi.eventlog.tables import event_horizon, events
 from guanxi.insight.models import (
     COMMENT,
@@ -128,6 +128,15 @@ def _like_query() -> sa.Select[Any]:
     )
 
 
+_REACTIONS = ByKeys(
+    lambda match: _reaction_query().where(match),
+    (reactions.c.message_id, reactions.c.user_id, reactions.c.emoji),
+)
+_LIKES = ByKeys(
+    lambda match: _like_query().where(match), (moment_likes.c.moment_id, moment_likes.c.user_id)
+)
+
+
 def _comment_query() -> sa.Select[Any]:
     cm, mo = moment_comments.c, moments.c
     target = sa.func.coalesce(cm.reply_to_user_id, mo.author_id).label("target")
@@ -189,12 +198,8 @@ async def _reactions_of(conn: AsyncConnection, rows: list[Any], out: dict[int, F
     }
     if not wanted:
         return
-    r = reactions.c
-    for chunk in key_chunks(wanted):
-        query = _reaction_query().where(keys_in((r.message_id, r.user_id, r.emoji), chunk))
-        for x in await conn.execute(query):
-            event_id = wanted[(x.message_id, x.user_id, x.emoji)]
-            out[event_id] = _reaction_fact(x)
+    for x in await _REACTIONS.rows(conn, wanted):
+        out[wanted[(x.message_id, x.user_id, x.emoji)]] = _reaction_fact(x)
 
 
 async def _likes_of(conn: AsyncConnection, rows: list[Any], out: dict[int, Fact]) -> None:
@@ -206,11 +211,8 @@ async def _likes_of(conn: AsyncConnection, rows: list[Any], out: dict[int, Fact]
             wanted[(row.payload["moment_id"], ids[handle])] = row.id
     if not wanted:
         return
-    lk = moment_likes.c
-    for chunk in key_chunks(wanted):
-        query = _like_query().where(keys_in((lk.moment_id, lk.user_id), chunk))
-        for x in await conn.execute(query):
-            out[wanted[(x.moment_id, x.user_id)]] = _like_fact(x)
+    for x in await _LIKES.rows(conn, wanted):
+        out[wanted[(x.moment_id, x.user_id)]] = _like_fact(x)
 
 
 @dataclass(frozen=True, kw_only=True)
