@@ -207,3 +207,32 @@ async def test_chinese_names_take_the_full_width_colon(
     await picker.get_by_label("搜索表情").fill("旗：台湾")  # as it reads
     assert await picker.locator(".emoji").first.get_attribute("aria-label") == "旗：台湾"
     await person.close()
+
+
+async def test_a_group_chosen_while_the_emoji_load_is_the_group_shown(
+    make_user: UserFactory,
+    server: RunningServer,
+    browser: Any,  # noqa: F811
+) -> None:
+    """The emoji arrive after the picker opens (loaded on first use): a group tab clicked
+    meanwhile is not lost — the picker opens on it once they arrive (it opened on the first
+    group, and a test clicking "Animals and nature" at once waited for the panda in vain)."""
+    _, _, a, _, _ = await friends_in_a_chat(make_user, browser, server)
+    page = a.page
+    held: list[Any] = []
+
+    async def hold(route: Any) -> None:
+        held.append(route)
+
+    await page.route("**/emoji-data.js", hold)
+    await a.bubbles("first message").click(button="right")
+    await page.get_by_role("menuitem", name="More reactions").click()
+    picker = page.locator(".emoji-picker")
+    animals = picker.get_by_role("button", name="Animals and nature")
+    await animals.click()
+    assert held and await picker.locator(".emoji").count() == 0  # nothing loaded yet
+    assert await animals.get_attribute("aria-pressed") == "true"
+    await held[0].continue_()
+    await picker.get_by_role("button", name="panda", exact=True).wait_for()
+    assert await picker.get_by_role("button", name="grinning face", exact=True).count() == 0
+    await a.close()

@@ -226,8 +226,11 @@ export function openEmojiPicker(anchor, pick) {
     clear(grid, entries.length ? entries.map(button) : h("p.emoji-none", {}, t("emoji.none")));
     body.scrollTop = 0;
   };
-  const showGroup = (key) => {
+  const press = (key) => {
     for (const tab of tabs.children) tab.setAttribute("aria-pressed", String(tab.dataset.group === key));
+  };
+  const showGroup = (key) => {
+    press(key);
     const short = groups.find((g) => g[0] === key)[1];
     const list = key === RECENT[0] ? lastPicked.map((e) => entries.get(e)).filter(Boolean) : set[key];
     show(t(`emojiGroup.${short}`), list);
@@ -247,7 +250,8 @@ export function openEmojiPicker(anchor, pick) {
           type: "button",
           dataset: { group: key },
           attrs: { "aria-label": t(`emojiGroup.${short}`), title: t(`emojiGroup.${short}`) },
-          on: { click: () => set && showGroup(key) },
+          // a tab chosen while the set still loads is the group shown when it has loaded
+          on: { click: () => (set ? showGroup(key) : press(key)) },
         },
         icon,
       ),
