@@ -77,6 +77,22 @@ def test_iso_week_uses_the_iso_year_at_the_turn_of_the_year() -> None:
     assert stages.iso_week(ms(2024, 12, 30)) == 202501  # a Monday already in 2025-W01
 
 
+def test_iso_week_agrees_with_the_calendar_at_every_midnight_of_many_years() -> None:
+    """`iso_week` works from the week's number and remembers each week's answer: it must give
+    what the calendar gives for any instant, either side of each midnight (pre-1970 too)."""
+
+    def calendar(at: int) -> int:
+        year, week, _ = datetime.fromtimestamp(at / 1000, tz=UTC).isocalendar()
+        return year * 100 + week
+
+    rng = random.Random(12)
+    instants = [d * DAY + edge for d in range(-800, 22_000, 3) for edge in (-1, 0, 1)]
+    instants += [rng.randint(-(10**11), 4 * 10**12) for _ in range(5_000)]
+    assert [stages.iso_week(t) for t in instants] == [calendar(t) for t in instants]
+    assert stages.iso_weeks(instants) == {calendar(t) for t in instants}
+    assert stages.iso_weeks([]) == set()
+
+
 def test_week_index_changes_exactly_at_monday_midnight_utc() -> None:
     monday = ms(2026, 11, 30)
     assert stages.week_index(monday - 1) == stages.week_index(monday) - 1

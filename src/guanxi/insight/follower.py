@@ -109,7 +109,14 @@ class InsightFollower:
             return await self._rebuild()
 
     async def _step(self) -> tuple[bool, int]:
-        """One batch: (whether the log is drained, how many facts were applied)."""
+        """One batch: (whether the log is drained, how many facts were applied).
+
+        Everything but the writing happens in the read snapshot and between the units of the
+        sends (docs/architecture.md, "The follower's write unit holds only writes"): the
+        events, their facts, the stored states of the pairs they touch and the new states
+        computed from them. The write unit then only stores them, if the checkpoint is still
+        the one read — and only the follower writes pair states, so with the checkpoint
+        unchanged, the states read are the states stored."""
         batch = self.settings.insight_follow_batch
         async with self.db.read() as conn:
             if not self.db.is_sqlite:  # one snapshot: a recount reads history through `head`
@@ -123,17 +130,24 @@ class InsightFollower:
                 again = await recount_of(conn, self.tuning, rows, head)
                 sides = {(f.actor, f.target) for _, f in facts}
                 ahead = await store.list_recounts(conn, sides)
+                if again is not None:  # counted by the recount: its pairs' facts through `head`
+                    ahead |= dict.fromkeys(again.keys, head)
+                kept = [f for event_id, f in facts if event_id > ahead.get((f.actor, f.target), 0)]
+                await asyncio.sleep(0)  # the sends parsed meanwhile go first (SQLite is inline)
+                tally = Tally(self.tuning)
+                # a recount's sides are both ways round and every fact on them is left out, so
+                # no state loaded here is one the recount replaces in the unit
+                await _load(conn, tally, kept)
         if stale:
             return False, await self._rebuild()
         drained = len(rows) < batch
         through = head if drained else rows[-1].id
         if through == at.event_id:
             return True, 0
-        if again is not None:  # counted by the recount: its pairs' facts through `head`
-            ahead |= dict.fromkeys(again.keys, head)
-        kept = [f for event_id, f in facts if event_id > ahead.get((f.actor, f.target), 0)]
+        existing = set(tally.pairs)
+        tally.apply_all(kept)
         moved = Position(event_id=through, generation=at.generation)
-        if not await self.db.write(lambda tx: self._apply(tx, at, moved, kept, again)):
+        if not await self.db.write(lambda tx: self._apply(tx, at, moved, tally, existing, again)):
             return False, 0  # someone else moved the checkpoint: read again
         return drained, len(kept) + (0 if again is None else len(again.keys))
 
@@ -142,17 +156,16 @@ class InsightFollower:
         tx: Tx,
         expected: Position,
         moved: Position,
-        facts: list[Fact],
+        tally: Tally,
+        existing: set[tuple[int, int]],
         again: Recount | None,
     ) -> bool:
+        """Store a batch computed in the read snapshot (`existing`: the pairs it found stored).
+        Runs again unchanged if the writer retries its batch: it only reads the tally."""
         if await store.get_checkpoint(tx.conn, for_update=True) != expected:
             return False
         if again is not None:
             await again.save(tx.conn)
-        tally = Tally(self.tuning)
-        await _load(tx.conn, tally, facts)
-        existing = set(tally.pairs)
-        tally.apply_all(facts)
         await store.save_pairs(tx.conn, list(tally.pairs.values()), existing)
         await store.insert_weeks(tx.conn, tally.new_weeks)
         await store.add_months(tx.conn, tally.months)

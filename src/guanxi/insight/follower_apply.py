@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from guanxi.insight.models import MESSAGE, Fact, PairState
 from guanxi.insight.score import HALF_LIFE_DAYS, WEIGHTS, bump, decay
-from guanxi.insight.stages import iso_week
+from guanxi.insight.stages import iso_week, iso_weeks
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
@@ -189,7 +189,7 @@ def weeks_of(states: Iterable[PairState], facts: Iterable[Fact]) -> set[int]:
     times = [fact.at for fact in facts]
     for state in states:
         times += state.pending
-    return {iso_week(at) for at in times}
+    return iso_weeks(times)
 
 
 def median_of_histogram(histogram: dict[str, int]) -> int | None:

@@ -6,7 +6,9 @@ A relationship: interactions in at least `min_weeks` distinct ISO weeks spanning
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 DAY_MS = 86_400_000
 WEEK_MS = 7 * DAY_MS
@@ -19,7 +21,23 @@ STAGES = ("contact", "relationship", "close")
 
 def iso_week(ms: int) -> int:
     """The ISO week of a UTC instant as ISO year * 100 + week (2026-W49 -> 202649)."""
-    year, week, _ = (_EPOCH + timedelta(milliseconds=ms)).isocalendar()
+    return _iso_week_of_index((ms + _MONDAY_SHIFT_MS) // WEEK_MS)
+
+
+def iso_weeks(times: Iterable[int]) -> set[int]:
+    """The ISO weeks of many instants: the calendar is consulted once per distinct week (the
+    follower asks for every pending message of a batch's pairs, thousands of instants in a
+    handful of weeks)."""
+    indices = {(ms + _MONDAY_SHIFT_MS) // WEEK_MS for ms in times}
+    return {_iso_week_of_index(index) for index in indices}
+
+
+@lru_cache(maxsize=4096)
+def _iso_week_of_index(index: int) -> int:
+    """The ISO week (year * 100 + week) of the week `week_index` numbers `index`: that of its
+    Monday. A week index names one ISO week, so the answer is remembered per index."""
+    monday = _EPOCH + timedelta(milliseconds=index * WEEK_MS - _MONDAY_SHIFT_MS)
+    year, week, _ = monday.isocalendar()
     return year * 100 + week
 
 

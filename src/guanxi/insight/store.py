@@ -25,10 +25,12 @@ Mark = tuple[str, int, int, int, int]  # parent, parent id, item id, actor, targ
 _KEY = ("user_id", "alter_id")
 
 
+_CHECKPOINT = sa.select(insight_checkpoint).where(insight_checkpoint.c.id == 1)
+_CHECKPOINT_FOR_UPDATE = _CHECKPOINT.with_for_update()  # PostgreSQL: a second follower waits
+
+
 async def get_checkpoint(conn: AsyncConnection, *, for_update: bool = False) -> Position:
-    query = sa.select(insight_checkpoint).where(insight_checkpoint.c.id == 1)
-    if for_update:
-        query = query.with_for_update()  # PostgreSQL: a second follower waits here
+    query = _CHECKPOINT_FOR_UPDATE if for_update else _CHECKPOINT
     return position_from_row((await conn.execute(query)).one())
 
 
@@ -74,16 +76,20 @@ async def save_pairs(
     old = [s.columns() for s in states if s.key in existing]
     new = [s.columns() for s in states if s.key not in existing]
     if old:
-        p = insight_pairs.c
-        values: dict[str, Any] = {n: sa.bindparam(f"v_{n}") for n in PAIR_COLUMNS if n not in _KEY}
-        query = (
-            sa.update(insight_pairs)
-            .where(p.user_id == sa.bindparam("v_user_id"), p.alter_id == sa.bindparam("v_alter_id"))
-            .values(values)
-        )
-        await conn.execute(query, [{f"v_{k}": v for k, v in row.items()} for row in old])
+        await conn.execute(_UPDATE_PAIR, [{_BOUND[k]: v for k, v in row.items()} for row in old])
     if new:
         await conn.execute(sa.insert(insight_pairs), new)
+
+
+_BOUND = {name: f"v_{name}" for name in PAIR_COLUMNS}  # an update's parameters: not the columns'
+_UPDATE_PAIR = (
+    sa.update(insight_pairs)
+    .where(
+        insight_pairs.c.user_id == sa.bindparam(_BOUND["user_id"]),
+        insight_pairs.c.alter_id == sa.bindparam(_BOUND["alter_id"]),
+    )
+    .values({n: sa.bindparam(_BOUND[n]) for n in PAIR_COLUMNS if n not in _KEY})
+)
 
 
 async def list_known_weeks(
