@@ -3,6 +3,8 @@ pair statistics, and that a live run ends where a rebuild from history ends."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from guanxi.assets import events as asset_events
@@ -10,6 +12,7 @@ from guanxi.assets import formats
 from guanxi.client import GuanxiClient
 from guanxi.clock import FixedClock
 from guanxi.insight import store_sources
+from guanxi.insight.follower import InsightFollower
 from guanxi.settings import Settings
 from tests import bundle_format, configured
 from tests.conftest import RunningServer, UserFactory, befriend, run_guanxi
@@ -153,6 +156,36 @@ async def test_a_rebuild_while_following_does_not_count_twice(
     await caught_up(server)
     detail = await ann.insight_contact("bob")
     assert [(m["sent"], m["received"]) for m in detail["months"]] == [(1, 1)]
+
+
+async def test_two_followers_at_once_count_each_fact_once(
+    server: RunningServer, make_user: UserFactory, clock: FixedClock, settings: Settings
+) -> None:
+    """A follower computes a batch in its read snapshot and stores it only if the checkpoint
+    is still the one it read: two followers on one database (two workers, for a moment) that
+    read the same batch store it once, and the state ends where a rebuild ends."""
+    ann, bob, cyd = await make_user("ann"), await make_user("bob"), await make_user("cyd")
+    await befriend(ann, bob)
+    await befriend(ann, cyd)
+    ab = (await ann.open_direct("bob"))["id"]
+    ac = (await ann.open_direct("cyd"))["id"]
+    first = server.services.insight_follower
+    second = InsightFollower(server.services.db, settings)
+    for round_ in range(4):
+        sent = await ann.send(ab, f"round {round_}")
+        clock.advance(HOUR)
+        await bob.send(ab, "yes", reply_to=sent["seq"])
+        note = await cyd.send(ac, "note")
+        await ann.react(ac, note["seq"], "👍")
+        clock.advance(DAY)
+        applied = await asyncio.gather(first.catch_up(), second.catch_up())
+        assert sorted(applied)[0] == 0  # the same batch, stored by one of them
+    live = await snapshot(server.services)
+    assert [(m["sent"], m["received"]) for m in (await ann.insight_contact("bob"))["months"]] == [
+        (4, 4)
+    ]
+    await first.rebuild()
+    assert same(live, await snapshot(server.services))
 
 
 async def test_the_rebuild_command_runs_next_to_the_server(
