@@ -21,15 +21,14 @@ STAGES = ("contact", "relationship", "close")
 
 def iso_week(ms: int) -> int:
     """The ISO week of a UTC instant as ISO year * 100 + week (2026-W49 -> 202649)."""
-    return _iso_week_of_index((ms + _MONDAY_SHIFT_MS) // WEEK_MS)
+    return _iso_week_of_index(week_index(ms))
 
 
 def iso_weeks(times: Iterable[int]) -> set[int]:
     """The ISO weeks of many instants: the calendar is consulted once per distinct week (the
     follower asks for every pending message of a batch's pairs, thousands of instants in a
     handful of weeks)."""
-    indices = {(ms + _MONDAY_SHIFT_MS) // WEEK_MS for ms in times}
-    return {_iso_week_of_index(index) for index in indices}
+    return {_iso_week_of_index(index) for index in set(map(week_index, times))}
 
 
 @lru_cache(maxsize=4096)
