@@ -188,6 +188,36 @@ async def test_two_followers_at_once_count_each_fact_once(
     assert same(live, await snapshot(server.services))
 
 
+async def test_followers_taking_turns_never_apply_on_states_another_replaced(
+    server: RunningServer, make_user: UserFactory, clock: FixedClock, settings: Settings
+) -> None:
+    """A follower keeps the states it stored in memory while the checkpoint is where it left
+    it (insight/follower_cache.py). Two followers taking turns each find the checkpoint moved
+    by the other: each must read the states again, or it would store its batch over states
+    that miss the other's batch."""
+    ann, bob = await make_user("ann"), await make_user("bob")
+    await befriend(ann, bob)
+    chat = (await ann.open_direct("bob"))["id"]
+    followers = [server.services.insight_follower, InsightFollower(server.services.db, settings)]
+    await server.services.insight_follower.stop()  # only the two below move it
+    for round_ in range(6):
+        sent = await ann.send(chat, f"round {round_}")
+        clock.advance(HOUR)
+        await bob.send(chat, "yes", reply_to=sent["seq"])
+        clock.advance(DAY)
+        assert await followers[round_ % 2].catch_up() == 2
+    months = (await ann.insight_contact("bob"))["months"]
+    assert [(m["sent"], m["received"]) for m in months] == [(6, 6)]
+    live = await snapshot(server.services)
+    await followers[0].rebuild()
+    assert same(live, await snapshot(server.services))
+    for round_ in range(2):  # and after a rebuild (a new generation) both follow on from it
+        await ann.send(chat, f"after {round_}")
+        assert await followers[round_].catch_up() == 1
+    months = (await ann.insight_contact("bob"))["months"]
+    assert sum(m["sent"] for m in months) == 8
+
+
 async def test_the_rebuild_command_runs_next_to_the_server(
     server: RunningServer, make_user: UserFactory, clock: FixedClock, settings: Settings
 ) -> None:

@@ -382,6 +382,13 @@ class Settings(BaseSettings):
         description="Most events the insight follower applies in one write (on SQLite a write"
         " holds up the server while it runs: a smaller batch shortens the stalls).",
     )
+    insight_follow_cache_pairs: int = Field(
+        2048,
+        ge=0,
+        description="Most pair states the insight follower keeps in memory between its writes"
+        " (about 4 KB each at most), so that it need not read back what it just stored; 0"
+        " reads them every time.",
+    )
     insight_follow_interval_seconds: float = Field(
         1.0,
         ge=0,

@@ -26,7 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from guanxi.db.database import Database, Tx
 from guanxi.insight import store, store_sources
 from guanxi.insight.follower_apply import HOUR_MS, Tally, Tuning, weeks_of
-from guanxi.insight.models import Fact, Position
+from guanxi.insight.follower_cache import StoredPairs
+from guanxi.insight.models import Fact, PairState, Position
 from guanxi.insight.rebuild import compute, replace_everything
 from guanxi.insight.recount import Recount, recount_of
 from guanxi.settings import Settings
@@ -52,6 +53,7 @@ class InsightFollower:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._stored = StoredPairs(settings.insight_follow_cache_pairs)
 
     def poke(self) -> None:
         """Something was committed: look for new events soon."""
@@ -109,6 +111,13 @@ class InsightFollower:
             return await self._rebuild()
 
     async def _step(self) -> tuple[bool, int]:
+        try:
+            return await self._step_once()
+        except BaseException:  # states taken from the cache may have been changed
+            self._stored.forget()
+            raise
+
+    async def _step_once(self) -> tuple[bool, int]:
         """One batch: (whether the log is drained, how many facts were applied).
 
         Everything but the writing happens in the read snapshot and between the units of the
@@ -116,7 +125,9 @@ class InsightFollower:
         events, their facts, the stored states of the pairs they touch and the new states
         computed from them. The write unit then only stores them, if the checkpoint is still
         the one read — and only the follower writes pair states, so with the checkpoint
-        unchanged, the states read are the states stored."""
+        unchanged, the states read are the states stored. The states its own last unit
+        stored come from memory while the checkpoint is where that unit left it
+        (follower_cache.py)."""
         batch = self.settings.insight_follow_batch
         async with self.db.read() as conn:
             if not self.db.is_sqlite:  # one snapshot: a recount reads history through `head`
@@ -137,7 +148,8 @@ class InsightFollower:
                 tally = Tally(self.tuning)
                 # a recount's sides are both ways round and every fact on them is left out, so
                 # no state loaded here is one the recount replaces in the unit
-                await _load(conn, tally, kept)
+                held = self._stored.take(_sides(kept)) if self._stored.valid_at(at) else {}
+                await _load(conn, tally, kept, held)
         if stale:
             return False, await self._rebuild()
         drained = len(rows) < batch
@@ -148,7 +160,11 @@ class InsightFollower:
         tally.apply_all(kept)
         moved = Position(event_id=through, generation=at.generation)
         if not await self.db.write(lambda tx: self._apply(tx, at, moved, tally, existing, again)):
+            self._stored.forget()
             return False, 0  # someone else moved the checkpoint: read again
+        if again is not None:  # it replaced whole sides (none of the tally's)
+            self._stored.forget()
+        self._stored.stored(moved, tally.pairs.values())
         return drained, len(kept) + (0 if again is None else len(again.keys))
 
     async def _apply(
@@ -175,14 +191,23 @@ class InsightFollower:
         return True
 
     async def _rebuild(self) -> int:
+        self._stored.forget()
         result = await compute(self.db, self.tuning)
         await self.db.write(lambda tx: replace_everything(tx, result))
         return len(result.facts)
 
 
-async def _load(conn: AsyncConnection, tally: Tally, facts: list[Fact]) -> None:
-    """The stored states and weeks the facts may touch."""
-    keys = {(f.actor, f.target) for f in facts} | {(f.target, f.actor) for f in facts}
-    tally.pairs.update(await store.list_pairs(conn, keys))
+def _sides(facts: list[Fact]) -> set[tuple[int, int]]:
+    return {(f.actor, f.target) for f in facts} | {(f.target, f.actor) for f in facts}
+
+
+async def _load(
+    conn: AsyncConnection, tally: Tally, facts: list[Fact], held: dict[tuple[int, int], PairState]
+) -> None:
+    """The stored states and weeks the facts may touch (`held`: those known already)."""
+    keys = _sides(facts)
+    tally.pairs.update(held)
+    if missing := keys - held.keys():
+        tally.pairs.update(await store.list_pairs(conn, missing))
     weeks = weeks_of(tally.pairs.values(), facts)
     tally.weeks |= await store.list_known_weeks(conn, (u for u, _ in keys), weeks)
