@@ -6,9 +6,11 @@ skip links jump to the chat list and the message box, and the shortcuts work."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from PIL import Image
 
 from guanxi.client import GuanxiClient
 from tests.conftest import PASSWORD, RunningServer, UserFactory, befriend
-from tests.test_web_client import Person, browser  # noqa: F401 (the fixture)
+from tests.test_web_client import WAIT, Person, browser  # noqa: F401 (the fixture)
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -225,6 +227,39 @@ async def test_a_chat_is_one_tab_stop_for_all_its_messages_and_arrows_move_throu
     await page.keyboard.press("Escape")
     await menu.wait_for(state="detached")
     assert (await focused(page))["seq"] == "11"
+    await person.close()
+
+
+async def test_the_focus_put_elsewhere_while_a_chat_loads_stays_there(
+    server: RunningServer,
+    make_user: UserFactory,
+    browser: Any,  # noqa: F811
+) -> None:
+    """A chat that has loaded focuses its message box, unless the focus moved meanwhile: not
+    only by a key or a pointer, but by a script or an assistive tool (no key event comes)."""
+    _, wei, conv = await mei_and_wei(make_user)
+    await wei.send(conv, "are you there?")  # unread: once loaded, the chat marks it read
+    person = await mei_logged_in(browser, server)
+    page = person.page
+    came, released = asyncio.Event(), asyncio.Event()
+
+    async def hold(route: Any) -> None:
+        came.set()
+        await released.wait()
+        await route.continue_()
+
+    await page.route(re.compile(rf"/api/v1/conversations/{conv}$"), hold)
+    await page.goto(f"{server.url}/#/chats/{conv}")
+    await asyncio.wait_for(came.wait(), WAIT / 1000)
+    await page.evaluate("document.querySelector('.search-input').focus()")
+    # the read mark is sent 250 ms after the chat finished loading, when it chose the focus
+    async with page.expect_request(lambda r: r.url.endswith(f"/conversations/{conv}/read")):
+        released.set()
+    await person.bubbles("are you there?").wait_for()
+    assert "search-input" in (await focused(page))["cls"]
+    # the box still takes what is typed: the search finds the message
+    await page.keyboard.type("there")
+    await page.locator(".search-group .search-hit").first.wait_for()
     await person.close()
 
 

@@ -96,7 +96,8 @@ export function renderChat(pane, params) {
 
   async function open() {
     // the reader may act while the chat loads (tab through the header, click the search box):
-    // then the focus stays where they put it
+    // then the focus stays where they put it; so it does in another field (a script or an
+    // assistive tool can put it there without a key or pointer event)
     let acted = false;
     const watch = new AbortController();
     for (const type of ["keydown", "pointerdown"]) {
@@ -107,7 +108,9 @@ export function renderChat(pane, params) {
     } finally {
       watch.abort();
     }
-    if (!acted && matchMedia("(min-width: 760px)").matches) composer.focus();
+    const now = document.activeElement;
+    const field = now?.matches("input, textarea, select, [contenteditable]") && !composer.el.contains(now);
+    if (!acted && !field && matchMedia("(min-width: 760px)").matches) composer.focus();
   }
 
   async function load() {
