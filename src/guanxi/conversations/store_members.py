@@ -104,20 +104,6 @@ async def list_active_member_ids(conn: AsyncConnection, conversation_id: int) ->
     return [int(row[0]) for row in rows]
 
 
-async def list_recipients(conn: AsyncConnection, conversation_id: int) -> tuple[list[int], bool]:
-    """The active members' ids, and whether any of them archived the chat without muting it
-    (a new message brings it back for them: `unarchive_unmuted`), in one query."""
-    rows = await _RECIPIENTS.rows(conn, {"cid": conversation_id})
-    return [int(row.user_id) for row in rows], any(row.back for row in rows)
-
-
-_RECIPIENTS = Prepared(
-    sa.select(
-        m.user_id, sa.and_(m.is_archived.is_(True), m.is_muted.is_(False)).label("back")
-    ).where(m.conversation_id == sa.bindparam("cid"), m.left_seq.is_(None))
-)
-
-
 async def list_co_member_ids(conn: AsyncConnection, user_id: int) -> set[int]:
     """The active members of every chat the user is an active member of, the user too."""
     mine = sa.select(m.conversation_id).where(m.user_id == user_id, m.left_seq.is_(None))
@@ -275,9 +261,10 @@ _UNARCHIVE_UNMUTED = Prepared(
     sa.update(conversation_members)
     .where(
         m.conversation_id == sa.bindparam("cid"),
+        # as ix_conversation_members_sent_back's condition reads: the update goes through it
         m.left_seq.is_(None),
-        m.is_archived.is_(True),
-        m.is_muted.is_(False),
+        m.is_archived,
+        sa.not_(m.is_muted),
     )
     .values(is_archived=False)
     .returning(m.user_id)

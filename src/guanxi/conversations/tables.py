@@ -9,6 +9,11 @@ from guanxi.db.metadata import metadata
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 REF = sa.BigInteger
 ACTIVE = sa.text("left_seq IS NULL")
+# an active member who archived the chat without muting it: a new message brings it back. The
+# text is each database's rendering of `left_seq IS NULL AND is_archived AND NOT is_muted`, so
+# that SQLite (which matches a partial index's terms to the query's as written) uses the index
+SENT_BACK_SQLITE = sa.text("left_seq IS NULL AND is_archived = 1 AND is_muted = 0")
+SENT_BACK_POSTGRESQL = sa.text("left_seq IS NULL AND is_archived AND NOT is_muted")
 
 conversations = sa.Table(
     "conversations",
@@ -44,11 +49,14 @@ conversation_members = sa.Table(
     # deleted for this member up to here: their history starts after it
     sa.Column("cleared_seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_conversation_members_user", "user_id"),
-    # active memberships only: the chat list and the cap per user; member pages and counts
+    # active memberships only: the chat list and the cap per user; member pages and counts,
+    # a message's recipients. Each holds left_seq too (always NULL in it): SQLite reads the
+    # table row to check a partial index's condition on a column the index does not hold
     sa.Index(
         "ix_conversation_members_user_active",
         "user_id",
         "conversation_id",
+        "left_seq",
         sqlite_where=ACTIVE,
         postgresql_where=ACTIVE,
     ),
@@ -57,8 +65,18 @@ conversation_members = sa.Table(
         "conversation_id",
         "joined_at",
         "user_id",
+        "left_seq",
         sqlite_where=ACTIVE,
         postgresql_where=ACTIVE,
+    ),
+    # the few memberships a message takes out of the archive: a send probes it (most chats
+    # have none) instead of reading every member's flags
+    sa.Index(
+        "ix_conversation_members_sent_back",
+        "conversation_id",
+        "user_id",
+        sqlite_where=SENT_BACK_SQLITE,
+        postgresql_where=SENT_BACK_POSTGRESQL,
     ),
 )
 

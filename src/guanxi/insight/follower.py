@@ -148,8 +148,9 @@ class InsightFollower:
                 tally = Tally(self.tuning)
                 # a recount's sides are both ways round and every fact on them is left out, so
                 # no state loaded here is one the recount replaces in the unit
-                held = self._stored.take(_sides(kept)) if self._stored.valid_at(at) else {}
-                await _load(conn, tally, kept, held)
+                keys = _sides(kept)
+                held = self._stored.take(keys) if self._stored.valid_at(at) else {}
+                await _load(conn, tally, kept, keys, held)
         if stale:
             return False, await self._rebuild()
         drained = len(rows) < batch
@@ -202,10 +203,14 @@ def _sides(facts: list[Fact]) -> set[tuple[int, int]]:
 
 
 async def _load(
-    conn: AsyncConnection, tally: Tally, facts: list[Fact], held: dict[tuple[int, int], PairState]
+    conn: AsyncConnection,
+    tally: Tally,
+    facts: list[Fact],
+    keys: set[tuple[int, int]],
+    held: dict[tuple[int, int], PairState],
 ) -> None:
-    """The stored states and weeks the facts may touch (`held`: those known already)."""
-    keys = _sides(facts)
+    """The stored states and weeks the facts may touch (`keys`: their sides both ways round;
+    `held`: the states among them known already)."""
     tally.pairs.update(held)
     if missing := keys - held.keys():
         tally.pairs.update(await store.list_pairs(conn, missing))
