@@ -62,7 +62,10 @@ def _plan(template: str, statement: sa.Executable) -> str:
 def test_a_send_reads_its_recipients_and_the_archives_it_empties_from_indexes(
     template: str,
 ) -> None:
-    recipients = _plan(template, store_members._ACTIVE_IDS.statement)
+    recipients = _plan(template, store_members._RECIPIENTS.statement)
     assert "COVERING INDEX ix_conversation_members_active" in recipients
+    assert "USING INDEX ix_conversation_members_sent_back" in recipients
+    members = _plan(template, store_members._ACTIVE_IDS.statement)
+    assert "COVERING INDEX ix_conversation_members_active" in members
     emptied = _plan(template, store_members._UNARCHIVE_UNMUTED.statement)
     assert "USING INDEX ix_conversation_members_sent_back" in emptied

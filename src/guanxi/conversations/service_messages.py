@@ -92,7 +92,7 @@ class MessageService:
                     earlier = await load_message(tx.conn, conversation_id, sent, member)
                     assert earlier is not None
                     return earlier, False
-            recipients = await store_members.list_active_member_ids(tx.conn, conversation_id)
+            recipients, back = await store_members.list_recipients(tx.conn, conversation_id)
             if conversation.kind == DIRECT:
                 peer = next((i for i in recipients if i != me.user.id), me.user.id)
                 await check_may_message(tx.conn, me.user.id, peer)
@@ -109,7 +109,8 @@ class MessageService:
                 conversation_id=conversation_id,
                 ref=Ref("message", message.id),
             )
-            await unarchive_on_message(tx, self.events, conversation_id)
+            if back:  # in the same transaction: nobody's archive changed since
+                await unarchive_on_message(tx, self.events, conversation_id)
             return message, True
 
         return await self.db.write(unit)

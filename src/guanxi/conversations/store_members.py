@@ -89,6 +89,30 @@ _ACTIVE_IDS = Prepared(
 )
 
 
+async def list_recipients(conn: AsyncConnection, conversation_id: int) -> tuple[list[int], bool]:
+    """A new message's recipients (the active members) and whether it brings the chat back
+    from anyone's archive (`unarchive_unmuted` has work), in one statement that reads indexes
+    only unless someone archived the chat."""
+    rows = await _RECIPIENTS.rows(conn, {"cid": conversation_id})
+    return [int(row.user_id) for row in rows if not row.back], any(row.back for row in rows)
+
+
+_RECIPIENTS = Prepared(
+    sa.union_all(
+        sa.select(m.user_id, sa.literal_column("0").label("back")).where(
+            m.conversation_id == sa.bindparam("cid"), m.left_seq.is_(None)
+        ),
+        # as ix_conversation_members_sent_back's condition reads: found through it
+        sa.select(m.user_id, sa.literal_column("1")).where(
+            m.conversation_id == sa.bindparam("cid"),
+            m.left_seq.is_(None),
+            m.is_archived,
+            sa.not_(m.is_muted),
+        ),
+    )
+)
+
+
 async def get_membership(
     conn: AsyncConnection, conversation_id: int, user_id: int
 ) -> tuple[Any, Member] | None:
