@@ -14,15 +14,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import guanxi.accounts.tables
-import guanxi.assets.tables
-import guanxi.eventlog.tables
-import guanxi.leases.tables
-import guanxi.media.tables
-import guanxi.moments.tables
-import guanxi.relationships.tables  # noqa: F401  (every table registers on the metadata)
 from guanxi.conversations import store_members
-from guanxi.db.metadata import metadata
+from guanxi.db.dialects import async_url
+from guanxi.migrations.tables import metadata
 from tests.conftest import PG_URL, _pg_url
 
 # made by a migration on PostgreSQL alone, so in no table's description: the trigram index
@@ -40,8 +34,8 @@ def _differences(conn: sa.Connection) -> list[Any]:
 
 
 async def test_the_migrations_make_the_schema_the_tables_describe(template: str) -> None:
-    url = f"sqlite+aiosqlite:///{template}" if PG_URL is None else _pg_url(template)
-    engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://"))
+    url = f"sqlite:///{template}" if PG_URL is None else _pg_url(template)
+    engine = create_async_engine(async_url(url))
     try:
         async with engine.connect() as conn:
             assert await conn.run_sync(_differences) == []

@@ -8,16 +8,8 @@ from alembic import context
 from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import guanxi.accounts.tables
-import guanxi.assets.tables
-import guanxi.conversations.tables
-import guanxi.eventlog.tables
-import guanxi.leases.tables
-import guanxi.media.tables
-import guanxi.moments.tables
-import guanxi.relationships.tables  # noqa: F401  (tables register on the metadata)
 from guanxi.db.dialects import async_url
-from guanxi.db.metadata import metadata
+from guanxi.migrations.tables import metadata
 
 config = context.config
 
